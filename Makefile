@@ -1,0 +1,159 @@
+# xdpwire: build, test, demo.  `make V=1` shows the commands.
+#
+#   make            ./xdpwire
+#   make deps       install the Debian packages the build and tests need
+#   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
+#   make demo       the redirect on a throwaway namespace test bed
+#   make lint       clang-format and cppcheck
+#   make install    PREFIX=/usr/local (DESTDIR honoured)
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.SUFFIXES:
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+BUILD := build
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+CFLAGS ?= -O2 -g
+XW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
+	-I$(BUILD) $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
+# Third-party libraries are linked in statically: one binary to copy to a
+# node, and no dynamic loading on every (frequent, latency-bound) run.
+XW_LDLIBS := -Wl,-Bstatic -lbpf -lnl-route-3 -lnl-3 -ljson-c -lelf -lz \
+	-Wl,-Bdynamic -lpthread -lm
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+CMD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe
+MAN_SRCS := $(wildcard man/*.rst)
+MANS := $(patsubst man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
+COMMANDS = $(shell ./xdpwire __complete 2>/dev/null)
+
+all: xdpwire
+
+xdpwire: $(CMD_OBJS) $(COMMON_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(XW_LDLIBS)
+
+# The version is a header that changes only when the version does, so a
+# commit does not rebuild everything and a stale binary cannot lie.
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+$(BUILD)/version.h: FORCE | $(BUILD)
+	$(Q)echo '#define XW_VERSION "$(VERSION)"' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/cmd/xdpwire.o: $(BUILD)/version.h
+$(BUILD)/cmd/xdpwire.o: XW_EXTRA := -include $(BUILD)/version.h
+
+$(BUILD)/%.o: %.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(XW_EXTRA) -c $< -o $@
+
+# BPF: clang -> bpftool gen object (BTF fixups) -> bpftool gen skeleton.
+$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
+		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Ibpf \
+		-Wall -Werror -MMD -MP -MF $(BUILD)/$*.bpf.d \
+		-c $< -o $(BUILD)/$*.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $(BUILD)/$*.tmp.o
+	$(Q)rm -f $(BUILD)/$*.tmp.o
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GENSKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+# Tests: C unit tests (cmocka) over common/, and helpers for the bats tests.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(COMMON_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -Itests/unit -o $@ $< $(COMMON_OBJS) \
+		$(XW_LDLIBS) -lcmocka
+
+$(BUILD)/tests/xw-xsk-recv: tests/helpers/xsk_recv.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --cflags --libs libxdp libbpf)
+
+$(BUILD)/tests/xw-netprobe: tests/helpers/netprobe.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $<
+
+$(BUILD)/man/%: man/%.rst
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)rst2man --halt=warning $< > $@
+
+man: $(MANS)
+
+tests: xdpwire $(UNIT_TESTS) $(HELPERS) $(MANS)
+
+# Debian packages for build and tests, installed only when missing.
+DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
+	libxdp-dev xdp-tools libnl-3-dev libnl-route-3-dev libjson-c-dev \
+	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
+	iproute2 util-linux clang-format cppcheck
+deps:
+	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)tests/run
+
+demo: xdpwire $(HELPERS)
+	$(Q)tests/demo
+
+bench: xdpwire $(HELPERS)
+	$(Q)tests/bench/run
+
+LINT_SRCS := $(wildcard bpf/*.c bpf/*.h cmd/*.c cmd/*.h common/*.c common/*.h \
+	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/bench/*.c)
+lint:
+	$(Q)clang-format --dry-run --Werror $(LINT_SRCS)
+	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
+		--enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -D__linux__ -I$(BUILD) \
+		cmd common tests/unit tests/helpers
+
+install: xdpwire $(MANS)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0755 xdpwire $(DESTDIR)$(PREFIX)/sbin/xdpwire
+	for c in $(COMMANDS); do ln -sf xdpwire $(DESTDIR)$(PREFIX)/sbin/$$c; done
+	install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 completion/xdpwire.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpwire
+
+clean:
+	rm -rf $(BUILD) xdpwire
+
+FORCE:
+
+.PHONY: all man tests deps check demo bench lint install clean FORCE
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

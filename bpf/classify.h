@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Frame classification shared by every xdpwire XDP program: is this TCP to a
+ * pass port (keep it for the host), too short to parse (let the kernel judge
+ * it), or traffic to forward?  Every read goes through a bounds-checked
+ * cursor so the verifier and a reader can both see that nothing is read past
+ * data_end.
+ */
+#ifndef XW_CLASSIFY_H
+#define XW_CLASSIFY_H
+
+#include <stdbool.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "xw_abi.h"
+
+enum xw_verdict {
+	XW_FORWARD,
+	XW_PASS_PORT,
+	XW_MALFORMED,
+};
+
+/* 802.1Q and 802.1ad tags we look through; deeper stacks are forwarded. */
+#define XW_MAX_VLAN_TAGS 2
+/* IPv6 extension headers we walk before giving up and forwarding. */
+#define XW_MAX_IPV6_EXT 6
+
+#define XW_IP_OFFSET_MASK 0x1fff
+#define XW_IP6_FRAG_OFFSET_MASK 0xfff8
+
+struct xw_cursor {
+	void *pos;
+	void *end;
+};
+
+/* Returns a pointer to len bytes at the cursor and advances it, or NULL. */
+static __always_inline void *xw_pull(struct xw_cursor *c, __u32 len)
+{
+	void *p = c->pos;
+
+	if (p + len > c->end)
+		return NULL;
+	c->pos = p + len;
+	return p;
+}
+
+struct xw_vlan_hdr {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+/* Returns the ethertype after any VLAN tags, or 0 if the frame is short. */
+static __always_inline __be16 xw_parse_eth(struct xw_cursor *c)
+{
+	struct ethhdr *eth = xw_pull(c, sizeof(*eth));
+	__be16 proto;
+	int i;
+
+	if (!eth)
+		return 0;
+	proto = eth->h_proto;
+#pragma unroll
+	for (i = 0; i < XW_MAX_VLAN_TAGS; i++) {
+		struct xw_vlan_hdr *vh;
+
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		vh = xw_pull(c, sizeof(*vh));
+		if (!vh)
+			return 0;
+		proto = vh->encap_proto;
+	}
+	return proto;
+}
+
+/*
+ * Leaves the cursor at the L4 header and returns its protocol, -1 for a
+ * short or invalid header, or IPPROTO_FRAGMENT for a non-first fragment
+ * (which carries no ports to look at).
+ */
+static __always_inline int xw_parse_ipv4(struct xw_cursor *c)
+{
+	struct iphdr *iph = c->pos;
+	__u32 hdr_len;
+
+	if ((void *)(iph + 1) > c->end)
+		return -1;
+	/* Options make the header longer than the struct: honour IHL. */
+	hdr_len = iph->ihl * 4;
+	if (hdr_len < sizeof(*iph) || !xw_pull(c, hdr_len))
+		return -1;
+	if (iph->frag_off & bpf_htons(XW_IP_OFFSET_MASK))
+		return IPPROTO_FRAGMENT;
+	return iph->protocol;
+}
+
+struct xw_ipv6_opt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+struct xw_ipv6_frag_hdr {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off;
+	__be32 identification;
+};
+
+static __always_inline int xw_parse_ipv6(struct xw_cursor *c)
+{
+	struct ipv6hdr *ip6h = xw_pull(c, sizeof(*ip6h));
+	__u8 next;
+	int i;
+
+	if (!ip6h)
+		return -1;
+	next = ip6h->nexthdr;
+#pragma unroll
+	for (i = 0; i < XW_MAX_IPV6_EXT; i++) {
+		struct xw_ipv6_opt_hdr *opt = c->pos;
+		struct xw_ipv6_frag_hdr *frag;
+
+		switch (next) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+			if ((void *)(opt + 1) > c->end)
+				return -1;
+			next = opt->nexthdr;
+			if (!xw_pull(c, (opt->hdrlen + 1) * 8))
+				return -1;
+			break;
+		case IPPROTO_AH:
+			if ((void *)(opt + 1) > c->end)
+				return -1;
+			next = opt->nexthdr;
+			if (!xw_pull(c, (opt->hdrlen + 2) * 4))
+				return -1;
+			break;
+		case IPPROTO_FRAGMENT:
+			frag = xw_pull(c, sizeof(*frag));
+			if (!frag)
+				return -1;
+			if (frag->frag_off & bpf_htons(XW_IP6_FRAG_OFFSET_MASK))
+				return IPPROTO_FRAGMENT;
+			next = frag->nexthdr;
+			break;
+		default:
+			return next;
+		}
+	}
+	return next;
+}
+
+static __always_inline bool xw_is_pass_port(const volatile struct xw_pass_cfg *cfg,
+					    __be16 port)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < XW_MAX_PASS_PORTS; i++) {
+		if (i >= cfg->n_ports)
+			break;
+		if (port == cfg->ports[i])
+			return true;
+	}
+	return false;
+}
+
+static __always_inline enum xw_verdict
+xw_classify(struct xdp_md *ctx, const volatile struct xw_pass_cfg *cfg)
+{
+	struct xw_cursor c = {
+		.pos = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+	};
+	__be16 *ports;
+	__be16 proto;
+	int l4;
+
+	proto = xw_parse_eth(&c);
+	if (!proto)
+		return XW_MALFORMED;
+	if (proto == bpf_htons(ETH_P_IP))
+		l4 = xw_parse_ipv4(&c);
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		l4 = xw_parse_ipv6(&c);
+	else
+		return XW_FORWARD;
+	if (l4 < 0)
+		return XW_MALFORMED;
+	if (l4 != IPPROTO_TCP)
+		return XW_FORWARD;
+	/* Source and destination port are all we need of the TCP header. */
+	ports = xw_pull(&c, 2 * sizeof(__be16));
+	if (!ports)
+		return XW_MALFORMED;
+	return xw_is_pass_port(cfg, ports[1]) ? XW_PASS_PORT : XW_FORWARD;
+}
+
+#endif /* XW_CLASSIFY_H */

@@ -1,0 +1,54 @@
+/*
+ * xdpwire __complete: the command and option lists, read from the argp
+ * tables, for bash completion and for the test that holds --help, the man
+ * pages and completion together.  Hidden: not part of the interface.
+ *
+ *   xdpwire __complete                  the subcommands
+ *   xdpwire __complete CMD              CMD's long options, "--name [ARG]"
+ *   xdpwire __complete --values ARG     the fixed values of an ARG (MODE)
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../common/cli.h"
+#include "../common/exit.h"
+#include "../common/parse.h"
+#include "cmds.h"
+
+static void print_option(const struct argp_option *opt, void *data)
+{
+	(void)data;
+	if (!opt->name || opt->flags & OPTION_HIDDEN)
+		return;
+	if (opt->arg)
+		printf("--%s %s\n", opt->name, opt->arg);
+	else
+		printf("--%s\n", opt->name);
+}
+
+int cmd_complete(int argc, char **argv)
+{
+	const struct xw_cmd *cmd;
+	int m;
+
+	if (argc == 1) {
+		for (cmd = xw_cmds; cmd->name; cmd++)
+			if (!cmd->hidden)
+				printf("%s\n", cmd->name);
+		return XW_EXIT_OK;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--values")) {
+		if (!strcmp(argv[2], "MODE"))
+			for (m = XW_MODE_AUTO; m <= XW_MODE_GENERIC; m++)
+				printf("%s\n", xw_mode_name(m));
+		return XW_EXIT_OK;
+	}
+	cmd = argc == 2 ? xw_cmd_find(argv[1]) : NULL;
+	if (!cmd) {
+		fprintf(stderr, "xdpwire __complete: %s: unknown command\n",
+			argc > 1 ? argv[1] : "");
+		return XW_EXIT_USAGE;
+	}
+	xw_argp_for_each_option(cmd->parser->argp, print_option, NULL);
+	return XW_EXIT_OK;
+}

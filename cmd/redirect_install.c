@@ -1,0 +1,138 @@
+/* redirect-install: all but the pass ports of a NIC into AF_XDP sockets. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bpf/xw_abi.h"
+#include "../common/cli.h"
+#include "../common/ctx.h"
+#include "../common/exit.h"
+#include "../common/install_cmd.h"
+#include "../common/layout.h"
+#include "../common/parse.h"
+#include "../common/redirect.h"
+#include "cmds.h"
+
+struct redirect_install_opts {
+	struct xw_common_opts common;
+	enum xw_xdp_mode mode;
+	bool mode_given;
+	uint16_t ports[XW_MAX_PASS_PORTS];
+	size_t n_ports;
+	bool unpin;
+};
+
+enum {
+	KEY_MODE = XW_KEY_CMD_BASE,
+	KEY_PASS_PORT,
+	KEY_UNPIN,
+};
+
+static const struct argp_option options[] = {
+	{ "mode", KEY_MODE, "MODE", 0,
+	  "XDP mode: auto (native, else generic), native or generic (default: auto)",
+	  0 },
+	{ "pass-port", KEY_PASS_PORT, "PORT", 0,
+	  "TCP port (IPv4, IPv6) kept for the kernel stack; repeatable, up to 16 (default: 22)",
+	  0 },
+	{ "unpin", KEY_UNPIN, NULL, 0,
+	  "Remove the install: detach it, unpin link, program and maps, and remove the directory when empty",
+	  0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct redirect_install_opts *o = state->input;
+	struct xw_ctx *ctx = o->common.ctx;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		xw_common_init_children(state, &o->common);
+		return 0;
+	case KEY_MODE:
+		if (xw_parse_mode(arg, &o->mode)) {
+			xw_fail(ctx, XW_EXIT_DATAERR, 0, "--mode",
+				"'%s' is not a mode (auto, native or generic)",
+				arg);
+			return EINVAL;
+		}
+		o->mode_given = true;
+		return 0;
+	case KEY_PASS_PORT:
+		if (o->n_ports == XW_MAX_PASS_PORTS) {
+			xw_fail(ctx, XW_EXIT_USAGE, 0, "--pass-port",
+				"at most %d pass ports", XW_MAX_PASS_PORTS);
+			return EINVAL;
+		}
+		if (xw_parse_port(arg, &o->ports[o->n_ports])) {
+			xw_fail(ctx, XW_EXIT_DATAERR, 0, "--pass-port",
+				"'%s' is not a TCP port (1-65535)", arg);
+			return EINVAL;
+		}
+		o->n_ports++;
+		return 0;
+	case KEY_UNPIN:
+		o->unpin = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->unpin && (o->mode_given || o->n_ports)) {
+			xw_fail(ctx, XW_EXIT_USAGE, 0, "--unpin",
+				"takes no --mode or --pass-port");
+			return EINVAL;
+		}
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
+
+static const struct argp argp = {
+	options, parse_opt, NULL,
+	"Attach to a NIC an XDP program that hands every frame to the AF_XDP "
+	"socket of its RX queue, except TCP to a pass port (default: SSH) and "
+	"frames too short to parse, which go to the kernel stack.  Pins "
+	"<bpffs>/<device>/redirect_ip_map, redirect_counters, redirect_program "
+	"and redirect_link.  Re-running with the same options changes nothing; "
+	"with other options it replaces the program atomically and keeps the "
+	"map and the sockets in it.\v"
+	"Example: xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222",
+	children, xw_help_filter, NULL
+};
+
+static const struct redirect_install_opts defaults = {
+	.mode = XW_MODE_AUTO,
+};
+
+const struct xw_cmd_parser redirect_install_parser = {
+	&argp, sizeof(struct redirect_install_opts), &defaults
+};
+
+int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
+{
+	struct redirect_install_opts *o = opts;
+	struct xw_common_opts *c = &o->common;
+	struct xw_redirect_req req = { 0 };
+	uint16_t ports[XW_MAX_PASS_PORTS];
+	uint32_t queues;
+	int err;
+
+	if (o->unpin)
+		return xw_install_unpin(ctx, c, &xw_redirect_layout);
+	err = xw_dev_rx_queues(ctx, &c->dev, &queues);
+	if (err)
+		return err;
+	err = xw_redirect_open(ctx, o->ports, o->n_ports, queues, o->mode,
+			       &req);
+	if (err)
+		return err;
+	err = xw_install_run(ctx, c, &req.install);
+	if (!err) {
+		xw_out_u16_list(ctx, "pass_ports", ports,
+				xw_redirect_ports(&req, ports));
+		xw_out_u64(ctx, "rx_queues", queues);
+	}
+	xw_redirect_close(&req);
+	return err;
+}

@@ -1,0 +1,298 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "bpffs.h"
+#include "ctx.h"
+#include "exit.h"
+#include "fault.h"
+#include "ifname.h"
+
+static bool fd_on_bpffs(int fd)
+{
+	struct statfs sfs;
+
+	return !fstatfs(fd, &sfs) && sfs.f_type == BPF_FS_MAGIC;
+}
+
+int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
+{
+	int err;
+
+	fs->fd = -1;
+	if (xw_path(fs->path, sizeof(fs->path), "%s", path))
+		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, "bpffs",
+			       "path too long");
+	fs->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fs->fd < 0) {
+		err = errno;
+		if (err == ENOENT)
+			return xw_fail(ctx, XW_EXIT_NOINPUT, 0, path,
+				       "no such directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
+		if (err == ENOTDIR)
+			return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+				       "not a directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
+		return xw_fail_errno(ctx, err, path, "cannot open bpffs root");
+	}
+	/* Refuse rather than mount one: pins on another fs would fail anyway. */
+	if (!fd_on_bpffs(fs->fd)) {
+		close(fs->fd);
+		fs->fd = -1;
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "not a bpf filesystem (mount one with: mount -t bpf bpf %s)",
+			       path);
+	}
+	return 0;
+}
+
+void xw_bpffs_close(struct xw_bpffs *fs)
+{
+	if (fs->fd >= 0)
+		close(fs->fd);
+	fs->fd = -1;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Waits for the lock with a bound, backing off from 1 to 16 ms. */
+static int lock_dir(struct xw_ctx *ctx, int fd, const char *path)
+{
+	long long deadline = now_ms() + XW_LOCK_TIMEOUT_MS;
+	struct timespec pause = { 0, 1000000 };
+
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return xw_fail_errno(ctx, errno, path, "cannot lock");
+		if (now_ms() >= deadline)
+			return xw_fail(ctx, XW_EXIT_TEMPFAIL, 0, path,
+				       "locked by another xdpwire run for %d ms; retry",
+				       XW_LOCK_TIMEOUT_MS);
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 16000000)
+			pause.tv_nsec *= 2;
+	}
+	return 0;
+}
+
+/* True if name in parent is still the directory fd refers to. */
+static bool still_linked(int parent_fd, const char *name, int fd)
+{
+	struct stat a, b;
+
+	return !fstatat(parent_fd, name, &a, AT_SYMLINK_NOFOLLOW) &&
+	       !fstat(fd, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * Opens name under parent without following a symlink; creates it 0700
+ * first when asked.  *created tells whether this call made it.
+ */
+static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
+		       const char *path, bool create, bool *created)
+{
+	int fd, err;
+
+	*created = false;
+	if (create) {
+		if (!mkdirat(parent_fd, name, 0700)) {
+			*created = true;
+		} else if (errno != EEXIST) {
+			err = errno;
+			return xw_fail(ctx, err == EACCES || err == EPERM ?
+				       XW_EXIT_NOPERM : XW_EXIT_CANTCREAT,
+				       err, path, "cannot create pin directory");
+		}
+	}
+	fd = openat(parent_fd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (err == ENOENT && !create)
+			return -ENOENT;
+		if (err == ELOOP || err == ENOTDIR)
+			return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+				       "not a directory (a symlink or a pinned object is there: refusing to follow it)");
+		return xw_fail_errno(ctx, err, path,
+				     "cannot open pin directory");
+	}
+	if (*created && fchmod(fd, 0700)) {
+		err = xw_fail_errno(ctx, errno, path, "cannot set mode 0700");
+		close(fd);
+		return err;
+	}
+	if (!fd_on_bpffs(fd)) {
+		close(fd);
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "not on a bpf filesystem");
+	}
+	return fd;
+}
+
+static void remove_created(struct xw_pindir *dir)
+{
+	if (dir->created && dir->parent_fd >= 0)
+		unlinkat(dir->parent_fd, dir->name, AT_REMOVEDIR);
+	if (dir->prefix_created && dir->root_fd >= 0)
+		unlinkat(dir->root_fd, dir->prefix, AT_REMOVEDIR);
+	dir->created = dir->prefix_created = false;
+}
+
+void xw_pindir_init(struct xw_pindir *dir)
+{
+	memset(dir, 0, sizeof(*dir));
+	dir->fd = dir->parent_fd = dir->root_fd = -1;
+}
+
+/* One attempt; returns 1 if the directory vanished while we waited. */
+static int pindir_try_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
+			   unsigned int flags, struct xw_pindir *dir)
+{
+	bool create = flags & XW_PINDIR_CREATE;
+	char prefix_path[PATH_MAX];
+	int fd, err;
+
+	dir->parent_fd = fs->fd;
+	if (dir->prefix[0]) {
+		if (xw_path(prefix_path, sizeof(prefix_path), "%s/%s",
+			    fs->path, dir->prefix))
+			return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG,
+				       fs->path, "pin path too long");
+		fd = open_subdir(ctx, fs->fd, dir->prefix, prefix_path, create,
+				 &dir->prefix_created);
+		if (fd < 0)
+			return fd;
+		dir->root_fd = fs->fd;
+		dir->parent_fd = fd;
+	}
+	fd = open_subdir(ctx, dir->parent_fd, dir->name, dir->path, create,
+			 &dir->created);
+	if (fd < 0)
+		return fd;
+	dir->fd = fd;
+	err = xw_fault("pindir-lock");
+	if (!err)
+		err = lock_dir(ctx, fd, dir->path);
+	else
+		xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path, "cannot lock");
+	if (err)
+		return err;
+	/* An --unpin may have removed it while we waited for the lock. */
+	if (!still_linked(dir->parent_fd, dir->name, fd))
+		return 1;
+	return 0;
+}
+
+int xw_pindir_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
+		   const char *prefix, const char *name, unsigned int flags,
+		   struct xw_pindir *dir)
+{
+	int attempt, err;
+
+	for (attempt = 0; attempt < 8; attempt++) {
+		xw_pindir_init(dir);
+		snprintf(dir->prefix, sizeof(dir->prefix), "%s", prefix);
+		snprintf(dir->name, sizeof(dir->name), "%s", name);
+		if (xw_path(dir->path, sizeof(dir->path), "%s/%s%s%s",
+			    fs->path, prefix, *prefix ? "/" : "", name))
+			return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG,
+				       fs->path, "pin path too long");
+		err = pindir_try_open(ctx, fs, flags, dir);
+		if (err <= 0) {
+			if (err < 0) {
+				remove_created(dir);
+				xw_pindir_close(dir);
+			}
+			return err;
+		}
+		xw_pindir_close(dir);
+	}
+	return xw_fail(ctx, XW_EXIT_TEMPFAIL, 0, dir->path,
+		       "keeps being removed and re-created by other runs; retry");
+}
+
+int xw_pindir_open_path(struct xw_ctx *ctx, const char *path,
+			struct xw_pindir *dir)
+{
+	struct stat a, b;
+	int err;
+
+	xw_pindir_init(dir);
+	if (xw_path(dir->path, sizeof(dir->path), "%s", path))
+		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, "--map",
+			       "path too long");
+	dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir->fd < 0) {
+		err = errno;
+		return xw_fail(ctx, err == ENOENT ? XW_EXIT_NOINPUT :
+			       xw_exit_for_errno(err), err, path,
+			       "cannot open directory");
+	}
+	if (!fd_on_bpffs(dir->fd)) {
+		xw_pindir_close(dir);
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "not on a bpf filesystem");
+	}
+	err = lock_dir(ctx, dir->fd, path);
+	if (err) {
+		xw_pindir_close(dir);
+		return err;
+	}
+	if (stat(path, &a) || fstat(dir->fd, &b) || a.st_ino != b.st_ino) {
+		xw_pindir_close(dir);
+		return xw_fail(ctx, XW_EXIT_TEMPFAIL, 0, path,
+			       "removed while waiting for its lock; retry");
+	}
+	return 0;
+}
+
+bool xw_pindir_remove_if_empty(struct xw_ctx *ctx, struct xw_pindir *dir)
+{
+	bool removed;
+
+	if (dir->parent_fd < 0 || !dir->name[0])
+		return false;
+	removed = !unlinkat(dir->parent_fd, dir->name, AT_REMOVEDIR);
+	if (!removed)
+		xw_debug(ctx, 1, "%s: kept: %s", dir->path,
+			 errno == ENOTEMPTY ? "not empty" : strerror(errno));
+	else if (dir->prefix[0] && dir->root_fd >= 0)
+		unlinkat(dir->root_fd, dir->prefix, AT_REMOVEDIR);
+	dir->created = dir->prefix_created = false;
+	return removed;
+}
+
+void xw_pindir_close(struct xw_pindir *dir)
+{
+	if (dir->fd >= 0)
+		close(dir->fd);
+	if (dir->root_fd >= 0 && dir->parent_fd >= 0 &&
+	    dir->parent_fd != dir->root_fd)
+		close(dir->parent_fd);
+	dir->fd = dir->parent_fd = dir->root_fd = -1;
+}
+
+int xw_pindir_entry_path(const struct xw_pindir *dir, const char *name,
+			 char *buf, size_t size)
+{
+	return xw_path(buf, size, "%s/%s", dir->path, name);
+}
+
+int xw_pindir_entry_fdpath(const struct xw_pindir *dir, const char *name,
+			   char *buf, size_t size)
+{
+	return xw_path(buf, size, "/proc/self/fd/%d/%s", dir->fd, name);
+}

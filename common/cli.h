@@ -1,0 +1,85 @@
+/*
+ * What every subcommand's command line shares: the target options
+ * (--device, --device-idx, --netns, --bpffs), the output options (-j, -v,
+ * -q), a strict pre-scan of argv, and the preconditions the dispatcher
+ * establishes before a subcommand runs.
+ */
+#ifndef XW_CLI_H
+#define XW_CLI_H
+
+#include <argp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpffs.h"
+#include "device.h"
+#include "netns.h"
+
+struct xw_ctx;
+
+#define XW_DEFAULT_BPFFS "/sys/fs/bpf"
+
+/* Every subcommand's options struct starts with this. */
+struct xw_common_opts {
+	struct xw_ctx *ctx;
+	const char *device;
+	uint32_t device_idx;
+	int devices_given;
+	const char *bpffs;
+	const char *netns;
+	/* Established by xw_prepare(). */
+	struct xw_netns ns;
+	struct xw_dev dev;
+	bool have_dev;
+	struct xw_bpffs fs;
+};
+
+/* Option keys of the shared children; subcommands use keys from 0x200. */
+enum {
+	XW_KEY_DEVICE = 0x100,
+	XW_KEY_DEVICE_IDX,
+	XW_KEY_NETNS,
+	XW_KEY_BPFFS,
+	XW_KEY_CMD_BASE = 0x200,
+};
+
+extern const struct argp xw_target_argp;
+extern const struct argp xw_output_argp;
+
+#define XW_COMMON_CHILDREN                                \
+	{ &xw_target_argp, 0, "Target:", 1 },             \
+	{ &xw_output_argp, 0, "Output:", 2 }
+
+void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx);
+
+/* For a subcommand parser's ARGP_KEY_INIT. */
+void xw_common_init_children(struct argp_state *state,
+			     struct xw_common_opts *c);
+
+/*
+ * Checks argv against argp's option tree before argp sees it: exact names
+ * only (getopt would take --dev for --device, and a new option could change
+ * what an abbreviation in somebody's script means), every value present, no
+ * stray arguments.  Records a usage failure with one line per problem.
+ */
+int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
+		  char **argv);
+
+/* Preconditions a command-table row can ask for. */
+#define XW_NEEDS_DEVICE 0x1 /* exactly one of --device and --device-idx */
+#define XW_NEEDS_BPFFS 0x2  /* the bpffs root, opened and checked */
+
+int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,
+	       unsigned int needs);
+void xw_common_release(struct xw_common_opts *c);
+
+/* Calls fn for every option of argp and its children, built-ins too. */
+void xw_argp_for_each_option(const struct argp *argp,
+			     void (*fn)(const struct argp_option *opt,
+					void *data),
+			     void *data);
+
+/* help_filter for every subcommand: appends the exit codes. */
+char *xw_help_filter(int key, const char *text, void *input);
+
+#endif /* XW_CLI_H */

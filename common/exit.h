@@ -1,0 +1,33 @@
+/*
+ * Exit codes: sysexits(3) values, because argp already exits 64 on a usage
+ * error and scripts can tell the classes apart without parsing messages.
+ * Only main() turns a failure into one of these; the table below is the
+ * source for --help, the man page's EXIT STATUS and the exit-code tests.
+ */
+#ifndef XW_EXIT_H
+#define XW_EXIT_H
+
+enum xw_exit {
+	XW_EXIT_OK = 0,
+	XW_EXIT_USAGE = 64,	  /* bad command line */
+	XW_EXIT_DATAERR = 65,	  /* a value or object is not acceptable */
+	XW_EXIT_NOINPUT = 66,	  /* a named thing does not exist */
+	XW_EXIT_UNAVAILABLE = 69, /* kernel or device cannot do it, or busy */
+	XW_EXIT_OSERR = 71,	  /* a system call failed; rolled back */
+	XW_EXIT_CANTCREAT = 73,	  /* a pin or directory cannot be created */
+	XW_EXIT_TEMPFAIL = 75,	  /* pin directory lock busy; retry */
+	XW_EXIT_NOPERM = 77,	  /* not permitted */
+};
+
+struct xw_exit_row {
+	int code;
+	const char *meaning;
+};
+
+/* Zero-terminated; in ascending order of code. */
+extern const struct xw_exit_row xw_exit_table[];
+
+/* The exit class for a failed kernel call whose errno is err. */
+int xw_exit_for_errno(int err);
+
+#endif /* XW_EXIT_H */

@@ -1,0 +1,479 @@
+/* Carrying out an install or its removal; see install.h for the order. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpffs.h"
+#include "ctx.h"
+#include "device.h"
+#include "exit.h"
+#include "fault.h"
+#include "install.h"
+#include "install_view.h"
+
+enum undo_op {
+	UNDO_UNPIN,	  /* remove the pin this run made */
+	UNDO_RESTORE_PIN, /* put the replaced object back */
+	UNDO_DETACH,	  /* detach the link this run attached */
+	UNDO_LINK_UPDATE, /* point the link back at the old program */
+	UNDO_REATTACH,	  /* attach the old program again, pin its link */
+};
+
+struct undo {
+	enum undo_op op;
+	const char *name;
+	int fd;		/* not owned: the object, link or program involved */
+	int prog_fd;	/* UNDO_LINK_UPDATE: the old program */
+	enum xw_xdp_mode mode;
+};
+
+#define XW_UNDO_MAX 16
+
+struct undo_log {
+	struct undo steps[XW_UNDO_MAX];
+	int n;
+	size_t change_mark;
+};
+
+static void undo_push(struct undo_log *log, struct undo u)
+{
+	if (log->n < XW_UNDO_MAX)
+		log->steps[log->n++] = u;
+}
+
+/* Runs the log backwards; failures here are secondary and only logged. */
+static void undo_all(struct xw_ctx *ctx, const struct xw_dev *dev,
+		     const struct xw_pindir *dir, struct undo_log *log)
+{
+	enum xw_xdp_mode got;
+	int fd;
+
+	while (log->n > 0) {
+		struct undo *u = &log->steps[--log->n];
+
+		switch (u->op) {
+		case UNDO_UNPIN:
+			xw_pin_remove(ctx, dir, u->name);
+			break;
+		case UNDO_RESTORE_PIN:
+			xw_pin_replace(ctx, dir, u->name, u->fd);
+			break;
+		case UNDO_DETACH:
+			bpf_link_detach(u->fd);
+			break;
+		case UNDO_LINK_UPDATE:
+			bpf_link_update(u->fd, u->prog_fd, NULL);
+			break;
+		case UNDO_REATTACH:
+			fd = xw_xdp_attach(ctx, dev, u->fd, u->mode, &got);
+			if (fd >= 0) {
+				xw_pin_replace(ctx, dir, u->name, fd);
+				close(fd);
+			}
+			break;
+		}
+	}
+	xw_change_rollback(ctx, log->change_mark);
+	xw_debug(ctx, 1, "%s: rolled back this run's changes", dir->path);
+}
+
+static void note(struct xw_ctx *ctx, const char *action, const char *object,
+		 const struct xw_pindir *dir, const char *name, uint32_t id,
+		 const char *detail)
+{
+	char path[PATH_MAX];
+
+	if (name)
+		xw_pindir_entry_path(dir, name, path, sizeof(path));
+	xw_change(ctx, &(struct xw_change){ .action = action,
+					    .object = object,
+					    .path = name ? path : NULL,
+					    .id = id,
+					    .detail = detail });
+}
+
+static uint32_t fd_id(int fd, enum xw_obj_kind kind)
+{
+	union {
+		struct bpf_map_info map;
+		struct bpf_prog_info prog;
+		struct bpf_link_info link;
+	} info;
+
+	if (xw_obj_info(fd, kind, &info))
+		return 0;
+	switch (kind) {
+	case XW_OBJ_MAP:
+		return info.map.id;
+	case XW_OBJ_PROG:
+		return info.prog.id;
+	default:
+		return info.link.id;
+	}
+}
+
+/* Pins fd at spec's name: a new pin, or in place of old_fd's. */
+static int step_pin(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    struct undo_log *log, const struct xw_pin_spec *spec,
+		    int fd, int old_fd, const char *fault)
+{
+	int err = xw_fault(fault);
+
+	if (err)
+		return xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
+			       "cannot pin %s (injected fault %s)", spec->name,
+			       fault);
+	if (old_fd < 0) {
+		err = xw_pin_create(ctx, dir, spec->name, fd);
+		if (!err)
+			undo_push(log, (struct undo){ .op = UNDO_UNPIN,
+						      .name = spec->name });
+	} else {
+		err = xw_pin_replace(ctx, dir, spec->name, fd);
+		if (!err)
+			undo_push(log, (struct undo){ .op = UNDO_RESTORE_PIN,
+						      .name = spec->name,
+						      .fd = old_fd });
+	}
+	if (!err)
+		note(ctx, old_fd < 0 ? "pinned" : "replaced",
+		     xw_obj_kind_name(spec->kind), dir, spec->name,
+		     fd_id(fd, spec->kind), NULL);
+	return err;
+}
+
+/* The request's program, loaded with the maps chosen for it. */
+static int load(struct xw_ctx *ctx, const struct xw_dev *dev,
+		struct xw_install *in)
+{
+	int err = xw_fault("load");
+
+	if (!err)
+		err = bpf_object__load(in->obj);
+	if (!err)
+		return 0;
+	if (err == -EPERM)
+		return xw_fail(ctx, XW_EXIT_NOPERM, EPERM, dev->name,
+			       "cannot load the %s program", in->layout->kind);
+	return xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
+		       "cannot load the %s program (-vv shows libbpf's and the verifier's log)",
+		       in->layout->kind);
+}
+
+/* Chooses, for each map role, the pinned map or the live program's. */
+static int choose_maps(struct xw_ctx *ctx, const struct xw_dev *dev,
+		       struct xw_install *in, const struct xw_state *st,
+		       const struct xw_view *live, uint32_t *map_ids)
+{
+	int i, fd, err;
+
+	for (i = 0; i < in->layout->n_maps; i++) {
+		fd = -1;
+		map_ids[i] = 0;
+		if (st->maps[i].fd >= 0) {
+			fd = st->maps[i].fd;
+			map_ids[i] = xw_pinned_id(&st->maps[i]);
+		} else if (live->map_fds[i] >= 0) {
+			/* Its pin was lost; the sockets in it were not. */
+			fd = live->map_fds[i];
+			map_ids[i] = live->map_ids[i];
+			xw_debug(ctx, 1, "%s: adopting map %u of the attached program",
+				 in->layout->maps[i].name, map_ids[i]);
+		}
+		if (fd < 0)
+			continue;
+		err = bpf_map__reuse_fd(in->maps[i], fd);
+		if (err)
+			return xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
+				       "cannot reuse map %s",
+				       in->layout->maps[i].name);
+	}
+	return 0;
+}
+
+struct plan {
+	int run_fd; /* the program that must end up attached and pinned */
+	uint32_t run_id;
+	uint32_t map_ids[XW_LAYOUT_MAX_MAPS];
+	int map_fds[XW_LAYOUT_MAX_MAPS];
+	bool mode_ok;
+	struct xw_view live, pinned;
+};
+
+static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
+			struct xw_install *in, const struct xw_state *st,
+			struct plan *p)
+{
+	const struct xw_layout *l = in->layout;
+	int i, err;
+
+	if (st->link_state == XW_LINK_LIVE &&
+	    xw_view_matches(&p->live, in, p->map_ids)) {
+		p->run_fd = p->live.fd;
+		p->run_id = p->live.id;
+		xw_debug(ctx, 1, "%s: attached program %u runs this configuration",
+			 dev->name, p->run_id);
+	} else if (st->prog.fd >= 0 &&
+		   !xw_view_read(xw_pinned_id(&st->prog), in, &p->pinned) &&
+		   xw_view_matches(&p->pinned, in, p->map_ids)) {
+		p->run_fd = p->pinned.fd;
+		p->run_id = p->pinned.id;
+		xw_debug(ctx, 1, "%s: pinned program %u runs this configuration",
+			 dev->name, p->run_id);
+	} else {
+		xw_debug(ctx, 1, "%s: no attached or pinned program runs this configuration: loading one",
+			 dev->name);
+		err = load(ctx, dev, in);
+		if (err)
+			return err;
+		p->run_fd = bpf_program__fd(in->prog);
+		p->run_id = fd_id(p->run_fd, XW_OBJ_PROG);
+		for (i = 0; i < l->n_maps; i++)
+			p->map_ids[i] = fd_id(bpf_map__fd(in->maps[i]),
+					      XW_OBJ_MAP);
+	}
+	/* Reused maps were handed to libbpf, so its fds are right either way. */
+	for (i = 0; i < l->n_maps; i++)
+		p->map_fds[i] = bpf_map__fd(in->maps[i]);
+	return 0;
+}
+
+static bool nothing_to_do(const struct xw_install *in, const struct xw_state *st,
+			  const struct plan *p)
+{
+	int i;
+
+	if (st->link_state != XW_LINK_LIVE || !p->mode_ok ||
+	    st->link.info.link.prog_id != p->run_id ||
+	    xw_pinned_id(&st->prog) != p->run_id)
+		return false;
+	for (i = 0; i < in->layout->n_maps; i++)
+		if (st->maps[i].fd < 0)
+			return false;
+	return true;
+}
+
+/* Points the live link at the planned program, atomically. */
+static int step_update_link(struct xw_ctx *ctx, const struct xw_pindir *dir,
+			    struct undo_log *log, const struct xw_state *st,
+			    const struct plan *p, const char *name)
+{
+	LIBBPF_OPTS(bpf_link_update_opts, opts, .old_prog_fd = p->live.fd,
+		    .flags = BPF_F_REPLACE);
+	char detail[64];
+	int err = xw_fault("update-link");
+
+	if (!err && bpf_link_update(st->link.fd, p->run_fd, &opts))
+		err = -errno;
+	if (err)
+		return xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
+			       "cannot switch link %u to program %u",
+			       st->link.info.link.id, p->run_id);
+	undo_push(log, (struct undo){ .op = UNDO_LINK_UPDATE, .name = name,
+				      .fd = st->link.fd,
+				      .prog_fd = p->live.fd });
+	snprintf(detail, sizeof(detail), "program %u -> %u", p->live.id,
+		 p->run_id);
+	note(ctx, "updated", "link", dir, name, st->link.info.link.id, detail);
+	return 0;
+}
+
+/*
+ * Attaches a new link and pins it; a live one (in the other mode) is
+ * detached first.  *link_fd is set as soon as there is a link, so that the
+ * caller closes it after any rollback.
+ */
+static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
+			 const struct xw_pindir *dir, struct undo_log *log,
+			 const struct xw_install *in, const struct xw_state *st,
+			 const struct plan *p, int *link_fd,
+			 enum xw_xdp_mode *got)
+{
+	const struct xw_pin_spec *spec = &in->layout->link;
+	char detail[64];
+	int fd, err;
+
+	if (st->link_state == XW_LINK_LIVE) {
+		err = xw_fault("detach");
+		if (!err && bpf_link_detach(st->link.fd))
+			err = -errno;
+		if (err)
+			return xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
+				       "cannot detach link %u to change mode",
+				       st->link.info.link.id);
+		undo_push(log, (struct undo){ .op = UNDO_REATTACH,
+					      .name = spec->name,
+					      .fd = p->live.fd,
+					      .mode = st->xdp.mode });
+		snprintf(detail, sizeof(detail), "from %s, %s mode", dev->name,
+			 xw_mode_name(st->xdp.mode));
+		note(ctx, "detached", "program", dir, NULL, p->live.id, detail);
+	}
+	err = xw_fault("attach");
+	if (err)
+		return xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
+			       "cannot attach (injected fault attach)");
+	fd = xw_xdp_attach(ctx, dev, p->run_fd, in->mode, got);
+	if (fd < 0)
+		return fd;
+	*link_fd = fd;
+	undo_push(log, (struct undo){ .op = UNDO_DETACH, .fd = fd });
+	snprintf(detail, sizeof(detail), "to %s, %s mode", dev->name,
+		 xw_mode_name(*got));
+	note(ctx, "attached", "program", dir, NULL, p->run_id, detail);
+	return step_pin(ctx, dir, log, spec, fd, st->link.fd, "pin-link");
+}
+
+static void report(struct xw_install_result *res, const struct xw_install *in,
+		   const struct plan *p, uint32_t link_id, enum xw_xdp_mode mode)
+{
+	struct bpf_map_info mi;
+	int i;
+
+	memset(res, 0, sizeof(*res));
+	res->prog_id = p->run_id;
+	res->link_id = link_id;
+	res->mode = mode;
+	for (i = 0; i < in->layout->n_maps; i++) {
+		res->map_ids[i] = p->map_ids[i];
+		if (!xw_obj_info(p->map_fds[i], XW_OBJ_MAP, &mi))
+			res->map_entries[i] = mi.max_entries;
+	}
+}
+
+static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
+		   const struct xw_pindir *dir, struct xw_install *in,
+		   const struct xw_state *st, struct plan *p,
+		   struct xw_install_result *res)
+{
+	const struct xw_layout *l = in->layout;
+	struct undo_log log = { .change_mark = xw_change_mark(ctx) };
+	enum xw_xdp_mode mode = st->xdp.mode;
+	uint32_t link_id = st->link.info.link.id;
+	int i, link_fd = -1, err = 0;
+
+	for (i = 0; !err && i < l->n_maps; i++)
+		if (st->maps[i].fd < 0)
+			err = step_pin(ctx, dir, &log, &l->maps[i],
+				       p->map_fds[i], -1, "pin-map");
+	if (!err && xw_pinned_id(&st->prog) != p->run_id)
+		err = step_pin(ctx, dir, &log, &l->prog, p->run_fd,
+			       st->prog.fd, "pin-program");
+	if (!err && p->mode_ok) {
+		if (st->link.info.link.prog_id != p->run_id)
+			err = step_update_link(ctx, dir, &log, st, p,
+					       l->link.name);
+	} else if (!err) {
+		err = step_new_link(ctx, dev, dir, &log, in, st, p, &link_fd,
+				    &mode);
+		if (!err)
+			link_id = fd_id(link_fd, XW_OBJ_LINK);
+	}
+	if (err)
+		undo_all(ctx, dev, dir, &log);
+	else
+		report(res, in, p, link_id, mode);
+	if (link_fd >= 0)
+		close(link_fd);
+	return err;
+}
+
+int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
+		     const struct xw_pindir *dir, struct xw_install *in,
+		     struct xw_install_result *res)
+{
+	struct plan p = { .run_fd = -1 };
+	struct xw_state st;
+	int err;
+
+	memset(&p.live, 0, sizeof(p.live));
+	p.live.fd = p.pinned.fd = -1;
+	for (err = 0; err < XW_LAYOUT_MAX_MAPS; err++)
+		p.live.map_fds[err] = p.pinned.map_fds[err] = -1;
+	err = xw_check_excludes(ctx, dir, in->layout);
+	if (err)
+		return err;
+	err = xw_state_read(ctx, dev, dir, in->layout, &st);
+	if (err)
+		return err;
+	/* Anything attached other than through our live link is not ours. */
+	if (st.xdp.prog_id && (st.link_state != XW_LINK_LIVE ||
+			       st.xdp.prog_id != st.link.info.link.prog_id)) {
+		err = xw_xdp_fail_busy(ctx, dev, &st.xdp);
+		goto out;
+	}
+	if (st.link_state == XW_LINK_LIVE)
+		xw_view_read(st.link.info.link.prog_id, in, &p.live);
+	err = choose_maps(ctx, dev, in, &st, &p.live, p.map_ids);
+	if (!err)
+		err = plan_program(ctx, dev, in, &st, &p);
+	if (err)
+		goto out;
+	p.mode_ok = st.link_state == XW_LINK_LIVE &&
+		    xw_xdp_mode_satisfies(st.xdp.mode, in->mode);
+	if (nothing_to_do(in, &st, &p)) {
+		report(res, in, &p, st.link.info.link.id, st.xdp.mode);
+		goto out;
+	}
+	err = execute(ctx, dev, dir, in, &st, &p, res);
+out:
+	xw_view_close(&p.live);
+	xw_view_close(&p.pinned);
+	xw_state_close(&st);
+	return err;
+}
+
+int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
+		      const struct xw_pindir *dir,
+		      const struct xw_layout *layout, bool *found)
+{
+	struct xw_state st;
+	char detail[64];
+	int i, err;
+
+	err = xw_state_read(ctx, dev, dir, layout, &st);
+	if (err)
+		return err;
+	*found = !xw_state_empty(&st, layout);
+	/*
+	 * Detach explicitly: dropping the last pin detaches only later, and a
+	 * caller that re-installs right after would find the device busy.
+	 */
+	if (st.link_state == XW_LINK_LIVE) {
+		err = xw_fault("detach");
+		if (!err && bpf_link_detach(st.link.fd))
+			err = -errno;
+		if (err) {
+			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
+				      "cannot detach link %u",
+				      st.link.info.link.id);
+			goto out;
+		}
+		snprintf(detail, sizeof(detail), "from %s", dev->name);
+		note(ctx, "detached", "program", dir, NULL,
+		     st.link.info.link.prog_id, detail);
+	}
+	if (st.link.fd >= 0 && !(err = xw_pin_remove(ctx, dir, layout->link.name)))
+		note(ctx, "removed", "link", dir, layout->link.name,
+		     xw_pinned_id(&st.link), NULL);
+	if (!err && st.prog.fd >= 0 &&
+	    !(err = xw_pin_remove(ctx, dir, layout->prog.name)))
+		note(ctx, "removed", "program", dir, layout->prog.name,
+		     xw_pinned_id(&st.prog), NULL);
+	for (i = 0; !err && i < layout->n_maps; i++) {
+		if (st.maps[i].fd < 0)
+			continue;
+		err = xw_pin_remove(ctx, dir, layout->maps[i].name);
+		if (!err)
+			note(ctx, "removed", "map", dir, layout->maps[i].name,
+			     xw_pinned_id(&st.maps[i]), NULL);
+	}
+out:
+	xw_state_close(&st);
+	return err;
+}

@@ -1,0 +1,93 @@
+/*
+ * The install engine shared by every kind of install (redirect, tunnel):
+ * read what is pinned and attached, decide the least change that makes it
+ * match the request, and carry it out with an undo log so that a failure at
+ * any step leaves nothing of the run behind.
+ *
+ * Order of a fresh install: maps, program, link.  The link pin comes last:
+ * it is the commit point, because an unpinned link dies with the process.
+ */
+#ifndef XW_INSTALL_H
+#define XW_INSTALL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parse.h"
+#include "pin.h"
+#include "xdp.h"
+
+struct bpf_map;
+struct bpf_object;
+struct bpf_program;
+struct xw_ctx;
+struct xw_dev;
+struct xw_pindir;
+
+#define XW_LAYOUT_MAX_MAPS 4
+
+/* The pins one kind of install owns in a device's directory. */
+struct xw_layout {
+	const char *kind; /* "redirect", for messages */
+	struct xw_pin_spec link;
+	struct xw_pin_spec prog;
+	struct xw_pin_spec maps[XW_LAYOUT_MAX_MAPS];
+	int n_maps;
+	/* Installs that cannot share a device with this one; NULL-ended. */
+	const struct xw_layout *const *excludes;
+};
+
+/* A request: the opened (not loaded) BPF object and the wanted mode. */
+struct xw_install {
+	const struct xw_layout *layout;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *rodata;			      /* the configuration */
+	struct bpf_map *maps[XW_LAYOUT_MAX_MAPS];     /* by layout order */
+	enum xw_xdp_mode mode;
+};
+
+enum xw_link_state {
+	XW_LINK_ABSENT,
+	XW_LINK_LIVE,	 /* attached to the device the directory is for */
+	XW_LINK_DEFUNCT, /* its device was deleted */
+};
+
+/* What is there now, every pin type-checked. */
+struct xw_state {
+	struct xw_pinned link;
+	struct xw_pinned prog;
+	struct xw_pinned maps[XW_LAYOUT_MAX_MAPS];
+	enum xw_link_state link_state;
+	struct xw_xdp_state xdp;
+};
+
+struct xw_install_result {
+	uint32_t prog_id;
+	uint32_t link_id;
+	uint32_t map_ids[XW_LAYOUT_MAX_MAPS];
+	uint32_t map_entries[XW_LAYOUT_MAX_MAPS];
+	enum xw_xdp_mode mode;
+};
+
+int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
+		  const struct xw_pindir *dir, const struct xw_layout *layout,
+		  struct xw_state *st);
+void xw_state_close(struct xw_state *st);
+bool xw_state_empty(const struct xw_state *st, const struct xw_layout *layout);
+
+/* Fails if dir holds an install that excludes layout's. */
+int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      const struct xw_layout *layout);
+
+/* Installs (or confirms, or updates) the request on dev, pinned in dir. */
+int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
+		     const struct xw_pindir *dir, struct xw_install *in,
+		     struct xw_install_result *res);
+
+/* Detaches and unpins layout's install from dir; *found: anything was. */
+int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
+		      const struct xw_pindir *dir,
+		      const struct xw_layout *layout, bool *found);
+
+#endif /* XW_INSTALL_H */

@@ -1,0 +1,126 @@
+#include <errno.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "bpffs.h"
+#include "cli.h"
+#include "ctx.h"
+#include "exit.h"
+#include "install_cmd.h"
+
+int xw_device_pindir(struct xw_ctx *ctx, struct xw_common_opts *c,
+		     unsigned int flags, struct xw_pindir *dir)
+{
+	char prefix[32];
+
+	if (xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix)))
+		return xw_fail(ctx, XW_EXIT_OSERR, ENAMETOOLONG, "netns",
+			       "pin prefix too long");
+	return xw_pindir_open(ctx, &c->fs, prefix, c->dev.dirname, flags, dir);
+}
+
+static void out_target(struct xw_ctx *ctx, const struct xw_common_opts *c,
+		       const struct xw_pindir *dir,
+		       const struct xw_layout *layout)
+{
+	xw_out_str(ctx, "device", c->dev.name);
+	xw_out_u64(ctx, "ifindex", c->dev.ifindex);
+	if (c->ns.foreign)
+		xw_out_u64(ctx, "netns_inode", c->ns.ino);
+	xw_out_str(ctx, "pin_dir", dir->path);
+	xw_out_str(ctx, "install", layout->kind);
+}
+
+static void out_result(struct xw_ctx *ctx, const struct xw_layout *layout,
+		       const struct xw_install_result *res)
+{
+	struct json_object *maps = json_object_new_object();
+	int i;
+
+	xw_out_str(ctx, "mode", xw_mode_name(res->mode));
+	xw_out_u64(ctx, "program_id", res->prog_id);
+	xw_out_u64(ctx, "link_id", res->link_id);
+	for (i = 0; i < layout->n_maps; i++) {
+		struct json_object *m = json_object_new_object();
+
+		json_object_object_add(m, "id",
+				       json_object_new_uint64(res->map_ids[i]));
+		json_object_object_add(m, "entries",
+				       json_object_new_uint64(res->map_entries[i]));
+		json_object_object_add(maps, layout->maps[i].name, m);
+	}
+	xw_out_json(ctx, "maps", maps);
+}
+
+int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
+		   struct xw_install *in)
+{
+	const struct xw_layout *l = in->layout;
+	struct xw_install_result res;
+	struct xw_pindir dir;
+	int err;
+
+	err = xw_device_pindir(ctx, c, XW_PINDIR_CREATE, &dir);
+	if (err)
+		return err;
+	if (dir.created)
+		xw_change(ctx, &(struct xw_change){ .action = "created",
+						    .object = "directory",
+						    .path = dir.path });
+	err = xw_install_apply(ctx, &c->dev, &dir, in, &res);
+	if (err) {
+		/* Leave no empty directory behind a failed first install. */
+		if (dir.created)
+			xw_pindir_remove_if_empty(ctx, &dir);
+		goto out;
+	}
+	out_target(ctx, c, &dir, l);
+	out_result(ctx, l, &res);
+	if (xw_changed(ctx))
+		xw_summary(ctx, "%s: %s installed: program %u, %s mode",
+			   c->dev.name, l->kind, res.prog_id,
+			   xw_mode_name(res.mode));
+	else
+		xw_summary(ctx, "%s: %s already installed (program %u, %s mode): nothing changed",
+			   c->dev.name, l->kind, res.prog_id,
+			   xw_mode_name(res.mode));
+out:
+	xw_pindir_close(&dir);
+	return err;
+}
+
+int xw_install_unpin(struct xw_ctx *ctx, struct xw_common_opts *c,
+		     const struct xw_layout *layout)
+{
+	struct xw_pindir dir;
+	bool found = false;
+	int err;
+
+	err = xw_device_pindir(ctx, c, 0, &dir);
+	if (err == -ENOENT) {
+		xw_out_str(ctx, "device", c->dev.name);
+		xw_out_str(ctx, "install", layout->kind);
+		xw_summary(ctx, "%s: no %s installed: nothing to remove",
+			   c->dev.name, layout->kind);
+		return 0;
+	}
+	if (err)
+		return err;
+	err = xw_install_remove(ctx, &c->dev, &dir, layout, &found);
+	if (!err && xw_pindir_remove_if_empty(ctx, &dir))
+		xw_change(ctx, &(struct xw_change){ .action = "removed",
+						    .object = "directory",
+						    .path = dir.path });
+	if (!err) {
+		out_target(ctx, c, &dir, layout);
+		if (found)
+			xw_summary(ctx, "%s: %s removed", c->dev.name,
+				   layout->kind);
+		else
+			xw_summary(ctx, "%s: no %s installed: nothing to remove",
+				   c->dev.name, layout->kind);
+	}
+	xw_pindir_close(&dir);
+	return err;
+}

@@ -1,0 +1,223 @@
+/* Reading an install's pins and judging whether they match a request. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpffs.h"
+#include "ctx.h"
+#include "device.h"
+#include "exit.h"
+#include "install.h"
+#include "install_view.h"
+
+static void state_init(struct xw_state *st)
+{
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	st->link.fd = st->prog.fd = -1;
+	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++)
+		st->maps[i].fd = -1;
+}
+
+void xw_state_close(struct xw_state *st)
+{
+	int i;
+
+	xw_pinned_close(&st->link);
+	xw_pinned_close(&st->prog);
+	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++)
+		xw_pinned_close(&st->maps[i]);
+}
+
+bool xw_state_empty(const struct xw_state *st, const struct xw_layout *layout)
+{
+	int i;
+
+	if (st->link.fd >= 0 || st->prog.fd >= 0)
+		return false;
+	for (i = 0; i < layout->n_maps; i++)
+		if (st->maps[i].fd >= 0)
+			return false;
+	return true;
+}
+
+int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      const struct xw_layout *layout)
+{
+	const struct xw_layout *const *other;
+	struct stat st;
+
+	for (other = layout->excludes; other && *other; other++) {
+		if (fstatat(dir->fd, (*other)->link.name, &st,
+			    AT_SYMLINK_NOFOLLOW))
+			continue;
+		return xw_fail(ctx, XW_EXIT_UNAVAILABLE, 0, dir->path,
+			       "holds a %s install (%s): a device carries one of %s and %s, not both; remove the %s first",
+			       (*other)->kind, (*other)->link.name,
+			       layout->kind, (*other)->kind, (*other)->kind);
+	}
+	return 0;
+}
+
+static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
+			 const struct xw_pindir *dir, const char *name,
+			 struct xw_state *st)
+{
+	uint32_t ifindex = st->link.info.link.xdp.ifindex;
+	char path[PATH_MAX];
+	char other[IF_NAMESIZE] = "";
+
+	if (st->link.fd < 0) {
+		st->link_state = XW_LINK_ABSENT;
+		return 0;
+	}
+	if (!ifindex) {
+		st->link_state = XW_LINK_DEFUNCT;
+		xw_debug(ctx, 1, "%s/%s: link %u is defunct: its device was deleted",
+			 dir->path, name, st->link.info.link.id);
+		return 0;
+	}
+	if (ifindex == dev->ifindex) {
+		st->link_state = XW_LINK_LIVE;
+		return 0;
+	}
+	/* Replacing it would detach some other device's program. */
+	if_indextoname(ifindex, other);
+	xw_pindir_entry_path(dir, name, path, sizeof(path));
+	return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+		       "pinned link is attached to ifindex %u (%s), not to %s (ifindex %u): left alone; run pin-gc or remove it by hand",
+		       ifindex, other[0] ? other : "unknown", dev->name,
+		       dev->ifindex);
+}
+
+int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
+		  const struct xw_pindir *dir, const struct xw_layout *layout,
+		  struct xw_state *st)
+{
+	int i, err;
+
+	state_init(st);
+	err = xw_pin_open(ctx, dir, &layout->link, &st->link);
+	if (!err)
+		err = xw_pin_open(ctx, dir, &layout->prog, &st->prog);
+	for (i = 0; !err && i < layout->n_maps; i++)
+		err = xw_pin_open(ctx, dir, &layout->maps[i], &st->maps[i]);
+	if (!err)
+		err = classify_link(ctx, dev, dir, layout->link.name, st);
+	if (!err)
+		err = xw_xdp_query(ctx, dev, &st->xdp);
+	if (err)
+		xw_state_close(st);
+	return err;
+}
+
+void xw_view_close(struct xw_view *v)
+{
+	int i;
+
+	if (v->fd >= 0)
+		close(v->fd);
+	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++) {
+		if (v->map_fds[i] >= 0)
+			close(v->map_fds[i]);
+		v->map_fds[i] = -1;
+	}
+	v->fd = -1;
+}
+
+/* Reads the configuration map of a program and compares it to ours. */
+static bool config_equal(int map_fd, const struct bpf_map_info *mi,
+			 struct bpf_map *rodata)
+{
+	char value[4096];
+	const void *want;
+	size_t size;
+	__u32 key = 0;
+
+	want = bpf_map__initial_value(rodata, &size);
+	if (!want || mi->value_size != size || size > sizeof(value))
+		return false;
+	if (bpf_map_lookup_elem(map_fd, &key, value))
+		return false;
+	return !memcmp(value, want, size);
+}
+
+/* Keeps fd as the map of role i if its name is that role's. */
+static bool take_role(struct xw_view *v, const struct xw_install *in, int fd,
+		      const struct bpf_map_info *mi)
+{
+	int i;
+
+	for (i = 0; i < in->layout->n_maps; i++) {
+		if (v->map_fds[i] >= 0 ||
+		    strncmp(mi->name, bpf_map__name(in->maps[i]),
+			    sizeof(mi->name) - 1) ||
+		    mi->type != in->layout->maps[i].type)
+			continue;
+		v->map_fds[i] = fd;
+		v->map_ids[i] = mi->id;
+		return true;
+	}
+	return false;
+}
+
+int xw_view_read(uint32_t prog_id, const struct xw_install *in,
+		 struct xw_view *v)
+{
+	__u32 ids[16], len = sizeof(struct bpf_prog_info), i, n;
+	struct bpf_prog_info pi;
+	struct bpf_map_info mi;
+	int fd, j;
+
+	memset(v, 0, sizeof(*v));
+	v->fd = -1;
+	for (j = 0; j < XW_LAYOUT_MAX_MAPS; j++)
+		v->map_fds[j] = -1;
+	v->fd = bpf_prog_get_fd_by_id(prog_id);
+	if (v->fd < 0)
+		return -errno;
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	pi.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(v->fd, &pi, &len))
+		return -errno;
+	v->id = pi.id;
+	v->ours = pi.type == BPF_PROG_TYPE_XDP &&
+		  !strncmp(pi.name, bpf_program__name(in->prog),
+			   sizeof(pi.name) - 1);
+	n = pi.nr_map_ids < 16 ? pi.nr_map_ids : 16;
+	for (i = 0; i < n; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0 || xw_obj_info(fd, XW_OBJ_MAP, &mi)) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		if (!strncmp(mi.name, bpf_map__name(in->rodata),
+			     sizeof(mi.name) - 1))
+			v->config_equal = config_equal(fd, &mi, in->rodata);
+		if (!take_role(v, in, fd, &mi))
+			close(fd);
+	}
+	return 0;
+}
+
+bool xw_view_matches(const struct xw_view *v, const struct xw_install *in,
+		     const uint32_t *map_ids)
+{
+	int i;
+
+	if (v->fd < 0 || !v->ours || !v->config_equal)
+		return false;
+	for (i = 0; i < in->layout->n_maps; i++)
+		if (!map_ids[i] || v->map_ids[i] != map_ids[i])
+			return false;
+	return true;
+}

@@ -1,0 +1,87 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+
+#include "ctx.h"
+#include "exit.h"
+#include "ifname.h"
+#include "netns.h"
+
+static int own_netns_ino(struct xw_ctx *ctx, uint64_t *ino)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return xw_fail_errno(ctx, errno, "/proc/self/ns/net",
+				     "cannot read own network namespace");
+	*ino = st.st_ino;
+	return 0;
+}
+
+int xw_netns_self(struct xw_ctx *ctx, struct xw_netns *ns)
+{
+	ns->foreign = false;
+	return own_netns_ino(ctx, &ns->ino);
+}
+
+int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns)
+{
+	uint64_t self = 0;
+	struct statfs sfs;
+	struct stat st;
+	int fd, type, err;
+
+	err = own_netns_ino(ctx, &self);
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (err == ENOENT)
+			return xw_fail(ctx, XW_EXIT_NOINPUT, 0, path,
+				       "no such network namespace (a /proc/PID/ns/net whose process has exited is gone too)");
+		return xw_fail_errno(ctx, err, path,
+				     "cannot open network namespace");
+	}
+	if (fstatfs(fd, &sfs) || fstat(fd, &st)) {
+		err = xw_fail_errno(ctx, errno, path, "cannot stat");
+		goto out;
+	}
+	if (sfs.f_type != NSFS_MAGIC) {
+		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			      "not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)");
+		goto out;
+	}
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET) {
+		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			      "not a network namespace");
+		goto out;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		err = xw_fail_errno(ctx, errno, path,
+				    "cannot enter network namespace");
+		goto out;
+	}
+	ns->ino = st.st_ino;
+	ns->foreign = st.st_ino != self;
+	err = 0;
+out:
+	close(fd);
+	return err;
+}
+
+int xw_netns_pin_prefix(const struct xw_netns *ns, char *buf, size_t size)
+{
+	if (!ns->foreign)
+		return xw_path(buf, size, "%s", "");
+	return xw_path(buf, size, "netns:%llu", (unsigned long long)ns->ino);
+}

@@ -1,0 +1,31 @@
+/*
+ * --netns: do the work inside another network namespace.  Pins of work
+ * done in a namespace other than the one xdpwire started in go under
+ * <bpffs>/netns:<inode>/<device>/, so a device eth0 in a sandbox never
+ * shares a directory with the host's eth0.  A namespace inode is at least
+ * 0xF0000000 (ten digits), so "netns:<inode>" is 16 bytes long and can
+ * never be the directory of a device, whose names have at most 15.
+ */
+#ifndef XW_NETNS_H
+#define XW_NETNS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xw_ctx;
+
+struct xw_netns {
+	uint64_t ino; /* inode of the namespace the work happens in */
+	bool foreign; /* not the namespace xdpwire was started in */
+};
+
+/* Records the caller's own namespace (no --netns). */
+int xw_netns_self(struct xw_ctx *ctx, struct xw_netns *ns);
+
+/* Checks that path is a network namespace and moves this process into it. */
+int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns);
+
+/* "netns:<inode>" for a foreign namespace, "" otherwise. */
+int xw_netns_pin_prefix(const struct xw_netns *ns, char *buf, size_t size);
+
+#endif /* XW_NETNS_H */

@@ -1,0 +1,310 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "bpffs.h"
+#include "ctx.h"
+#include "exit.h"
+#include "pin.h"
+
+#define XW_TMP_PREFIX "xw_tmp_"
+
+uint32_t xw_pinned_id(const struct xw_pinned *p)
+{
+	switch (p->fd < 0 ? XW_OBJ_NONE : p->kind) {
+	case XW_OBJ_MAP:
+		return p->info.map.id;
+	case XW_OBJ_PROG:
+		return p->info.prog.id;
+	case XW_OBJ_LINK:
+		return p->info.link.id;
+	default:
+		return 0;
+	}
+}
+
+void xw_pinned_close(struct xw_pinned *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+enum xw_obj_kind xw_fd_kind(int fd)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	/* The anon inode's name is the one place the kernel says the kind. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return XW_OBJ_NONE;
+	target[n] = '\0';
+	if (!strcmp(target, "anon_inode:bpf-map"))
+		return XW_OBJ_MAP;
+	if (!strcmp(target, "anon_inode:bpf-prog"))
+		return XW_OBJ_PROG;
+	/* Spelt bpf_link before Linux 6.9. */
+	if (!strcmp(target, "anon_inode:bpf-link") ||
+	    !strcmp(target, "anon_inode:bpf_link"))
+		return XW_OBJ_LINK;
+	return XW_OBJ_NONE;
+}
+
+const char *xw_obj_kind_name(enum xw_obj_kind kind)
+{
+	switch (kind) {
+	case XW_OBJ_MAP:
+		return "map";
+	case XW_OBJ_PROG:
+		return "program";
+	case XW_OBJ_LINK:
+		return "link";
+	default:
+		return "object";
+	}
+}
+
+const char *xw_map_type_name(uint32_t type)
+{
+	return libbpf_bpf_map_type_str(type) ?: "unknown";
+}
+
+int xw_obj_info(int fd, enum xw_obj_kind kind, void *info)
+{
+	__u32 len;
+
+	switch (kind) {
+	case XW_OBJ_MAP:
+		len = sizeof(struct bpf_map_info);
+		break;
+	case XW_OBJ_PROG:
+		len = sizeof(struct bpf_prog_info);
+		break;
+	case XW_OBJ_LINK:
+		len = sizeof(struct bpf_link_info);
+		break;
+	default:
+		return -EINVAL;
+	}
+	memset(info, 0, len);
+	return bpf_obj_get_info_by_fd(fd, info, &len) ? -errno : 0;
+}
+
+/* Opens the entry without following a final symlink; -ENOENT if absent. */
+static int open_entry(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      const char *name, const char *path)
+{
+	char fdpath[64];
+	struct stat st;
+	int opath, fd, err;
+
+	opath = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (opath < 0) {
+		if (errno == ENOENT)
+			return -ENOENT;
+		return xw_fail_errno(ctx, errno, path, "cannot open");
+	}
+	if (fstat(opath, &st)) {
+		err = xw_fail_errno(ctx, errno, path, "cannot stat");
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			      "is a symbolic link, not a pinned object: refusing to follow it");
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			      "is a directory or special file, not a pinned object");
+		goto out;
+	}
+	/*
+	 * Going through the O_PATH fd pins down the very inode checked above:
+	 * nothing swapped in between can be opened instead.
+	 */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", opath);
+	fd = bpf_obj_get(fdpath);
+	if (fd < 0)
+		err = xw_fail_errno(ctx, errno, path,
+				    "cannot open pinned object");
+	else
+		err = fd;
+out:
+	close(opath);
+	return err;
+}
+
+int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    const char *name, struct xw_pinned *p)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	p->fd = -1;
+	p->kind = XW_OBJ_NONE;
+	if (xw_pindir_entry_path(dir, name, path, sizeof(path)))
+		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, dir->path,
+			       "pin path too long");
+	fd = open_entry(ctx, dir, name, path);
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	p->kind = xw_fd_kind(fd);
+	err = xw_obj_info(fd, p->kind, &p->info);
+	if (err) {
+		close(fd);
+		return xw_fail_errno(ctx, -err, path,
+				     "cannot read pinned object's info");
+	}
+	p->fd = fd;
+	return 0;
+}
+
+static const char *type_name(enum xw_obj_kind kind, uint32_t type)
+{
+	const char *s = NULL;
+
+	if (kind == XW_OBJ_MAP)
+		s = libbpf_bpf_map_type_str(type);
+	else if (kind == XW_OBJ_PROG)
+		s = libbpf_bpf_prog_type_str(type);
+	else if (kind == XW_OBJ_LINK)
+		s = libbpf_bpf_link_type_str(type);
+	return s ?: "unknown";
+}
+
+static int check_map(struct xw_ctx *ctx, const char *path,
+		     const struct xw_pin_spec *spec,
+		     const struct bpf_map_info *m)
+{
+	if (m->type != spec->type)
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "pinned map is of type %s, expected %s: left alone",
+			       type_name(XW_OBJ_MAP, m->type),
+			       type_name(XW_OBJ_MAP, spec->type));
+	if (spec->key_size && m->key_size != spec->key_size)
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "pinned map has %u-byte keys, expected %u: left alone",
+			       m->key_size, spec->key_size);
+	if (spec->value_size && m->value_size != spec->value_size)
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "pinned map has %u-byte values, expected %u: left alone",
+			       m->value_size, spec->value_size);
+	if (spec->max_entries && m->max_entries != spec->max_entries)
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			       "pinned map has %u entries, expected %u: left alone",
+			       m->max_entries, spec->max_entries);
+	return 0;
+}
+
+int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		const struct xw_pin_spec *spec, struct xw_pinned *p)
+{
+	char path[PATH_MAX];
+	uint32_t type = 0;
+	int err;
+
+	err = xw_pin_open_any(ctx, dir, spec->name, p);
+	if (err || p->fd < 0)
+		return err;
+	xw_pindir_entry_path(dir, spec->name, path, sizeof(path));
+	if (p->kind != spec->kind) {
+		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			      "pinned object is a %s, expected a %s: left alone",
+			      xw_obj_kind_name(p->kind),
+			      xw_obj_kind_name(spec->kind));
+		goto fail;
+	}
+	switch (p->kind) {
+	case XW_OBJ_MAP:
+		err = check_map(ctx, path, spec, &p->info.map);
+		goto checked;
+	case XW_OBJ_PROG:
+		type = p->info.prog.type;
+		break;
+	case XW_OBJ_LINK:
+		type = p->info.link.type;
+		break;
+	default:
+		break;
+	}
+	if (type != spec->type)
+		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
+			      "pinned %s is of type %s, expected %s: left alone",
+			      xw_obj_kind_name(p->kind),
+			      type_name(p->kind, type),
+			      type_name(p->kind, spec->type));
+checked:
+	if (!err)
+		return 0;
+fail:
+	xw_pinned_close(p);
+	return err;
+}
+
+static int pin_at(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		  const char *name, int fd)
+{
+	char fdpath[PATH_MAX], path[PATH_MAX];
+	int err;
+
+	if (xw_pindir_entry_fdpath(dir, name, fdpath, sizeof(fdpath)) ||
+	    xw_pindir_entry_path(dir, name, path, sizeof(path)))
+		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, dir->path,
+			       "pin path too long");
+	if (!bpf_obj_pin(fd, fdpath))
+		return 0;
+	err = errno;
+	if (err == EEXIST)
+		return xw_fail(ctx, XW_EXIT_CANTCREAT, 0, path,
+			       "already exists: another tool pinned it just now?");
+	return xw_fail(ctx, err == EPERM || err == EACCES ? XW_EXIT_NOPERM :
+		       XW_EXIT_CANTCREAT, err, path, "cannot pin");
+}
+
+int xw_pin_create(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		  const char *name, int fd)
+{
+	return pin_at(ctx, dir, name, fd);
+}
+
+int xw_pin_replace(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		   const char *name, int fd)
+{
+	char tmp[NAME_MAX + 1], path[PATH_MAX];
+	int err;
+
+	/* A crash may have left the temporary pin: it is ours to drop. */
+	snprintf(tmp, sizeof(tmp), XW_TMP_PREFIX "%s", name);
+	unlinkat(dir->fd, tmp, 0);
+	err = pin_at(ctx, dir, tmp, fd);
+	if (err)
+		return err;
+	/* rename() swaps the pin in one step: readers see old or new. */
+	if (!renameat(dir->fd, tmp, dir->fd, name))
+		return 0;
+	err = errno;
+	unlinkat(dir->fd, tmp, 0);
+	xw_pindir_entry_path(dir, name, path, sizeof(path));
+	return xw_fail(ctx, XW_EXIT_CANTCREAT, err, path, "cannot replace pin");
+}
+
+int xw_pin_remove(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		  const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!unlinkat(dir->fd, name, 0) || errno == ENOENT)
+		return 0;
+	xw_pindir_entry_path(dir, name, path, sizeof(path));
+	return xw_fail_errno(ctx, errno, path, "cannot remove pin");
+}

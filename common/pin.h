@@ -1,0 +1,78 @@
+/*
+ * Pinned objects, distrusted: an entry is opened without following a
+ * symlink, and its kind (map, program, link), type and sizes are checked
+ * before anything uses it.  A wrong object is refused, never updated.
+ */
+#ifndef XW_PIN_H
+#define XW_PIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bpf/bpf.h>
+
+struct xw_ctx;
+struct xw_pindir;
+
+enum xw_obj_kind {
+	XW_OBJ_NONE,
+	XW_OBJ_MAP,
+	XW_OBJ_PROG,
+	XW_OBJ_LINK,
+};
+
+/* What a conventional pin must be; zero sizes/entries mean "any". */
+struct xw_pin_spec {
+	const char *name;
+	enum xw_obj_kind kind;
+	uint32_t type; /* enum bpf_map_type / bpf_prog_type / bpf_link_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+};
+
+struct xw_pinned {
+	int fd; /* -1: nothing pinned there */
+	enum xw_obj_kind kind;
+	union {
+		struct bpf_map_info map;
+		struct bpf_prog_info prog;
+		struct bpf_link_info link;
+	} info;
+};
+
+/* The id of whatever is pinned, 0 if nothing. */
+uint32_t xw_pinned_id(const struct xw_pinned *p);
+void xw_pinned_close(struct xw_pinned *p);
+
+/* The kind of object a bpf fd refers to. */
+enum xw_obj_kind xw_fd_kind(int fd);
+const char *xw_obj_kind_name(enum xw_obj_kind kind);
+const char *xw_map_type_name(uint32_t type);
+
+/*
+ * Opens the entry spec->name of dir.  Absent: 0 with p->fd == -1.  Present
+ * but not what spec says: a recorded failure (exit 65).
+ */
+int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		const struct xw_pin_spec *spec, struct xw_pinned *p);
+
+/* Opens the entry and fills its info, checking only the kind. */
+int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    const char *name, struct xw_pinned *p);
+
+/* Pins fd at name, which must not exist. */
+int xw_pin_create(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		  const char *name, int fd);
+
+/* Pins fd at name in one step, replacing whatever was pinned there. */
+int xw_pin_replace(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		   const char *name, int fd);
+
+int xw_pin_remove(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		  const char *name);
+
+/* Info of an object by fd. */
+int xw_obj_info(int fd, enum xw_obj_kind kind, void *info);
+
+#endif /* XW_PIN_H */

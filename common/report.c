@@ -1,0 +1,328 @@
+/*
+ * The one reporter: every error line, debug line and result document of a
+ * run is written here, each line in a single write() so that concurrent
+ * runs sharing a terminal or log never interleave within a line.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "ctx.h"
+#include "exit.h"
+
+#define XW_JSON_VERSION 1
+
+int xw_ctx_init(struct xw_ctx *ctx, const char *cmd)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->cmd = cmd;
+	ctx->doc = json_object_new_object();
+	ctx->changes = json_object_new_array();
+	if (!ctx->doc || !ctx->changes)
+		return -ENOMEM;
+	return 0;
+}
+
+void xw_ctx_free(struct xw_ctx *ctx)
+{
+	json_object_put(ctx->doc);
+	json_object_put(ctx->changes);
+	ctx->doc = NULL;
+	ctx->changes = NULL;
+}
+
+/* Writes buf as one line to fd, adding the newline; retries short writes. */
+static void write_line(int fd, char *buf, size_t len, size_t cap)
+{
+	size_t off = 0;
+
+	if (len >= cap - 1)
+		len = cap - 2;
+	buf[len++] = '\n';
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		off += (size_t)n;
+	}
+}
+
+static void record(struct xw_ctx *ctx, int exit_code, int err,
+		   const char *object, const char *fmt, va_list ap)
+{
+	struct xw_failure *f = &ctx->fail;
+	char what[sizeof(f->what)];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (f->exit_code) {
+		xw_debug(ctx, 1, "also failed: %s: %s%s%s", object ?: "", what,
+			 err ? ": " : "", err ? strerror(err) : "");
+		return;
+	}
+	f->exit_code = exit_code;
+	f->err = err;
+	snprintf(f->object, sizeof(f->object), "%s", object ?: "");
+	snprintf(f->what, sizeof(f->what), "%s", what);
+}
+
+int xw_fail(struct xw_ctx *ctx, int exit_code, int err, const char *object,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ctx, exit_code, err, object, fmt, ap);
+	va_end(ap);
+	return err ? -err : -EINVAL;
+}
+
+int xw_fail_errno(struct xw_ctx *ctx, int err, const char *object,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(ctx, xw_exit_for_errno(err), err, object, fmt, ap);
+	va_end(ap);
+	return err ? -err : -EINVAL;
+}
+
+void xw_debug(const struct xw_ctx *ctx, int level, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	if (ctx->verbose < level)
+		return;
+	n = snprintf(line, sizeof(line), "xdpwire %s: ", ctx->cmd);
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	write_line(STDERR_FILENO, line, (size_t)n, sizeof(line));
+}
+
+static int format_change(struct json_object *c, char *buf, size_t size);
+
+void xw_change(struct xw_ctx *ctx, const struct xw_change *c)
+{
+	struct json_object *o = json_object_new_object();
+	char line[1024];
+
+	if (!o)
+		return;
+	json_object_object_add(o, "action", json_object_new_string(c->action));
+	json_object_object_add(o, "object", json_object_new_string(c->object));
+	if (c->path)
+		json_object_object_add(o, "path",
+				       json_object_new_string(c->path));
+	if (c->id)
+		json_object_object_add(o, "id", json_object_new_uint64(c->id));
+	if (c->detail)
+		json_object_object_add(o, "detail",
+				       json_object_new_string(c->detail));
+	json_object_array_add(ctx->changes, o);
+	/* Under -v the changes show as they happen, rolled back or not. */
+	if (ctx->verbose) {
+		format_change(o, line, sizeof(line));
+		xw_debug(ctx, 1, "%s", line);
+	}
+}
+
+size_t xw_change_mark(const struct xw_ctx *ctx)
+{
+	return json_object_array_length(ctx->changes);
+}
+
+void xw_change_rollback(struct xw_ctx *ctx, size_t mark)
+{
+	size_t n = json_object_array_length(ctx->changes);
+
+	if (n > mark)
+		json_object_array_del_idx(ctx->changes, mark, n - mark);
+}
+
+bool xw_changed(const struct xw_ctx *ctx)
+{
+	return json_object_array_length(ctx->changes) > 0;
+}
+
+void xw_out_json(struct xw_ctx *ctx, const char *key, struct json_object *val)
+{
+	json_object_object_add(ctx->doc, key, val);
+}
+
+void xw_out_str(struct xw_ctx *ctx, const char *key, const char *val)
+{
+	xw_out_json(ctx, key, val ? json_object_new_string(val) : NULL);
+}
+
+void xw_out_u64(struct xw_ctx *ctx, const char *key, uint64_t val)
+{
+	xw_out_json(ctx, key, json_object_new_uint64(val));
+}
+
+void xw_out_bool(struct xw_ctx *ctx, const char *key, bool val)
+{
+	xw_out_json(ctx, key, json_object_new_boolean(val));
+}
+
+void xw_out_u16_list(struct xw_ctx *ctx, const char *key, const uint16_t *v,
+		     size_t n)
+{
+	struct json_object *list = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(list, json_object_new_int(v[i]));
+	xw_out_json(ctx, key, list);
+}
+
+void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx->summary, sizeof(ctx->summary), fmt, ap);
+	va_end(ap);
+}
+
+static void print_error_line(const struct xw_ctx *ctx)
+{
+	const struct xw_failure *f = &ctx->fail;
+	char line[1024];
+	int n;
+
+	n = snprintf(line, sizeof(line), "xdpwire %s: %s%s%s%s%s", ctx->cmd,
+		     f->object, f->object[0] ? ": " : "", f->what,
+		     f->err ? ": " : "", f->err ? strerror(f->err) : "");
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	write_line(STDERR_FILENO, line, (size_t)n, sizeof(line));
+}
+
+/* The error member carries the same text as the stderr line, minus prefix. */
+static struct json_object *error_doc(const struct xw_ctx *ctx)
+{
+	const struct xw_failure *f = &ctx->fail;
+	struct json_object *doc = json_object_new_object();
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s%s%s%s%s", f->object,
+		 f->object[0] ? ": " : "", f->what, f->err ? ": " : "",
+		 f->err ? strerror(f->err) : "");
+	json_object_object_add(doc, "version",
+			       json_object_new_int(XW_JSON_VERSION));
+	json_object_object_add(doc, "command", json_object_new_string(ctx->cmd));
+	json_object_object_add(doc, "error", json_object_new_string(text));
+	json_object_object_add(doc, "exit_code",
+			       json_object_new_int(f->exit_code));
+	if (f->err)
+		json_object_object_add(doc, "errno",
+				       json_object_new_string(strerrorname_np(f->err) ?: "?"));
+	return doc;
+}
+
+static struct json_object *result_doc(struct xw_ctx *ctx)
+{
+	struct json_object *doc = json_object_new_object();
+	struct json_object_iterator it, end;
+
+	json_object_object_add(doc, "version",
+			       json_object_new_int(XW_JSON_VERSION));
+	json_object_object_add(doc, "command", json_object_new_string(ctx->cmd));
+	json_object_object_add(doc, "changed",
+			       json_object_new_boolean(xw_changed(ctx)));
+	it = json_object_iter_begin(ctx->doc);
+	end = json_object_iter_end(ctx->doc);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
+		json_object_object_add(doc, json_object_iter_peek_name(&it),
+				       json_object_get(json_object_iter_peek_value(&it)));
+	json_object_object_add(doc, "changes", json_object_get(ctx->changes));
+	return doc;
+}
+
+static void print_json(struct json_object *doc)
+{
+	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE),
+	      stdout);
+	fputc('\n', stdout);
+}
+
+/*
+ * A change as a line of text: "pinned map PATH (id N)" when it has a path,
+ * "attached program N to v0, native mode" when it has none.
+ */
+static int format_change(struct json_object *c, char *buf, size_t size)
+{
+	struct json_object *path, *id, *detail;
+	int n;
+
+	json_object_object_get_ex(c, "path", &path);
+	json_object_object_get_ex(c, "id", &id);
+	json_object_object_get_ex(c, "detail", &detail);
+	n = snprintf(buf, size, "%s %s",
+		     json_object_get_string(json_object_object_get(c, "action")),
+		     json_object_get_string(json_object_object_get(c, "object")));
+	if (path)
+		n += snprintf(buf + n, size - n, " %s%s%s%s",
+			      json_object_get_string(path), id ? " (id " : "",
+			      id ? json_object_get_string(id) : "", id ? ")" : "");
+	else if (id)
+		n += snprintf(buf + n, size - n, " %s", json_object_get_string(id));
+	if (detail)
+		n += snprintf(buf + n, size - n, "%s%s", path ? ": " : " ",
+			      json_object_get_string(detail));
+	return n < (int)size ? n : (int)size - 1;
+}
+
+static void print_changes(const struct xw_ctx *ctx)
+{
+	size_t i, n = json_object_array_length(ctx->changes);
+	char line[1024];
+
+	for (i = 0; i < n; i++) {
+		format_change(json_object_array_get_idx(ctx->changes, i), line,
+			      sizeof(line));
+		puts(line);
+	}
+}
+
+int xw_ctx_finish(struct xw_ctx *ctx)
+{
+	struct json_object *doc = NULL;
+	int code = ctx->fail.exit_code;
+
+	if (code) {
+		print_error_line(ctx);
+		if (ctx->json)
+			doc = error_doc(ctx);
+	} else if (ctx->json) {
+		doc = result_doc(ctx);
+	} else if (!ctx->quiet) {
+		print_changes(ctx);
+		if (ctx->summary[0])
+			printf("%s\n", ctx->summary);
+	}
+	if (doc) {
+		print_json(doc);
+		json_object_put(doc);
+	}
+	/* A full disk or closed pipe must not look like success to a script. */
+	if (fflush(stdout) || ferror(stdout)) {
+		xw_fail(ctx, XW_EXIT_OSERR, errno, "stdout", "write error");
+		if (!code) {
+			print_error_line(ctx);
+			code = XW_EXIT_OSERR;
+		}
+	}
+	return code;
+}
