@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include "exit.h"
 #include "fault.h"
 #include "ifname.h"
+#include "parse.h"
 
 static bool fd_on_bpffs(int fd)
 {
@@ -68,19 +70,37 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* XDPWIRE_LOCK_TIMEOUT_MS overrides the default bound, e.g. for tests. */
+static long lock_timeout_ms(void)
+{
+	const char *env = getenv("XDPWIRE_LOCK_TIMEOUT_MS");
+	uint32_t ms;
+
+	if (env && !xw_parse_u32(env, 0, 3600 * 1000, &ms))
+		return ms;
+	return XW_LOCK_TIMEOUT_MS;
+}
+
 /* Waits for the lock with a bound, backing off from 1 to 16 ms. */
 static int lock_dir(struct xw_ctx *ctx, int fd, const char *path)
 {
-	long long deadline = now_ms() + XW_LOCK_TIMEOUT_MS;
+	long timeout = lock_timeout_ms();
+	long long deadline = now_ms() + timeout;
 	struct timespec pause = { 0, 1000000 };
+	bool said = false;
 
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return xw_fail_errno(ctx, errno, path, "cannot lock");
 		if (now_ms() >= deadline)
 			return xw_fail(ctx, XW_EXIT_TEMPFAIL, 0, path,
-				       "locked by another xdpwire run for %d ms; retry",
-				       XW_LOCK_TIMEOUT_MS);
+				       "locked by another run for %ld ms; retry",
+				       timeout);
+		if (!said) {
+			xw_debug(ctx, 1, "%s: locked by another run: waiting up to %ld ms",
+				 path, timeout);
+			said = true;
+		}
 		nanosleep(&pause, NULL);
 		if (pause.tv_nsec < 16000000)
 			pause.tv_nsec *= 2;

@@ -1,0 +1,150 @@
+# Test beds for xdpwire's kernel tests: network namespaces, veth pairs and a
+# bpffs of their own, so that the machine's /sys/fs/bpf and interfaces are
+# never touched.  Used by the bats files (setup_file: bed_setup;
+# teardown_file: bed_teardown) and by the demo.
+#
+# Requires root and a private mount namespace (tests/run provides one):
+# without them a kernel test fails, it does not skip.
+
+XW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+XW=$XW_ROOT/xdpwire
+XW_HELPERS=$XW_ROOT/build/tests
+
+bed_fail() {
+	echo "bed: $*" >&2
+	return 1
+}
+
+bed_require() {
+	local tool
+	((EUID == 0)) || bed_fail "must run as root: kernel tests do not skip" || return
+	[[ $(readlink /proc/self/ns/mnt) != "$(readlink /proc/1/ns/mnt)" ]] ||
+		bed_fail "not in a private mount namespace: run through tests/run (make check)" ||
+		return
+	for tool in ip nsenter bpftool jq mount umount; do
+		command -v "$tool" >/dev/null || bed_fail "$tool not installed (make deps)" || return
+	done
+	[[ -x $XW ]] || bed_fail "$XW not built (make)"
+}
+
+# bed_setup: a fresh bpffs for this file and the bookkeeping for teardown.
+bed_setup() {
+	bed_require || return
+	BED_ID=xwt$$
+	BED_DIR=$(mktemp -d /tmp/xwbed-XXXXXX) || return
+	export BED_ID BED_DIR
+	mkdir "$BED_DIR/bpffs" && mount -t bpf bpf "$BED_DIR/bpffs" || return
+	export XDPWIRE_BPFFS=$BED_DIR/bpffs BPFFS=$BED_DIR/bpffs
+	: >"$BED_DIR/namespaces"
+	: >"$BED_DIR/pids"
+}
+
+# bed_teardown: kills what the bed started, deletes its namespaces and
+# unmounts its bpffs; safe to call after a partial setup.
+bed_teardown() {
+	local pid ns
+	[[ -n ${BED_DIR:-} && -d $BED_DIR ]] || return 0
+	while read -r pid; do
+		kill "$pid" 2>/dev/null
+	done <"$BED_DIR/pids"
+	while read -r pid; do
+		poll_until 2000 bed_gone "$pid"
+	done <"$BED_DIR/pids"
+	while read -r ns; do
+		ip netns del "$ns" 2>/dev/null
+	done <"$BED_DIR/namespaces"
+	umount "$BED_DIR/bpffs" 2>/dev/null
+	rm -rf "$BED_DIR"
+}
+
+bed_gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# bed_ns NAME...: creates namespaces (loopback up), known to tests as NAME.
+bed_ns() {
+	local name
+	for name; do
+		ip netns add "$BED_ID-$name" || return
+		echo "$BED_ID-$name" >>"$BED_DIR/namespaces"
+		ip -n "$BED_ID-$name" link set lo up || return
+	done
+}
+
+ns_path() {
+	echo "/run/netns/$BED_ID-$1"
+}
+
+# in_ns NAME CMD...: runs CMD in the namespace.  nsenter keeps our mounts
+# (ip netns exec would remount /sys and hide the bpffs).
+in_ns() {
+	local ns=$1
+	shift
+	nsenter --net="$(ns_path "$ns")" "$@"
+}
+
+# ipn NAME ARGS...: ip(8) in the namespace.
+ipn() {
+	local ns=$1
+	shift
+	ip -n "$BED_ID-$ns" "$@"
+}
+
+# bed_veth NS1 DEV1 NS2 DEV2 [ip link options for DEV1...]: a veth pair, up.
+bed_veth() {
+	local ns1=$1 dev1=$2 ns2=$3 dev2=$4
+	shift 4
+	ipn "$ns1" link add "$dev1" "$@" type veth peer name "$dev2" \
+		netns "$BED_ID-$ns2" || return
+	ipn "$ns1" link set "$dev1" up && ipn "$ns2" link set "$dev2" up
+}
+
+# bed_bg CMD...: starts CMD in the background; teardown kills it.  Prints
+# nothing; the pid is in $BED_PID.
+bed_bg() {
+	"$@" 3>&- &
+	BED_PID=$!
+	echo "$BED_PID" >>"$BED_DIR/pids"
+}
+
+bed_now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# poll_until MS CMD...: runs CMD every 10 ms until it succeeds, for at most
+# MS milliseconds.  The only way tests wait for state.
+poll_until() {
+	local ms=$1 deadline
+	shift
+	deadline=$(($(bed_now_ms) + ms))
+	until "$@"; do
+		if (($(bed_now_ms) >= deadline)); then
+			echo "poll_until: still failing after $ms ms: $*" >&2
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+# bed_state NS...: the bpffs tree and the XDP state of NS's devices, to
+# prove that a refused run changed nothing.
+bed_state() {
+	local ns
+	(cd "$BPFFS" && find . -printf '%y %m %p\n' | sort)
+	for ns; do
+		ipn "$ns" -j -d link show |
+			jq -c '.[] | {ifname, xdp: (.xdp.prog.id // null)}'
+	done
+}
+
+# bed_counters PIN: the counters map summed over CPUs, one number per key:
+# forwarded, pass-port, no-target, malformed.
+bed_counters() {
+	bpftool map dump pinned "$1" -j |
+		jq -r '[.[] | (.formatted // .) | [.values[].value] | add] | @tsv'
+}
+
+# bed_prog_id NS DEV: the id of the XDP program attached to DEV, or empty.
+bed_prog_id() {
+	ipn "$1" -j -d link show dev "$2" | jq -r '.[0].xdp.prog.id // empty'
+}
