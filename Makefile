@@ -43,7 +43,8 @@ SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 CMD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe
+HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe \
+	$(BUILD)/tests/pass.bpf.o
 MAN_SRCS := $(wildcard man/*.rst)
 MANS := $(patsubst man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
 COMMANDS = $(shell ./xdpwire __complete 2>/dev/null)
@@ -103,6 +104,13 @@ $(BUILD)/tests/xw-netprobe: tests/helpers/netprobe.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $<
+
+$(BUILD)/tests/%.bpf.o: tests/helpers/%.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
+		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Wall -Werror \
+		-c $< -o $@
 
 $(BUILD)/man/%: man/%.rst
 	$(call msg,MAN,$@)

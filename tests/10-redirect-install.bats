@@ -206,12 +206,11 @@ g0: redirect removed"
 
 @test "a device carrying another tool's XDP program is refused, naming it" {
 	dev k0
-	ipn node link set dev k0 xdpgeneric \
-		obj /usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o sec xdp
+	ipn node link set dev k0 xdpgeneric obj "$XW_HELPERS/pass.bpf.o" sec xdp
 	local id
 	id=$(bed_prog_id node k0)
 	[[ -n $id ]]
-	expect_refused 69 "xdpwire redirect-install: k0: already has XDP program $id 'xdpfilt_alw_all' attached by another tool or link; remove it first: Device or resource busy" \
+	expect_refused 69 "xdpwire redirect-install: k0: already has XDP program $id 'xw_test_pass' attached by another tool or link; remove it first: Device or resource busy" \
 		xw redirect-install --device k0
 	[[ ! -e $BPFFS/k0 ]]
 }

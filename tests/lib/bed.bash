@@ -99,10 +99,15 @@ bed_veth() {
 	ipn "$ns1" link set "$dev1" up && ipn "$ns2" link set "$dev2" up
 }
 
-# bed_bg CMD...: starts CMD in the background; teardown kills it.  Prints
-# nothing; the pid is in $BED_PID.
+# bed_bg [in_ns NS] CMD...: starts CMD in the background; teardown kills
+# it.  $BED_PID is CMD's own pid (nsenter execs CMD), so it can be signalled
+# and its descriptors taken.
 bed_bg() {
-	"$@" 3>&- &
+	if [[ $1 == in_ns ]]; then
+		nsenter --net="$(ns_path "$2")" "${@:3}" 3>&- &
+	else
+		"$@" 3>&- &
+	fi
 	BED_PID=$!
 	echo "$BED_PID" >>"$BED_DIR/pids"
 }

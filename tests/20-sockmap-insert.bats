@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# sockmap-insert: AF_XDP sockets into pinned XSKMAPs, by inherited
+# descriptor or from another process, with every refusal, the directory
+# lock, and concurrent runs that never lose an insert.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	load lib/bed
+	bed_setup
+	bed_ns node peer
+	bed_veth node v0 peer p0 numrxqueues 4
+	bed_veth node v1 peer p1
+	bed_veth node probe0 peer probe0p
+	bed_veth node c0 peer pc0 numrxqueues 8
+	in_ns node "$XW" redirect-install --device v0 -q
+	in_ns node "$XW" redirect-install --device c0 -q
+}
+
+teardown_file() {
+	load lib/bed
+	bed_teardown
+}
+
+setup() {
+	load lib/bed
+	load lib/assert
+	load lib/xsk
+	STATE_NS=node
+}
+
+xw() {
+	in_ns node "$XW" "$@"
+}
+
+@test "an inherited AF_XDP socket goes in at its queue, a socket on queue 2 too" {
+	xsk_hold node v0 2 -- "$XW" sockmap-insert --device v0 --queue 2 --fd '{fd}' -j
+	run -0 xsk_slot_taken node probe0 v0 2
+	run -1 xsk_slot_taken node probe0 v0 0
+	xsk_stop
+	# A closed socket leaves the map by itself.
+	poll_until 2000 xsk_slot_free v0 2
+}
+
+xsk_slot_free() {
+	xsk_slot_taken node probe0 "$1" "$2"
+	(($? == 1))
+}
+
+@test "sockmap-insert reports what it did, in text and JSON" {
+	xsk_hold node v0 1
+	local fd
+	fd=$(xsk_target_fd)
+	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 1 --pid "$XSK_PID" --target-fd "$fd" -j
+	assert_json ".changed and .map == \"$BPFFS/v0/redirect_ip_map\" and .queue == 1"
+	assert_json '.changes == [{"action": "inserted", "object": "socket", "path": "'"$BPFFS"'/v0/redirect_ip_map", "detail": "queue 1"}]'
+	run -0 xsk_slot_taken node probe0 v0 1
+	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 1 --delete
+	assert_eq "$output" "cleared slot $BPFFS/v0/redirect_ip_map: queue 1" "text output"
+	run -1 xsk_slot_taken node probe0 v0 1
+	xsk_stop
+}
+
+@test "a socket taken from a running process with --pid --target-fd goes in" {
+	xsk_hold node v0 3
+	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 3 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	run -0 xsk_slot_taken node probe0 v0 3
+	# Inserting the same socket again is no conflict.
+	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 3 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	xsk_stop
+}
+
+@test "a queue held by another socket is refused unless --replace" {
+	xsk_hold node v0 0 -- "$XW" sockmap-insert --device v0 --fd '{fd}'
+	local first=$XSK_PID
+	xsk_hold node v1 0
+	expect_refused 69 "xdpwire sockmap-insert: $BPFFS/v0/redirect_ip_map: queue 0 already holds another socket (--replace takes it over)" \
+		xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	run -0 --separate-stderr xw sockmap-insert --device v0 --replace --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	# The first socket is out: closing the second one empties the slot.
+	xsk_stop
+	poll_until 2000 xsk_slot_free v0 0
+	kill "$first"
+}
+
+@test "descriptors that are no AF_XDP socket are refused" {
+	expect_refused 65 "xdpwire sockmap-insert: --fd 0: not an AF_XDP socket (it is a character device)" \
+		xw sockmap-insert --device v0 --fd 0 </dev/null
+	expect_refused 65 "xdpwire sockmap-insert: --fd 7: not an AF_XDP socket (it is a regular file)" \
+		xw sockmap-insert --device v0 --fd 7 7</etc/hostname
+	expect_refused 65 "xdpwire sockmap-insert: --fd 9: not an open file descriptor" \
+		xw sockmap-insert --device v0 --fd 9 9<&-
+	bed_bg in_ns node "$XW_HELPERS/xw-netprobe" tcp-listen 127.0.0.1 7000 \
+		--ready-file "$BED_DIR/tcp-ready"
+	poll_until 5000 test -f "$BED_DIR/tcp-ready"
+	expect_refused 65 "xdpwire sockmap-insert: process $BED_PID fd 3: not an AF_XDP socket (it is an IPv4 socket)" \
+		xw sockmap-insert --device v0 --pid "$BED_PID" --target-fd 3
+	kill "$BED_PID"
+}
+
+@test "a queue outside the map is refused" {
+	expect_refused 65 "xdpwire sockmap-insert: --queue: queue 4 is outside $BPFFS/v0/redirect_ip_map (4 queues: 0-3)" \
+		xw sockmap-insert --device v0 --queue 4 --fd 0
+	expect_refused_json 65 xw sockmap-insert --device v0 --queue 4 --fd 0
+}
+
+@test "a pinned object that is no XSKMAP is refused" {
+	expect_refused 65 "xdpwire sockmap-insert: $BPFFS/v0/redirect_counters: pinned map is of type percpu_array, expected xskmap: left alone" \
+		xw sockmap-insert --map "$BPFFS/v0/redirect_counters" --fd 0
+	expect_refused 65 "xdpwire sockmap-insert: $BPFFS/v0/redirect_program: pinned object is a program, expected a map: left alone" \
+		xw sockmap-insert --map "$BPFFS/v0/redirect_program" --fd 0
+}
+
+@test "no install, no map, no process: refused as not found" {
+	expect_refused 66 "xdpwire sockmap-insert: v1: no redirect installed (no pin directory under $BPFFS): run redirect-install first" \
+		xw sockmap-insert --device v1 --fd 0
+	mkdir -m 0700 "$BPFFS/v1"
+	expect_refused 66 "xdpwire sockmap-insert: $BPFFS/v1/redirect_ip_map: no such pinned map: run redirect-install first" \
+		xw sockmap-insert --device v1 --fd 0
+	rmdir "$BPFFS/v1"
+	expect_refused 66 "xdpwire sockmap-insert: $BPFFS/v0/nosuch: no such pinned map" \
+		xw sockmap-insert --map "$BPFFS/v0/nosuch" --fd 0
+	expect_refused 66 "xdpwire sockmap-insert: /nonexistent: cannot open directory: No such file or directory" \
+		xw sockmap-insert --map /nonexistent/map --fd 0
+	expect_refused 65 "xdpwire sockmap-insert: /etc: not on a bpf filesystem" \
+		xw sockmap-insert --map /etc/hostname --fd 0
+	expect_refused 66 "xdpwire sockmap-insert: process 4194304: no such process" \
+		xw sockmap-insert --device v0 --pid 4194304 --target-fd 3
+	expect_refused 66 "xdpwire sockmap-insert: process $$: has no open descriptor 99" \
+		xw sockmap-insert --device v0 --pid $$ --target-fd 99
+}
+
+@test "--map names any pinned XSKMAP" {
+	xsk_hold node v0 2 -- "$XW" sockmap-insert --map "$BPFFS/v0/redirect_ip_map" --queue 2 --fd '{fd}'
+	run -0 xsk_slot_taken node probe0 v0 2
+	xsk_stop
+}
+
+@test "a run waits for another run's lock on the directory, within a bound" {
+	# flock(1) takes the same lock an install holds while it works.
+	bed_bg flock "$BPFFS/v0" sleep 60
+	local holder=$BED_PID
+	poll_until 2000 lock_held "$BPFFS/v0"
+	XDPWIRE_LOCK_TIMEOUT_MS=100 expect_refused 75 "xdpwire sockmap-insert: $BPFFS/v0: locked by another run for 100 ms; retry" \
+		xw sockmap-insert --device v0 --delete
+	# A run that starts while the lock is held finishes once it is free.
+	bed_bg in_ns node "$XW" sockmap-insert --device v0 --delete -v \
+		2>"$BED_DIR/waiter.err"
+	local waiter=$BED_PID
+	poll_until 5000 grep -q "locked by another run: waiting" "$BED_DIR/waiter.err"
+	kill -0 "$waiter"
+	pkill -P "$holder" sleep
+	poll_until 5000 bed_gone "$waiter"
+	wait "$waiter"
+}
+
+lock_held() {
+	! flock -n "$1" true
+}
+
+@test "concurrent inserts and re-installs on one directory never lose an insert" {
+	local round q pids
+	for round in 1 2 3; do
+		pids=()
+		for q in 0 1 2 3 4 5 6 7; do
+			bed_bg in_ns node "$XW_HELPERS/xw-xsk-recv" --dev c0 --queue "$q" \
+				--ready-file "$BED_DIR/c0-$round-$q" -- \
+				"$XW" sockmap-insert --device c0 --queue "$q" --fd '{fd}' -q
+			pids+=("$BED_PID")
+		done
+		# Re-installs swap the program meanwhile; the map must stay.
+		bed_bg in_ns node "$XW" redirect-install --device c0 \
+			--pass-port $((2000 + round)) -q
+		local install1=$BED_PID
+		bed_bg in_ns node "$XW" redirect-install --device c0 -q
+		wait "$install1"
+		wait "$BED_PID"
+		for q in 0 1 2 3 4 5 6 7; do
+			poll_until 10000 test -f "$BED_DIR/c0-$round-$q"
+		done
+		for q in 0 1 2 3 4 5 6 7; do
+			run -0 xsk_slot_taken node probe0 c0 "$q"
+		done
+		kill -USR1 "${pids[@]}"
+		for q in 0 1 2 3 4 5 6 7; do
+			poll_until 5000 bed_gone "${pids[$q]}"
+			poll_until 2000 xsk_slot_free c0 "$q"
+		done
+	done
+}
