@@ -115,7 +115,8 @@ $(BUILD)/tests/%.bpf.o: tests/helpers/%.bpf.c
 $(BUILD)/man/%: man/%.rst
 	$(call msg,MAN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)rst2man --halt=warning $< > $@
+	$(Q)sed 's/^:Version: .*/:Version: xdpwire $(VERSION)/' $< | \
+		rst2man --halt=warning > $@
 
 man: $(MANS)
 
@@ -156,6 +157,9 @@ install: xdpwire $(MANS)
 	install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 completion/xdpwire.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpwire
+	# bash-completion loads completions by the command's name.
+	for c in $(COMMANDS); do ln -sf xdpwire \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c; done
 
 clean:
 	rm -rf $(BUILD) xdpwire

@@ -114,6 +114,7 @@ int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
 	struct redirect_install_opts *o = opts;
 	struct xw_common_opts *c = &o->common;
 	struct xw_redirect_req req = { 0 };
+	struct xw_install_result res;
 	uint16_t ports[XW_MAX_PASS_PORTS];
 	uint32_t queues;
 	int err;
@@ -127,11 +128,16 @@ int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
 			       &req);
 	if (err)
 		return err;
-	err = xw_install_run(ctx, c, &req.install);
+	err = xw_install_run(ctx, c, &req.install, &res);
 	if (!err) {
 		xw_out_u16_list(ctx, "pass_ports", ports,
 				xw_redirect_ports(&req, ports));
 		xw_out_u64(ctx, "rx_queues", queues);
+		if (res.map_entries[XW_REDIRECT_MAP_XSKS] < queues)
+			xw_warn(ctx, c->dev.name,
+				"the pinned socket map has %u slots for %u RX queues: frames of queues %u-%u go to the kernel (--unpin and install again to resize it)",
+				res.map_entries[XW_REDIRECT_MAP_XSKS], queues,
+				res.map_entries[XW_REDIRECT_MAP_XSKS], queues - 1);
 	}
 	xw_redirect_close(&req);
 	return err;

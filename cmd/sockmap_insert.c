@@ -151,7 +151,7 @@ static const struct argp argp = {
 	"RX queue.  A queue held by another socket is refused unless --replace. "
 	"Runs on one pin directory are serialised by a lock on the directory.\v"
 	"Examples:\n"
-	"  xdpwire sockmap-insert --device eth0 --queue 0 --fd 3 3<&-\n"
+	"  xdpwire sockmap-insert --device eth0 --queue 0 --fd 3\n"
 	"  xdpwire sockmap-insert --device eth0 --pid 4242 --target-fd 7",
 	children, xw_help_filter, NULL
 };
@@ -197,7 +197,7 @@ static int open_map(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 		err = open_map_path(ctx, o->map, dir, &spec.name);
 	else
 		err = xw_device_pindir(ctx, &o->common, 0, dir);
-	if (err == -ENOENT)
+	if (err == -ENOENT && !o->map)
 		return xw_fail(ctx, XW_EXIT_NOINPUT, 0, o->common.dev.name,
 			       "no redirect installed (no pin directory under %s): run redirect-install first",
 			       o->common.fs.path);

@@ -29,7 +29,8 @@ const struct xw_cmd xw_cmds[] = {
 	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS, 0 },
 	{ "sockmap-insert",
 	  "put an AF_XDP socket into a pinned XSKMAP",
-	  &sockmap_insert_parser, cmd_sockmap_insert, XW_NEEDS_BPFFS, 0 },
+	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE,
+	  0 },
 	{ NULL, NULL, NULL, NULL, 0, 0 },
 };
 

@@ -359,7 +359,8 @@ int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,
 			return err;
 		c->have_dev = true;
 	}
-	if (needs & XW_NEEDS_BPFFS)
+	if (needs & XW_NEEDS_BPFFS ||
+	    (needs & XW_BPFFS_IF_DEVICE && c->have_dev))
 		return xw_bpffs_open(ctx, c->bpffs, &c->fs);
 	return 0;
 }

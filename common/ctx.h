@@ -27,6 +27,7 @@ struct xw_ctx {
 	int verbose;
 	struct json_object *doc;     /* result document under -j */
 	struct json_object *changes; /* what this run changed, in order */
+	struct json_object *warnings;
 	char summary[512];	     /* last line of text output */
 	struct xw_failure fail;
 };
@@ -69,6 +70,14 @@ void xw_change(struct xw_ctx *ctx, const struct xw_change *change);
 size_t xw_change_mark(const struct xw_ctx *ctx);
 void xw_change_rollback(struct xw_ctx *ctx, size_t mark);
 bool xw_changed(const struct xw_ctx *ctx);
+
+/*
+ * Something that works but not as the caller may think: a line on stderr
+ * (not silenced by -q, which is for what changed) and, under -j, an entry
+ * of the document's "warnings".
+ */
+void xw_warn(struct xw_ctx *ctx, const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Result fields of the JSON document; no effect on text output. */
 void xw_out_str(struct xw_ctx *ctx, const char *key, const char *val);

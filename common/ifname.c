@@ -1,10 +1,16 @@
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ifname.h"
+
+/* The kernel's isspace(): its ctype table also counts 0xa0 (Latin-1 NBSP). */
+static bool kernel_isspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
 
 const char *xw_ifname_problem(const char *name)
 {
@@ -21,7 +27,7 @@ const char *xw_ifname_problem(const char *name)
 			return "contains '/'";
 		if (*p == ':')
 			return "contains ':'";
-		if (isspace((unsigned char)*p))
+		if (kernel_isspace((unsigned char)*p))
 			return "contains white space";
 	}
 	return NULL;

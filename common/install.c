@@ -346,6 +346,29 @@ static void report(struct xw_install_result *res, const struct xw_install *in,
 	}
 }
 
+/*
+ * After a defunct link was replaced: the sockets of the deleted device are
+ * unbound, and frames redirected to them would be dropped, not passed.
+ * Not undoable, and nothing to undo: those entries were dead.
+ */
+static void clear_device_bound(struct xw_ctx *ctx, const struct xw_pindir *dir,
+			       const struct xw_layout *l, const struct plan *p)
+{
+	struct bpf_map_info mi;
+	__u32 key;
+	int i;
+
+	for (i = 0; i < l->n_maps; i++) {
+		if (!(l->device_bound_maps & 1u << i) ||
+		    xw_obj_info(p->map_fds[i], XW_OBJ_MAP, &mi))
+			continue;
+		for (key = 0; key < mi.max_entries; key++)
+			bpf_map_delete_elem(p->map_fds[i], &key);
+		note(ctx, "cleared", "map", dir, l->maps[i].name, mi.id,
+		     "its entries belonged to the deleted device");
+	}
+}
+
 static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		   const struct xw_pindir *dir, struct xw_install *in,
 		   const struct xw_state *st, struct plan *p,
@@ -374,10 +397,13 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		if (!err)
 			link_id = fd_id(link_fd, XW_OBJ_LINK);
 	}
-	if (err)
+	if (err) {
 		undo_all(ctx, dev, dir, &log);
-	else
+	} else {
+		if (st->link_state == XW_LINK_DEFUNCT)
+			clear_device_bound(ctx, dir, l, p);
 		report(res, in, p, link_id, mode);
+	}
 	if (link_fd >= 0)
 		close(link_fd);
 	return err;

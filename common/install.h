@@ -33,6 +33,12 @@ struct xw_layout {
 	struct xw_pin_spec prog;
 	struct xw_pin_spec maps[XW_LAYOUT_MAX_MAPS];
 	int n_maps;
+	/*
+	 * Maps (bit i: maps[i]) whose entries are bound to the device, like
+	 * AF_XDP sockets: a deleted device leaves them dead, so they are
+	 * emptied when its re-created namesake gets a fresh link.
+	 */
+	uint32_t device_bound_maps;
 	/* Installs that cannot share a device with this one; NULL-ended. */
 	const struct xw_layout *const *excludes;
 };

@@ -54,10 +54,9 @@ static void out_result(struct xw_ctx *ctx, const struct xw_layout *layout,
 }
 
 int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
-		   struct xw_install *in)
+		   struct xw_install *in, struct xw_install_result *res)
 {
 	const struct xw_layout *l = in->layout;
-	struct xw_install_result res;
 	struct xw_pindir dir;
 	int err;
 
@@ -68,7 +67,7 @@ int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
 		xw_change(ctx, &(struct xw_change){ .action = "created",
 						    .object = "directory",
 						    .path = dir.path });
-	err = xw_install_apply(ctx, &c->dev, &dir, in, &res);
+	err = xw_install_apply(ctx, &c->dev, &dir, in, res);
 	if (err) {
 		/* Leave no empty directory behind a failed first install. */
 		if (dir.created)
@@ -76,15 +75,15 @@ int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
 		goto out;
 	}
 	out_target(ctx, c, &dir, l);
-	out_result(ctx, l, &res);
+	out_result(ctx, l, res);
 	if (xw_changed(ctx))
 		xw_summary(ctx, "%s: %s installed: program %u, %s mode",
-			   c->dev.name, l->kind, res.prog_id,
-			   xw_mode_name(res.mode));
+			   c->dev.name, l->kind, res->prog_id,
+			   xw_mode_name(res->mode));
 	else
 		xw_summary(ctx, "%s: %s already installed (program %u, %s mode): nothing changed",
-			   c->dev.name, l->kind, res.prog_id,
-			   xw_mode_name(res.mode));
+			   c->dev.name, l->kind, res->prog_id,
+			   xw_mode_name(res->mode));
 out:
 	xw_pindir_close(&dir);
 	return err;

@@ -12,7 +12,7 @@ struct xw_ctx;
 
 /* Locks the device's pin directory (creating it) and applies the request. */
 int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
-		   struct xw_install *in);
+		   struct xw_install *in, struct xw_install_result *res);
 
 /* --unpin: removes layout's install and the directory if left empty. */
 int xw_install_unpin(struct xw_ctx *ctx, struct xw_common_opts *c,

@@ -92,7 +92,7 @@ static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 	if_indextoname(ifindex, other);
 	xw_pindir_entry_path(dir, name, path, sizeof(path));
 	return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-		       "pinned link is attached to ifindex %u (%s), not to %s (ifindex %u): left alone; run pin-gc or remove it by hand",
+		       "pinned link is attached to ifindex %u (%s), not to %s (ifindex %u): left alone; remove the pin by hand if it is stale",
 		       ifindex, other[0] ? other : "unknown", dev->name,
 		       dev->ifindex);
 }

@@ -15,5 +15,6 @@ const struct xw_layout xw_redirect_layout = {
 					       XW_CNT_MAX },
 	},
 	.n_maps = 2,
+	.device_bound_maps = 1u << XW_REDIRECT_MAP_XSKS,
 	.excludes = NULL,
 };

@@ -22,7 +22,8 @@ int xw_ctx_init(struct xw_ctx *ctx, const char *cmd)
 	ctx->cmd = cmd;
 	ctx->doc = json_object_new_object();
 	ctx->changes = json_object_new_array();
-	if (!ctx->doc || !ctx->changes)
+	ctx->warnings = json_object_new_array();
+	if (!ctx->doc || !ctx->changes || !ctx->warnings)
 		return -ENOMEM;
 	return 0;
 }
@@ -31,8 +32,10 @@ void xw_ctx_free(struct xw_ctx *ctx)
 {
 	json_object_put(ctx->doc);
 	json_object_put(ctx->changes);
+	json_object_put(ctx->warnings);
 	ctx->doc = NULL;
 	ctx->changes = NULL;
+	ctx->warnings = NULL;
 }
 
 /* Writes buf as one line to fd, adding the newline; retries short writes. */
@@ -109,7 +112,26 @@ void xw_debug(const struct xw_ctx *ctx, int level, const char *fmt, ...)
 	write_line(STDERR_FILENO, line, (size_t)n, sizeof(line));
 }
 
-static int format_change(struct json_object *c, char *buf, size_t size);
+static size_t format_change(struct json_object *c, char *buf, size_t size);
+
+void xw_warn(struct xw_ctx *ctx, const char *object, const char *fmt, ...)
+{
+	char what[512], line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	n = snprintf(line, sizeof(line), "%s%s%s", object ?: "",
+		     object ? ": " : "", what);
+	json_object_array_add(ctx->warnings, json_object_new_string(line));
+	n = snprintf(line, sizeof(line), "xdpwire %s: warning: %s%s%s",
+		     ctx->cmd, object ?: "", object ? ": " : "", what);
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	write_line(STDERR_FILENO, line, (size_t)n, sizeof(line));
+}
 
 void xw_change(struct xw_ctx *ctx, const struct xw_change *c)
 {
@@ -246,6 +268,9 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 		json_object_object_add(doc, json_object_iter_peek_name(&it),
 				       json_object_get(json_object_iter_peek_value(&it)));
 	json_object_object_add(doc, "changes", json_object_get(ctx->changes));
+	if (json_object_array_length(ctx->warnings))
+		json_object_object_add(doc, "warnings",
+				       json_object_get(ctx->warnings));
 	return doc;
 }
 
@@ -257,31 +282,53 @@ static void print_json(struct json_object *doc)
 	fputc('\n', stdout);
 }
 
+/* Appends to buf without ever running past it; returns the new length. */
+static size_t append(char *buf, size_t size, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static size_t append(char *buf, size_t size, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (len >= size - 1)
+		return len;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return len;
+	return len + (size_t)n < size ? len + (size_t)n : size - 1;
+}
+
 /*
  * A change as a line of text: "pinned map PATH (id N)" when it has a path,
  * "attached program N to v0, native mode" when it has none.
  */
-static int format_change(struct json_object *c, char *buf, size_t size)
+static size_t format_change(struct json_object *c, char *buf, size_t size)
 {
 	struct json_object *path, *id, *detail;
-	int n;
+	size_t n;
 
 	json_object_object_get_ex(c, "path", &path);
 	json_object_object_get_ex(c, "id", &id);
 	json_object_object_get_ex(c, "detail", &detail);
-	n = snprintf(buf, size, "%s %s",
-		     json_object_get_string(json_object_object_get(c, "action")),
-		     json_object_get_string(json_object_object_get(c, "object")));
-	if (path)
-		n += snprintf(buf + n, size - n, " %s%s%s%s",
-			      json_object_get_string(path), id ? " (id " : "",
-			      id ? json_object_get_string(id) : "", id ? ")" : "");
-	else if (id)
-		n += snprintf(buf + n, size - n, " %s", json_object_get_string(id));
+	buf[0] = '\0';
+	n = append(buf, size, 0, "%s %s",
+		   json_object_get_string(json_object_object_get(c, "action")),
+		   json_object_get_string(json_object_object_get(c, "object")));
+	if (path) {
+		n = append(buf, size, n, " %s", json_object_get_string(path));
+		if (id)
+			n = append(buf, size, n, " (id %s)",
+				   json_object_get_string(id));
+	} else if (id) {
+		n = append(buf, size, n, " %s", json_object_get_string(id));
+	}
 	if (detail)
-		n += snprintf(buf + n, size - n, "%s%s", path ? ": " : " ",
-			      json_object_get_string(detail));
-	return n < (int)size ? n : (int)size - 1;
+		n = append(buf, size, n, "%s%s", path ? ": " : " ",
+			   json_object_get_string(detail));
+	return n;
 }
 
 static void print_changes(const struct xw_ctx *ctx)

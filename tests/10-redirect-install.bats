@@ -225,7 +225,7 @@ g0: redirect removed"
 	dev l0
 	run -0 --separate-stderr xw redirect-install --device l0 -j
 	assert_json ".changed and .link_id != $link and .maps.redirect_ip_map.id == $map"
-	assert_json '[.changes[] | .action + " " + .object] == ["attached program", "replaced link"]'
+	assert_json '[.changes[] | .action + " " + .object] == ["attached program", "replaced link", "cleared map"]'
 	assert_eq "$(bed_prog_id node l0)" "$(json .program_id)" "program on the new l0"
 }
 
@@ -275,4 +275,18 @@ g0: redirect removed"
 	run -0 --separate-stderr xw redirect-install --device o0 -j
 	assert_json ".maps.redirect_ip_map.id == $map"
 	assert_json '[.changes[] | .action + " " + .object] == ["attached program", "pinned link"]'
+}
+
+@test "a socket map smaller than the device's queues is kept, with a warning" {
+	dev q0 numrxqueues 2
+	xw redirect-install --device q0 -q
+	ipn node link del q0
+	dev q0 numrxqueues 4
+	run -0 --separate-stderr xw redirect-install --device q0 -j
+	assert_json '.rx_queues == 4 and .maps.redirect_ip_map.entries == 2'
+	assert_json '.warnings == ["q0: the pinned socket map has 2 slots for 4 RX queues: frames of queues 2-3 go to the kernel (--unpin and install again to resize it)"]'
+	assert_eq "$stderr" "xdpwire redirect-install: warning: q0: the pinned socket map has 2 slots for 4 RX queues: frames of queues 2-3 go to the kernel (--unpin and install again to resize it)"
+	xw redirect-install --device q0 --unpin -q
+	run -0 --separate-stderr xw redirect-install --device q0 -j
+	assert_json '.maps.redirect_ip_map.entries == 4 and has("warnings") == false'
 }

@@ -130,9 +130,12 @@ xsk_slot_free() {
 		xw sockmap-insert --device v0 --pid $$ --target-fd 99
 }
 
-@test "--map names any pinned XSKMAP" {
+@test "--map names any pinned XSKMAP, and needs no bpffs root" {
 	xsk_hold node v0 2 -- "$XW" sockmap-insert --map "$BPFFS/v0/redirect_ip_map" --queue 2 --fd '{fd}'
 	run -0 xsk_slot_taken node probe0 v0 2
+	run -0 --separate-stderr env XDPWIRE_BPFFS=/nonexistent "$XW" sockmap-insert \
+		--map "$BPFFS/v0/redirect_ip_map" --queue 2 --delete
+	run -1 xsk_slot_taken node probe0 v0 2
 	xsk_stop
 }
 

@@ -176,3 +176,23 @@ same_delta() {
 	run -0 cat "$XSK_OUT"
 	assert_json '.by["udp:9996"] == null'
 }
+
+@test "a re-created device gets the kernel's traffic, not its old dead sockets" {
+	bed_veth node y0 peer py0
+	address_pair y0 py0 10.79.0 ""
+	in_ns node "$XW" redirect-install --device y0 -q
+	xsk_hold node y0 0 -- "$XW" sockmap-insert --device y0 --fd '{fd}' -q
+	# The socket outlives its device: bound to nothing, still in the map.
+	ipn node link del y0
+	bed_veth node y0 peer py0
+	address_pair y0 py0 10.79.0 ""
+	run -0 --separate-stderr in_ns node "$XW" redirect-install --device y0 -j
+	assert_json '[.changes[] | select(.action == "cleared") | .path] == ["'"$BPFFS"'/y0/redirect_ip_map"]'
+	bed_bg in_ns node "$XW_HELPERS/xw-netprobe" udp-recv 10.79.0.1 9995 5 5000 \
+		--ready-file "$BED_DIR/u3"
+	local receiver=$BED_PID
+	poll_until 5000 test -f "$BED_DIR/u3"
+	probe udp-send 10.79.0.1 9995 5
+	wait "$receiver"
+	xsk_stop
+}

@@ -18,13 +18,25 @@ bed_fail() {
 bed_require() {
 	local tool
 	((EUID == 0)) || bed_fail "must run as root: kernel tests do not skip" || return
-	[[ $(readlink /proc/self/ns/mnt) != "$(readlink /proc/1/ns/mnt)" ]] ||
+	bed_in_private_mntns ||
 		bed_fail "not in a private mount namespace: run through tests/run (make check)" ||
 		return
 	for tool in ip nsenter bpftool jq mount umount; do
 		command -v "$tool" >/dev/null || bed_fail "$tool not installed (make deps)" || return
 	done
 	[[ -x $XW ]] || bed_fail "$XW not built (make)"
+}
+
+# bed_private_mntns CMD...: runs CMD in a new private mount namespace and
+# tells it which namespace it left (pid 1's may not be readable to compare).
+bed_private_mntns() {
+	XW_OUTER_MNTNS=$(readlink /proc/self/ns/mnt) \
+		exec unshare --mount --propagation private -- "$@"
+}
+
+bed_in_private_mntns() {
+	[[ -n ${XW_OUTER_MNTNS:-} &&
+		$(readlink /proc/self/ns/mnt) != "$XW_OUTER_MNTNS" ]]
 }
 
 # bed_setup: a fresh bpffs for this file and the bookkeeping for teardown.
@@ -39,26 +51,36 @@ bed_setup() {
 	: >"$BED_DIR/pids"
 }
 
-# bed_teardown: kills what the bed started, deletes its namespaces and
-# unmounts its bpffs; safe to call after a partial setup.
+# bed_teardown: kills what the bed started and whatever else runs in its
+# namespaces, deletes the namespaces and unmounts its bpffs.  Safe after a
+# partial setup, and it never stops half-way: a failing step must not
+# leave the rest behind.
 bed_teardown() {
-	local pid ns
+	local - pid ns pids=()
+	set +e
 	[[ -n ${BED_DIR:-} && -d $BED_DIR ]] || return 0
-	while read -r pid; do
-		kill "$pid" 2>/dev/null
-	done <"$BED_DIR/pids"
-	while read -r pid; do
-		poll_until 2000 bed_gone "$pid"
-	done <"$BED_DIR/pids"
+	mapfile -t pids <"$BED_DIR/pids"
+	while read -r ns; do
+		pids+=($(ip netns pids "$ns" 2>/dev/null))
+	done <"$BED_DIR/namespaces"
+	((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null
+	for pid in "${pids[@]}"; do
+		poll_until 2000 bed_gone "$pid" 2>/dev/null ||
+			kill -KILL "$pid" 2>/dev/null
+	done
 	while read -r ns; do
 		ip netns del "$ns" 2>/dev/null
 	done <"$BED_DIR/namespaces"
 	umount "$BED_DIR/bpffs" 2>/dev/null
 	rm -rf "$BED_DIR"
+	return 0
 }
 
+# bed_gone PID: the process has exited (a zombie has).
 bed_gone() {
-	! kill -0 "$1" 2>/dev/null
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	[[ ${stat##*) } == Z* ]]
 }
 
 # bed_ns NAME...: creates namespaces (loopback up), known to tests as NAME.
