@@ -146,8 +146,9 @@ lint:
 	$(Q)clang-format --dry-run --Werror $(LINT_SRCS)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 		--enable=warning,performance,portability \
-		--suppress=missingIncludeSystem -D__linux__ -I$(BUILD) \
-		cmd common tests/unit tests/helpers
+		--library=tests/lib/cppcheck.cfg --suppress=missingIncludeSystem \
+		--suppress=arithOperationsOnVoidPointer \
+		-D__linux__ -I$(BUILD) cmd common tests/unit tests/helpers bpf
 
 install: xdpwire $(MANS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

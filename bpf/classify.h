@@ -159,8 +159,8 @@ static __always_inline int xw_parse_ipv6(struct xw_cursor *c)
 	return next;
 }
 
-static __always_inline bool xw_is_pass_port(const volatile struct xw_pass_cfg *cfg,
-					    __be16 port)
+static __always_inline bool
+xw_is_pass_port(const volatile struct xw_pass_cfg *cfg, __be16 port)
 {
 	int i;
 

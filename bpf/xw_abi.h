@@ -29,10 +29,10 @@ struct xw_pass_cfg {
 
 /* Keys of the per-CPU counters array pinned beside each program. */
 enum xw_counter {
-	XW_CNT_FORWARDED,	/* handed to the socket or device in the map */
-	XW_CNT_PASS_PORT,	/* TCP to a pass port: kernel stack */
-	XW_CNT_NO_TARGET,	/* no socket/device in the map slot: kernel */
-	XW_CNT_MALFORMED,	/* too short to parse: kernel stack */
+	XW_CNT_FORWARDED, /* handed to the socket or device in the map */
+	XW_CNT_PASS_PORT, /* TCP to a pass port: kernel stack */
+	XW_CNT_NO_TARGET, /* no socket/device in the map slot: kernel */
+	XW_CNT_MALFORMED, /* too short to parse: kernel stack */
 	XW_CNT_MAX,
 };
 

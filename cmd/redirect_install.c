@@ -89,7 +89,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Attach to a NIC an XDP program that hands every frame to the AF_XDP "
 	"socket of its RX queue, except TCP to a pass port (default: SSH) and "
 	"frames too short to parse, which go to the kernel stack.  Pins "
@@ -98,7 +100,9 @@ static const struct argp argp = {
 	"with other options it replaces the program atomically and keeps the "
 	"map and the sockets in it.\v"
 	"Example: xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222",
-	children, xw_help_filter, NULL
+	children,
+	xw_help_filter,
+	NULL
 };
 
 static const struct redirect_install_opts defaults = {
@@ -137,7 +141,8 @@ int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
 			xw_warn(ctx, c->dev.name,
 				"the pinned socket map has %u slots for %u RX queues: frames of queues %u-%u go to the kernel (--unpin and install again to resize it)",
 				res.map_entries[XW_REDIRECT_MAP_XSKS], queues,
-				res.map_entries[XW_REDIRECT_MAP_XSKS], queues - 1);
+				res.map_entries[XW_REDIRECT_MAP_XSKS],
+				queues - 1);
 	}
 	xw_redirect_close(&req);
 	return err;

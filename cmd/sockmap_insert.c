@@ -44,16 +44,16 @@ enum {
 static const struct argp_option options[] = {
 	{ "map", KEY_MAP, "PATH", 0,
 	  "The pinned XSKMAP, instead of --device's redirect_ip_map", 0 },
-	{ "queue", KEY_QUEUE, "Q", 0, "The RX queue, i.e. the map key (default: 0)",
-	  0 },
-	{ "fd", KEY_FD, "N", 0, "The AF_XDP socket: a descriptor this process inherited",
-	  0 },
+	{ "queue", KEY_QUEUE, "Q", 0,
+	  "The RX queue, i.e. the map key (default: 0)", 0 },
+	{ "fd", KEY_FD, "N", 0,
+	  "The AF_XDP socket: a descriptor this process inherited", 0 },
 	{ "pid", KEY_PID, "PID", 0,
 	  "The AF_XDP socket: taken from process PID (with --target-fd)", 0 },
 	{ "target-fd", KEY_TARGET_FD, "N", 0,
 	  "The socket's descriptor number in process PID", 0 },
-	{ "delete", KEY_DELETE, NULL, 0, "Remove the socket at the queue instead",
-	  0 },
+	{ "delete", KEY_DELETE, NULL, 0,
+	  "Remove the socket at the queue instead", 0 },
 	{ "replace", KEY_REPLACE, NULL, 0,
 	  "Take the queue over even if another socket holds it", 0 },
 	{ 0 }
@@ -78,10 +78,12 @@ static error_t check_end(struct sockmap_insert_opts *o)
 	bool by_fd = o->fd >= 0, by_pid = o->pid > 0;
 
 	if (o->map && o->common.devices_given)
-		return usage(ctx, "--map", "excludes --device and --device-idx");
+		return usage(ctx, "--map",
+			     "excludes --device and --device-idx");
 	if (!o->map && !o->common.devices_given)
-		return usage(ctx, "--device",
-			     "no device specified (--device NAME, --device-idx N or --map PATH)");
+		return usage(
+			ctx, "--device",
+			"no device specified (--device NAME, --device-idx N or --map PATH)");
 	if (o->del && (by_fd || by_pid || o->target_fd >= 0))
 		return usage(ctx, "--delete", "takes no socket (--fd, --pid)");
 	if (o->del && o->replace)
@@ -94,8 +96,9 @@ static error_t check_end(struct sockmap_insert_opts *o)
 		return usage(ctx, by_pid ? "--pid" : "--target-fd",
 			     "--pid and --target-fd go together");
 	if (!by_fd && !by_pid)
-		return usage(ctx, "--fd",
-			     "no socket given (--fd N, or --pid PID --target-fd N)");
+		return usage(
+			ctx, "--fd",
+			"no socket given (--fd N, or --pid PID --target-fd N)");
 	return 0;
 }
 
@@ -113,7 +116,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case KEY_QUEUE:
 		if (xw_parse_u32(arg, 0, UINT32_MAX - 1, &o->queue))
-			return bad_number(ctx, "--queue", arg, "a queue number");
+			return bad_number(ctx, "--queue", arg,
+					  "a queue number");
 		return 0;
 	case KEY_FD:
 		if (xw_parse_fd(arg, &o->fd))
@@ -145,7 +149,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
 
 static const struct argp argp = {
-	options, parse_opt, NULL,
+	options,
+	parse_opt,
+	NULL,
 	"Put an AF_XDP socket into the pinned XSKMAP of a redirect install "
 	"(<bpffs>/<device>/redirect_ip_map, or --map PATH) at the key of its "
 	"RX queue.  A queue held by another socket is refused unless --replace. "
@@ -153,7 +159,9 @@ static const struct argp argp = {
 	"Examples:\n"
 	"  xdpwire sockmap-insert --device eth0 --queue 0 --fd 3\n"
 	"  xdpwire sockmap-insert --device eth0 --pid 4242 --target-fd 7",
-	children, xw_help_filter, NULL
+	children,
+	xw_help_filter,
+	NULL
 };
 
 static const struct sockmap_insert_opts defaults = {
@@ -189,8 +197,7 @@ static int open_map(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 		    struct xw_pindir *dir, struct xw_pinned *map, char *path,
 		    size_t size)
 {
-	struct xw_pin_spec spec =
-		xw_redirect_layout.maps[XW_REDIRECT_MAP_XSKS];
+	struct xw_pin_spec spec = xw_redirect_layout.maps[XW_REDIRECT_MAP_XSKS];
 	int err;
 
 	if (o->map)
@@ -198,17 +205,18 @@ static int open_map(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 	else
 		err = xw_device_pindir(ctx, &o->common, 0, dir);
 	if (err == -ENOENT && !o->map)
-		return xw_fail(ctx, XW_EXIT_NOINPUT, 0, o->common.dev.name,
-			       "no redirect installed (no pin directory under %s): run redirect-install first",
-			       o->common.fs.path);
+		return xw_fail(
+			ctx, XW_EXIT_NOINPUT, 0, o->common.dev.name,
+			"no redirect installed (no pin directory under %s): run redirect-install first",
+			o->common.fs.path);
 	if (err)
 		return err;
 	xw_pindir_entry_path(dir, spec.name, path, size);
 	err = xw_pin_open(ctx, dir, &spec, map);
 	if (!err && map->fd < 0)
 		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, path,
-			      "no such pinned map%s", o->map ? "" :
-			      ": run redirect-install first");
+			      "no such pinned map%s",
+			      o->map ? "" : ": run redirect-install first");
 	return err;
 }
 
@@ -235,8 +243,8 @@ static int take_socket(struct xw_ctx *ctx, struct sockmap_insert_opts *o)
 	return fd;
 }
 
-static int update(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
-		  int map_fd, int sock_fd, const char *path)
+static int update(struct xw_ctx *ctx, struct sockmap_insert_opts *o, int map_fd,
+		  int sock_fd, const char *path)
 {
 	__u32 key = o->queue, value = (__u32)sock_fd;
 	char detail[32];
@@ -253,18 +261,20 @@ static int update(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 	}
 	err = errno;
 	if (err == EEXIST)
-		return xw_fail(ctx, XW_EXIT_UNAVAILABLE, 0, path,
-			       "queue %u already holds another socket (--replace takes it over)",
-			       o->queue);
+		return xw_fail(
+			ctx, XW_EXIT_UNAVAILABLE, 0, path,
+			"queue %u already holds another socket (--replace takes it over)",
+			o->queue);
 	if (err == EOPNOTSUPP)
-		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			       "the kernel refuses this socket: set up its UMEM and rings before inserting it");
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"the kernel refuses this socket: set up its UMEM and rings before inserting it");
 	return xw_fail_errno(ctx, err, path, "cannot insert socket at queue %u",
 			     o->queue);
 }
 
-static int delete(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
-		  int map_fd, const char *path)
+static int delete (struct xw_ctx *ctx, struct sockmap_insert_opts *o,
+		   int map_fd, const char *path)
 {
 	__u32 key = o->queue;
 	char detail[32];
@@ -307,7 +317,7 @@ int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts)
 		goto out;
 	}
 	if (o->del) {
-		err = delete(ctx, o, map.fd, path);
+		err = delete (ctx, o, map.fd, path);
 		goto out;
 	}
 	sock = take_socket(ctx, o);

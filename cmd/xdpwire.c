@@ -23,14 +23,11 @@
 const char *argp_program_version = "xdpwire " XW_VERSION;
 
 const struct xw_cmd xw_cmds[] = {
-	{ "redirect-install",
-	  "send a NIC's traffic to AF_XDP sockets, pinned",
+	{ "redirect-install", "send a NIC's traffic to AF_XDP sockets, pinned",
 	  &redirect_install_parser, cmd_redirect_install,
 	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS, 0 },
-	{ "sockmap-insert",
-	  "put an AF_XDP socket into a pinned XSKMAP",
-	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE,
-	  0 },
+	{ "sockmap-insert", "put an AF_XDP socket into a pinned XSKMAP",
+	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE, 0 },
 	{ NULL, NULL, NULL, NULL, 0, 0 },
 };
 
@@ -106,17 +103,22 @@ static char *top_help_filter(int key, const char *text, void *input)
 			fprintf(f, "  %-18s %s\n", cmd->name, cmd->synopsis);
 	fputs("\nRun 'xdpwire COMMAND --help' for a command's options.  A link "
 	      "named after a command (redirect-install -> xdpwire) runs that "
-	      "command.", f);
+	      "command.",
+	      f);
 	fclose(f);
 	extra = buf;
 	return extra;
 }
 
 static const struct argp top_argp = {
-	NULL, NULL, "COMMAND [OPTION...]",
+	NULL,
+	NULL,
+	"COMMAND [OPTION...]",
 	"xdpwire -- the host side of sandboxed-container networking with XDP: "
 	"XDP programs, AF_XDP socket maps and their pins under the bpffs.\v",
-	NULL, top_help_filter, NULL
+	NULL,
+	top_help_filter,
+	NULL
 };
 
 static int top_error(const char *object, const char *what)

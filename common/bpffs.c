@@ -37,20 +37,23 @@ int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
 	if (fs->fd < 0) {
 		err = errno;
 		if (err == ENOENT)
-			return xw_fail(ctx, XW_EXIT_NOINPUT, 0, path,
-				       "no such directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
+			return xw_fail(
+				ctx, XW_EXIT_NOINPUT, 0, path,
+				"no such directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
 		if (err == ENOTDIR)
-			return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-				       "not a directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
+			return xw_fail(
+				ctx, XW_EXIT_DATAERR, 0, path,
+				"not a directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
 		return xw_fail_errno(ctx, err, path, "cannot open bpffs root");
 	}
 	/* Refuse rather than mount one: pins on another fs would fail anyway. */
 	if (!fd_on_bpffs(fs->fd)) {
 		close(fs->fd);
 		fs->fd = -1;
-		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			       "not a bpf filesystem (mount one with: mount -t bpf bpf %s)",
-			       path);
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"not a bpf filesystem (mount one with: mount -t bpf bpf %s)",
+			path);
 	}
 	return 0;
 }
@@ -97,7 +100,8 @@ static int lock_dir(struct xw_ctx *ctx, int fd, const char *path)
 				       "locked by another run for %ld ms; retry",
 				       timeout);
 		if (!said) {
-			xw_debug(ctx, 1, "%s: locked by another run: waiting up to %ld ms",
+			xw_debug(ctx, 1,
+				 "%s: locked by another run: waiting up to %ld ms",
 				 path, timeout);
 			said = true;
 		}
@@ -132,9 +136,12 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 			*created = true;
 		} else if (errno != EEXIST) {
 			err = errno;
-			return xw_fail(ctx, err == EACCES || err == EPERM ?
-				       XW_EXIT_NOPERM : XW_EXIT_CANTCREAT,
-				       err, path, "cannot create pin directory");
+			return xw_fail(ctx,
+				       err == EACCES || err == EPERM ?
+					       XW_EXIT_NOPERM :
+					       XW_EXIT_CANTCREAT,
+				       err, path,
+				       "cannot create pin directory");
 		}
 	}
 	fd = openat(parent_fd, name,
@@ -144,8 +151,9 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 		if (err == ENOENT && !create)
 			return -ENOENT;
 		if (err == ELOOP || err == ENOTDIR)
-			return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-				       "not a directory (a symlink or a pinned object is there: refusing to follow it)");
+			return xw_fail(
+				ctx, XW_EXIT_DATAERR, 0, path,
+				"not a directory (a symlink or a pinned object is there: refusing to follow it)");
 		return xw_fail_errno(ctx, err, path,
 				     "cannot open pin directory");
 	}
@@ -187,8 +195,8 @@ static int pindir_try_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 
 	dir->parent_fd = fs->fd;
 	if (dir->prefix[0]) {
-		if (xw_path(prefix_path, sizeof(prefix_path), "%s/%s",
-			    fs->path, dir->prefix))
+		if (xw_path(prefix_path, sizeof(prefix_path), "%s/%s", fs->path,
+			    dir->prefix))
 			return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG,
 				       fs->path, "pin path too long");
 		fd = open_subdir(ctx, fs->fd, dir->prefix, prefix_path, create,
@@ -226,8 +234,8 @@ int xw_pindir_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 		xw_pindir_init(dir);
 		snprintf(dir->prefix, sizeof(dir->prefix), "%s", prefix);
 		snprintf(dir->name, sizeof(dir->name), "%s", name);
-		if (xw_path(dir->path, sizeof(dir->path), "%s/%s%s%s",
-			    fs->path, prefix, *prefix ? "/" : "", name))
+		if (xw_path(dir->path, sizeof(dir->path), "%s/%s%s%s", fs->path,
+			    prefix, *prefix ? "/" : "", name))
 			return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG,
 				       fs->path, "pin path too long");
 		err = pindir_try_open(ctx, fs, flags, dir);
@@ -257,9 +265,10 @@ int xw_pindir_open_path(struct xw_ctx *ctx, const char *path,
 	dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir->fd < 0) {
 		err = errno;
-		return xw_fail(ctx, err == ENOENT ? XW_EXIT_NOINPUT :
-			       xw_exit_for_errno(err), err, path,
-			       "cannot open directory");
+		return xw_fail(ctx,
+			       err == ENOENT ? XW_EXIT_NOINPUT :
+					       xw_exit_for_errno(err),
+			       err, path, "cannot open directory");
 	}
 	if (!fd_on_bpffs(dir->fd)) {
 		xw_pindir_close(dir);

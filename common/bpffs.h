@@ -24,9 +24,9 @@ struct xw_bpffs {
 };
 
 struct xw_pindir {
-	int fd;	       /* locked */
+	int fd; /* locked */
 	int parent_fd; /* the directory holding it */
-	int root_fd;   /* the bpffs root, when prefix is set */
+	int root_fd; /* the bpffs root, when prefix is set */
 	char prefix[32];
 	char name[NAME_MAX + 1];
 	char path[PATH_MAX];

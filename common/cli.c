@@ -12,8 +12,8 @@
 #include "parse.h"
 
 static const struct argp_option target_options[] = {
-	{ "device", XW_KEY_DEVICE, "NAME", 0,
-	  "The network device to work on", 0 },
+	{ "device", XW_KEY_DEVICE, "NAME", 0, "The network device to work on",
+	  0 },
 	{ "device-idx", XW_KEY_DEVICE_IDX, "N", 0,
 	  "The device, by interface index", 0 },
 	{ "netns", XW_KEY_NETNS, "PATH", 0,
@@ -70,8 +70,8 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 	}
 }
 
-const struct argp xw_target_argp = { target_options, parse_target, NULL,
-				     NULL, NULL, NULL, NULL };
+const struct argp xw_target_argp = { target_options, parse_target, NULL, NULL,
+				     NULL,	     NULL,	   NULL };
 
 static const struct argp_option output_options[] = {
 	{ "json", 'j', NULL, 0,
@@ -103,8 +103,8 @@ static error_t parse_output(int key, char *arg, struct argp_state *state)
 	}
 }
 
-const struct argp xw_output_argp = { output_options, parse_output, NULL,
-				     NULL, NULL, NULL, NULL };
+const struct argp xw_output_argp = { output_options, parse_output, NULL, NULL,
+				     NULL,	     NULL,	   NULL };
 
 void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx)
 {
@@ -115,8 +115,7 @@ void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx)
 	c->fs.fd = -1;
 }
 
-void xw_common_init_children(struct argp_state *state,
-			     struct xw_common_opts *c)
+void xw_common_init_children(struct argp_state *state, struct xw_common_opts *c)
 {
 	state->child_inputs[0] = c;
 	state->child_inputs[1] = c;
@@ -159,8 +158,9 @@ void xw_argp_for_each_option(const struct argp *argp,
 					void *data),
 			     void *data)
 {
-	const struct argp builtins = { builtin_options, NULL, NULL, NULL,
-				       NULL, NULL, NULL };
+	const struct argp builtins = {
+		builtin_options, NULL, NULL, NULL, NULL, NULL, NULL
+	};
 
 	walk(argp, fn, data);
 	walk(&builtins, fn, data);
@@ -229,11 +229,10 @@ struct scan {
 	bool failed;
 };
 
-static void scan_fail(struct scan *s, const char *object, const char *fmt,
-		      ...) __attribute__((format(printf, 3, 4)));
+static void scan_fail(struct scan *s, const char *object, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void scan_fail(struct scan *s, const char *object, const char *fmt,
-		      ...)
+static void scan_fail(struct scan *s, const char *object, const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;
@@ -260,8 +259,8 @@ static int scan_long(struct scan *s, const char *tok, int left)
 	if (i < 0) {
 		hint = completion_of(s->l, name, len);
 		if (hint)
-			scan_fail(s, object, "unknown option; did you mean --%s?",
-				  hint);
+			scan_fail(s, object,
+				  "unknown option; did you mean --%s?", hint);
 		else
 			scan_fail(s, object, "unknown option");
 		return 0;
@@ -338,14 +337,14 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 	return s.failed ? -EINVAL : 0;
 }
 
-int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,
-	       unsigned int needs)
+int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
 {
 	int err;
 
 	if (needs & XW_NEEDS_DEVICE && !c->devices_given)
-		return xw_fail(ctx, XW_EXIT_USAGE, 0, "--device",
-			       "no device specified (--device NAME or --device-idx N)");
+		return xw_fail(
+			ctx, XW_EXIT_USAGE, 0, "--device",
+			"no device specified (--device NAME or --device-idx N)");
 	/* The device must be looked up inside the namespace it lives in. */
 	if (c->netns)
 		err = xw_netns_enter(ctx, c->netns, &c->ns);

@@ -46,9 +46,11 @@ enum {
 extern const struct argp xw_target_argp;
 extern const struct argp xw_output_argp;
 
-#define XW_COMMON_CHILDREN                                \
-	{ &xw_target_argp, 0, "Target:", 1 },             \
-	{ &xw_output_argp, 0, "Output:", 2 }
+#define XW_COMMON_CHILDREN                       \
+	{ &xw_target_argp, 0, "Target:", 1 },    \
+	{                                        \
+		&xw_output_argp, 0, "Output:", 2 \
+	}
 
 void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx);
 
@@ -67,7 +69,7 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 
 /* Preconditions a command-table row can ask for. */
 #define XW_NEEDS_DEVICE 0x1 /* exactly one of --device and --device-idx */
-#define XW_NEEDS_BPFFS 0x2  /* the bpffs root, opened and checked */
+#define XW_NEEDS_BPFFS 0x2 /* the bpffs root, opened and checked */
 #define XW_BPFFS_IF_DEVICE 0x4 /* the bpffs root, when a device names pins */
 
 int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,

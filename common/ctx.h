@@ -15,7 +15,7 @@ struct json_object;
 
 struct xw_failure {
 	int exit_code; /* 0 while nothing failed */
-	int err;       /* errno whose text ends the line; 0 for none */
+	int err; /* errno whose text ends the line; 0 for none */
 	char object[256];
 	char what[512];
 };
@@ -25,10 +25,10 @@ struct xw_ctx {
 	bool json;
 	bool quiet;
 	int verbose;
-	struct json_object *doc;     /* result document under -j */
+	struct json_object *doc; /* result document under -j */
 	struct json_object *changes; /* what this run changed, in order */
 	struct json_object *warnings;
-	char summary[512];	     /* last line of text output */
+	char summary[512]; /* last line of text output */
 	struct xw_failure fail;
 };
 
@@ -37,7 +37,7 @@ struct xw_change {
 	const char *action; /* "pinned", "attached", ... */
 	const char *object; /* "map", "program", "link", "directory", ... */
 	const char *path;
-	uint32_t id;	    /* kernel object id, 0 for none */
+	uint32_t id; /* kernel object id, 0 for none */
 	const char *detail; /* free text, e.g. "native mode" */
 };
 

@@ -9,14 +9,14 @@
 
 enum xw_exit {
 	XW_EXIT_OK = 0,
-	XW_EXIT_USAGE = 64,	  /* bad command line */
-	XW_EXIT_DATAERR = 65,	  /* a value or object is not acceptable */
-	XW_EXIT_NOINPUT = 66,	  /* a named thing does not exist */
+	XW_EXIT_USAGE = 64, /* bad command line */
+	XW_EXIT_DATAERR = 65, /* a value or object is not acceptable */
+	XW_EXIT_NOINPUT = 66, /* a named thing does not exist */
 	XW_EXIT_UNAVAILABLE = 69, /* kernel or device cannot do it, or busy */
-	XW_EXIT_OSERR = 71,	  /* a system call failed; rolled back */
-	XW_EXIT_CANTCREAT = 73,	  /* a pin or directory cannot be created */
-	XW_EXIT_TEMPFAIL = 75,	  /* pin directory lock busy; retry */
-	XW_EXIT_NOPERM = 77,	  /* not permitted */
+	XW_EXIT_OSERR = 71, /* a system call failed; rolled back */
+	XW_EXIT_CANTCREAT = 73, /* a pin or directory cannot be created */
+	XW_EXIT_TEMPFAIL = 75, /* pin directory lock busy; retry */
+	XW_EXIT_NOPERM = 77, /* not permitted */
 };
 
 struct xw_exit_row {

@@ -17,18 +17,18 @@
 #include "install_view.h"
 
 enum undo_op {
-	UNDO_UNPIN,	  /* remove the pin this run made */
+	UNDO_UNPIN, /* remove the pin this run made */
 	UNDO_RESTORE_PIN, /* put the replaced object back */
-	UNDO_DETACH,	  /* detach the link this run attached */
+	UNDO_DETACH, /* detach the link this run attached */
 	UNDO_LINK_UPDATE, /* point the link back at the old program */
-	UNDO_REATTACH,	  /* attach the old program again, pin its link */
+	UNDO_REATTACH, /* attach the old program again, pin its link */
 };
 
 struct undo {
 	enum undo_op op;
 	const char *name;
-	int fd;		/* not owned: the object, link or program involved */
-	int prog_fd;	/* UNDO_LINK_UPDATE: the old program */
+	int fd; /* not owned: the object, link or program involved */
+	int prog_fd; /* UNDO_LINK_UPDATE: the old program */
 	enum xw_xdp_mode mode;
 };
 
@@ -160,9 +160,10 @@ static int load(struct xw_ctx *ctx, const struct xw_dev *dev,
 	if (err == -EPERM)
 		return xw_fail(ctx, XW_EXIT_NOPERM, EPERM, dev->name,
 			       "cannot load the %s program", in->layout->kind);
-	return xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
-		       "cannot load the %s program (-vv shows libbpf's and the verifier's log)",
-		       in->layout->kind);
+	return xw_fail(
+		ctx, XW_EXIT_OSERR, -err, dev->name,
+		"cannot load the %s program (-vv shows libbpf's and the verifier's log)",
+		in->layout->kind);
 }
 
 /* Chooses, for each map role, the pinned map or the live program's. */
@@ -182,7 +183,8 @@ static int choose_maps(struct xw_ctx *ctx, const struct xw_dev *dev,
 			/* Its pin was lost; the sockets in it were not. */
 			fd = live->map_fds[i];
 			map_ids[i] = live->map_ids[i];
-			xw_debug(ctx, 1, "%s: adopting map %u of the attached program",
+			xw_debug(ctx, 1,
+				 "%s: adopting map %u of the attached program",
 				 in->layout->maps[i].name, map_ids[i]);
 		}
 		if (fd < 0)
@@ -216,17 +218,20 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 	    xw_view_matches(&p->live, in, p->map_ids)) {
 		p->run_fd = p->live.fd;
 		p->run_id = p->live.id;
-		xw_debug(ctx, 1, "%s: attached program %u runs this configuration",
+		xw_debug(ctx, 1,
+			 "%s: attached program %u runs this configuration",
 			 dev->name, p->run_id);
 	} else if (st->prog.fd >= 0 &&
 		   !xw_view_read(xw_pinned_id(&st->prog), in, &p->pinned) &&
 		   xw_view_matches(&p->pinned, in, p->map_ids)) {
 		p->run_fd = p->pinned.fd;
 		p->run_id = p->pinned.id;
-		xw_debug(ctx, 1, "%s: pinned program %u runs this configuration",
+		xw_debug(ctx, 1,
+			 "%s: pinned program %u runs this configuration",
 			 dev->name, p->run_id);
 	} else {
-		xw_debug(ctx, 1, "%s: no attached or pinned program runs this configuration: loading one",
+		xw_debug(ctx, 1,
+			 "%s: no attached or pinned program runs this configuration: loading one",
 			 dev->name);
 		err = load(ctx, dev, in);
 		if (err)
@@ -234,8 +239,8 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 		p->run_fd = bpf_program__fd(in->prog);
 		p->run_id = fd_id(p->run_fd, XW_OBJ_PROG);
 		for (i = 0; i < l->n_maps; i++)
-			p->map_ids[i] = fd_id(bpf_map__fd(in->maps[i]),
-					      XW_OBJ_MAP);
+			p->map_ids[i] =
+				fd_id(bpf_map__fd(in->maps[i]), XW_OBJ_MAP);
 	}
 	/* Reused maps were handed to libbpf, so its fds are right either way. */
 	for (i = 0; i < l->n_maps; i++)
@@ -243,8 +248,8 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 	return 0;
 }
 
-static bool nothing_to_do(const struct xw_install *in, const struct xw_state *st,
-			  const struct plan *p)
+static bool nothing_to_do(const struct xw_install *in,
+			  const struct xw_state *st, const struct plan *p)
 {
 	int i;
 
@@ -274,7 +279,8 @@ static int step_update_link(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		return xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
 			       "cannot switch link %u to program %u",
 			       st->link.info.link.id, p->run_id);
-	undo_push(log, (struct undo){ .op = UNDO_LINK_UPDATE, .name = name,
+	undo_push(log, (struct undo){ .op = UNDO_LINK_UPDATE,
+				      .name = name,
 				      .fd = st->link.fd,
 				      .prog_fd = p->live.fd });
 	snprintf(detail, sizeof(detail), "program %u -> %u", p->live.id,
@@ -330,7 +336,8 @@ static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 }
 
 static void report(struct xw_install_result *res, const struct xw_install *in,
-		   const struct plan *p, uint32_t link_id, enum xw_xdp_mode mode)
+		   const struct plan *p, uint32_t link_id,
+		   enum xw_xdp_mode mode)
 {
 	struct bpf_map_info mi;
 	int i;
@@ -385,8 +392,8 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 			err = step_pin(ctx, dir, &log, &l->maps[i],
 				       p->map_fds[i], -1, "pin-map");
 	if (!err && xw_pinned_id(&st->prog) != p->run_id)
-		err = step_pin(ctx, dir, &log, &l->prog, p->run_fd,
-			       st->prog.fd, "pin-program");
+		err = step_pin(ctx, dir, &log, &l->prog, p->run_fd, st->prog.fd,
+			       "pin-program");
 	if (!err && p->mode_ok) {
 		if (st->link.info.link.prog_id != p->run_id)
 			err = step_update_link(ctx, dir, &log, st, p,
@@ -484,7 +491,8 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		note(ctx, "detached", "program", dir, NULL,
 		     st.link.info.link.prog_id, detail);
 	}
-	if (st.link.fd >= 0 && !(err = xw_pin_remove(ctx, dir, layout->link.name)))
+	if (st.link.fd >= 0 &&
+	    !(err = xw_pin_remove(ctx, dir, layout->link.name)))
 		note(ctx, "removed", "link", dir, layout->link.name,
 		     xw_pinned_id(&st.link), NULL);
 	if (!err && st.prog.fd >= 0 &&

@@ -48,14 +48,14 @@ struct xw_install {
 	const struct xw_layout *layout;
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	struct bpf_map *rodata;			      /* the configuration */
-	struct bpf_map *maps[XW_LAYOUT_MAX_MAPS];     /* by layout order */
+	struct bpf_map *rodata; /* the configuration */
+	struct bpf_map *maps[XW_LAYOUT_MAX_MAPS]; /* by layout order */
 	enum xw_xdp_mode mode;
 };
 
 enum xw_link_state {
 	XW_LINK_ABSENT,
-	XW_LINK_LIVE,	 /* attached to the device the directory is for */
+	XW_LINK_LIVE, /* attached to the device the directory is for */
 	XW_LINK_DEFUNCT, /* its device was deleted */
 };
 

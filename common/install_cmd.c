@@ -47,7 +47,8 @@ static void out_result(struct xw_ctx *ctx, const struct xw_layout *layout,
 		json_object_object_add(m, "id",
 				       json_object_new_uint64(res->map_ids[i]));
 		json_object_object_add(m, "entries",
-				       json_object_new_uint64(res->map_entries[i]));
+				       json_object_new_uint64(
+					       res->map_entries[i]));
 		json_object_object_add(maps, layout->maps[i].name, m);
 	}
 	xw_out_json(ctx, "maps", maps);
@@ -81,7 +82,8 @@ int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
 			   c->dev.name, l->kind, res->prog_id,
 			   xw_mode_name(res->mode));
 	else
-		xw_summary(ctx, "%s: %s already installed (program %u, %s mode): nothing changed",
+		xw_summary(ctx,
+			   "%s: %s already installed (program %u, %s mode): nothing changed",
 			   c->dev.name, l->kind, res->prog_id,
 			   xw_mode_name(res->mode));
 out:
@@ -117,7 +119,8 @@ int xw_install_unpin(struct xw_ctx *ctx, struct xw_common_opts *c,
 			xw_summary(ctx, "%s: %s removed", c->dev.name,
 				   layout->kind);
 		else
-			xw_summary(ctx, "%s: no %s installed: nothing to remove",
+			xw_summary(ctx,
+				   "%s: no %s installed: nothing to remove",
 				   c->dev.name, layout->kind);
 	}
 	xw_pindir_close(&dir);

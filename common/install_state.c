@@ -58,10 +58,11 @@ int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		if (fstatat(dir->fd, (*other)->link.name, &st,
 			    AT_SYMLINK_NOFOLLOW))
 			continue;
-		return xw_fail(ctx, XW_EXIT_UNAVAILABLE, 0, dir->path,
-			       "holds a %s install (%s): a device carries one of %s and %s, not both; remove the %s first",
-			       (*other)->kind, (*other)->link.name,
-			       layout->kind, (*other)->kind, (*other)->kind);
+		return xw_fail(
+			ctx, XW_EXIT_UNAVAILABLE, 0, dir->path,
+			"holds a %s install (%s): a device carries one of %s and %s, not both; remove the %s first",
+			(*other)->kind, (*other)->link.name, layout->kind,
+			(*other)->kind, (*other)->kind);
 	}
 	return 0;
 }
@@ -80,7 +81,8 @@ static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 	}
 	if (!ifindex) {
 		st->link_state = XW_LINK_DEFUNCT;
-		xw_debug(ctx, 1, "%s/%s: link %u is defunct: its device was deleted",
+		xw_debug(ctx, 1,
+			 "%s/%s: link %u is defunct: its device was deleted",
 			 dir->path, name, st->link.info.link.id);
 		return 0;
 	}
@@ -91,10 +93,10 @@ static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 	/* Replacing it would detach some other device's program. */
 	if_indextoname(ifindex, other);
 	xw_pindir_entry_path(dir, name, path, sizeof(path));
-	return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-		       "pinned link is attached to ifindex %u (%s), not to %s (ifindex %u): left alone; remove the pin by hand if it is stale",
-		       ifindex, other[0] ? other : "unknown", dev->name,
-		       dev->ifindex);
+	return xw_fail(
+		ctx, XW_EXIT_DATAERR, 0, path,
+		"pinned link is attached to ifindex %u (%s), not to %s (ifindex %u): left alone; remove the pin by hand if it is stale",
+		ifindex, other[0] ? other : "unknown", dev->name, dev->ifindex);
 }
 
 int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,

@@ -14,7 +14,7 @@
 struct xw_view {
 	int fd;
 	uint32_t id;
-	bool ours;	   /* an XDP program of ours, by name */
+	bool ours; /* an XDP program of ours, by name */
 	bool config_equal; /* its .rodata equals the request's */
 	int map_fds[XW_LAYOUT_MAX_MAPS];
 	uint32_t map_ids[XW_LAYOUT_MAX_MAPS];

@@ -46,8 +46,9 @@ int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns)
 	if (fd < 0) {
 		err = errno;
 		if (err == ENOENT)
-			return xw_fail(ctx, XW_EXIT_NOINPUT, 0, path,
-				       "no such network namespace (a /proc/PID/ns/net whose process has exited is gone too)");
+			return xw_fail(
+				ctx, XW_EXIT_NOINPUT, 0, path,
+				"no such network namespace (a /proc/PID/ns/net whose process has exited is gone too)");
 		return xw_fail_errno(ctx, err, path,
 				     "cannot open network namespace");
 	}
@@ -56,8 +57,9 @@ int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns)
 		goto out;
 	}
 	if (sfs.f_type != NSFS_MAGIC) {
-		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			      "not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)");
+		err = xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)");
 		goto out;
 	}
 	type = ioctl(fd, NS_GET_NSTYPE);

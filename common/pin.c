@@ -117,13 +117,15 @@ static int open_entry(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		goto out;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			      "is a symbolic link, not a pinned object: refusing to follow it");
+		err = xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"is a symbolic link, not a pinned object: refusing to follow it");
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			      "is a directory or special file, not a pinned object");
+		err = xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"is a directory or special file, not a pinned object");
 		goto out;
 	}
 	/*
@@ -192,13 +194,15 @@ static int check_map(struct xw_ctx *ctx, const char *path,
 			       type_name(XW_OBJ_MAP, m->type),
 			       type_name(XW_OBJ_MAP, spec->type));
 	if (spec->key_size && m->key_size != spec->key_size)
-		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			       "pinned map has %u-byte keys, expected %u: left alone",
-			       m->key_size, spec->key_size);
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"pinned map has %u-byte keys, expected %u: left alone",
+			m->key_size, spec->key_size);
 	if (spec->value_size && m->value_size != spec->value_size)
-		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			       "pinned map has %u-byte values, expected %u: left alone",
-			       m->value_size, spec->value_size);
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"pinned map has %u-byte values, expected %u: left alone",
+			m->value_size, spec->value_size);
 	if (spec->max_entries && m->max_entries != spec->max_entries)
 		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
 			       "pinned map has %u entries, expected %u: left alone",
@@ -267,8 +271,10 @@ static int pin_at(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	if (err == EEXIST)
 		return xw_fail(ctx, XW_EXIT_CANTCREAT, 0, path,
 			       "already exists: another tool pinned it just now?");
-	return xw_fail(ctx, err == EPERM || err == EACCES ? XW_EXIT_NOPERM :
-		       XW_EXIT_CANTCREAT, err, path, "cannot pin");
+	return xw_fail(ctx,
+		       err == EPERM || err == EACCES ? XW_EXIT_NOPERM :
+						       XW_EXIT_CANTCREAT,
+		       err, path, "cannot pin");
 }
 
 int xw_pin_create(struct xw_ctx *ctx, const struct xw_pindir *dir,

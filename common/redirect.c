@@ -8,8 +8,8 @@
 #include "redirect.h"
 #include "redirect.skel.h"
 
-int xw_redirect_open(struct xw_ctx *ctx, const uint16_t *ports,
-		     size_t n_ports, uint32_t queues, enum xw_xdp_mode mode,
+int xw_redirect_open(struct xw_ctx *ctx, const uint16_t *ports, size_t n_ports,
+		     uint32_t queues, enum xw_xdp_mode mode,
 		     struct xw_redirect_req *req)
 {
 	struct xw_install *in = &req->install;

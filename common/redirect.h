@@ -16,8 +16,8 @@ struct xw_redirect_req {
 };
 
 /* Opens (does not load) the program for ports, queues and mode. */
-int xw_redirect_open(struct xw_ctx *ctx, const uint16_t *ports,
-		     size_t n_ports, uint32_t queues, enum xw_xdp_mode mode,
+int xw_redirect_open(struct xw_ctx *ctx, const uint16_t *ports, size_t n_ports,
+		     uint32_t queues, enum xw_xdp_mode mode,
 		     struct xw_redirect_req *req);
 void xw_redirect_close(struct xw_redirect_req *req);
 

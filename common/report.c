@@ -242,13 +242,15 @@ static struct json_object *error_doc(const struct xw_ctx *ctx)
 		 f->err ? strerror(f->err) : "");
 	json_object_object_add(doc, "version",
 			       json_object_new_int(XW_JSON_VERSION));
-	json_object_object_add(doc, "command", json_object_new_string(ctx->cmd));
+	json_object_object_add(doc, "command",
+			       json_object_new_string(ctx->cmd));
 	json_object_object_add(doc, "error", json_object_new_string(text));
 	json_object_object_add(doc, "exit_code",
 			       json_object_new_int(f->exit_code));
 	if (f->err)
 		json_object_object_add(doc, "errno",
-				       json_object_new_string(strerrorname_np(f->err) ?: "?"));
+				       json_object_new_string(
+					       strerrorname_np(f->err) ?: "?"));
 	return doc;
 }
 
@@ -259,14 +261,17 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 
 	json_object_object_add(doc, "version",
 			       json_object_new_int(XW_JSON_VERSION));
-	json_object_object_add(doc, "command", json_object_new_string(ctx->cmd));
+	json_object_object_add(doc, "command",
+			       json_object_new_string(ctx->cmd));
 	json_object_object_add(doc, "changed",
 			       json_object_new_boolean(xw_changed(ctx)));
 	it = json_object_iter_begin(ctx->doc);
 	end = json_object_iter_end(ctx->doc);
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
 		json_object_object_add(doc, json_object_iter_peek_name(&it),
-				       json_object_get(json_object_iter_peek_value(&it)));
+				       json_object_get(
+					       json_object_iter_peek_value(
+						       &it)));
 	json_object_object_add(doc, "changes", json_object_get(ctx->changes));
 	if (json_object_array_length(ctx->warnings))
 		json_object_object_add(doc, "warnings",
@@ -276,8 +281,9 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 
 static void print_json(struct json_object *doc)
 {
-	fputs(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN |
-							  JSON_C_TO_STRING_NOSLASHESCAPE),
+	fputs(json_object_to_json_string_ext(
+		      doc,
+		      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
 	      stdout);
 	fputc('\n', stdout);
 }

@@ -57,9 +57,10 @@ int xw_xdp_fail_busy(struct xw_ctx *ctx, const struct xw_dev *dev,
 		bpf_obj_get_info_by_fd(fd, &info, &len);
 		close(fd);
 	}
-	return xw_fail(ctx, XW_EXIT_UNAVAILABLE, EBUSY, dev->name,
-		       "already has XDP program %u '%s' attached by another tool or link; remove it first",
-		       st->prog_id, info.name);
+	return xw_fail(
+		ctx, XW_EXIT_UNAVAILABLE, EBUSY, dev->name,
+		"already has XDP program %u '%s' attached by another tool or link; remove it first",
+		st->prog_id, info.name);
 }
 
 int xw_xdp_attach(struct xw_ctx *ctx, const struct xw_dev *dev, int prog_fd,
@@ -76,7 +77,8 @@ int xw_xdp_attach(struct xw_ctx *ctx, const struct xw_dev *dev, int prog_fd,
 		}
 		if (fd != -EOPNOTSUPP || mode == XW_MODE_NATIVE)
 			goto fail;
-		xw_debug(ctx, 1, "%s: no native XDP in its driver (%s): trying generic",
+		xw_debug(ctx, 1,
+			 "%s: no native XDP in its driver (%s): trying generic",
 			 dev->name, strerror(-fd));
 	}
 	fd = try_attach(dev, prog_fd, XDP_FLAGS_SKB_MODE);
@@ -90,7 +92,8 @@ fail:
 			return xw_xdp_fail_busy(ctx, dev, &st);
 	}
 	if (fd == -EOPNOTSUPP)
-		return xw_fail(ctx, XW_EXIT_UNAVAILABLE, EOPNOTSUPP, dev->name,
-			       "driver has no native XDP (use --mode generic or auto)");
+		return xw_fail(
+			ctx, XW_EXIT_UNAVAILABLE, EOPNOTSUPP, dev->name,
+			"driver has no native XDP (use --mode generic or auto)");
 	return xw_fail_errno(ctx, -fd, dev->name, "cannot attach XDP program");
 }

@@ -40,13 +40,13 @@
 
 #define PROG "xw-netprobe"
 
-#define EXIT_FAIL	1
-#define EXIT_USAGE	2
-#define EXIT_REFUSED	2
-#define EXIT_OTHER	3
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+#define EXIT_REFUSED 2
+#define EXIT_OTHER 3
 
-#define MAX_COUNT	1000000
-#define MAX_TIMEOUT_MS	86400000
+#define MAX_COUNT 1000000
+#define MAX_TIMEOUT_MS 86400000
 
 struct args {
 	const char *pos[4];
@@ -64,10 +64,13 @@ static void on_stop(int sig)
 
 static void usage(const char *why)
 {
-	fprintf(stderr, PROG ": %s (modes: udp-send ADDR PORT COUNT | "
+	fprintf(stderr,
+		PROG
+		": %s (modes: udp-send ADDR PORT COUNT | "
 		"udp-recv ADDR PORT COUNT TIMEOUT_MS [--ready-file PATH] | "
 		"tcp-connect ADDR PORT TIMEOUT_MS | tcp-listen ADDR PORT "
-		"[--ready-file PATH] [--count N])\n", why);
+		"[--ready-file PATH] [--count N])\n",
+		why);
 	exit(EXIT_USAGE);
 }
 
@@ -93,8 +96,8 @@ static unsigned long parse_ul(const char *s, unsigned long min,
 		goto bad;
 	return v;
 bad:
-	snprintf(msg, sizeof(msg), "%s must be %lu..%lu, got '%s'", what,
-		 min, max, s);
+	snprintf(msg, sizeof(msg), "%s must be %lu..%lu, got '%s'", what, min,
+		 max, s);
 	usage(msg);
 	return 0;
 }
@@ -154,8 +157,9 @@ static struct addrinfo *resolve(const char *addr, const char *port,
 
 static int open_socket(const struct addrinfo *ai, int extra_type, int code)
 {
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
-			extra_type, ai->ai_protocol);
+	int fd = socket(ai->ai_family,
+			ai->ai_socktype | SOCK_CLOEXEC | extra_type,
+			ai->ai_protocol);
 
 	if (fd < 0)
 		die("socket", errno, code);
@@ -282,8 +286,7 @@ static int udp_recv(int argc, char **argv)
 	split_args(&a, argc, argv, 4, true, false);
 	parse_ul(a.pos[1], 1, 65535, "PORT");
 	count = parse_ul(a.pos[2], 0, MAX_COUNT, "COUNT");
-	deadline = (int64_t)parse_ul(a.pos[3], 0, MAX_TIMEOUT_MS,
-				     "TIMEOUT_MS");
+	deadline = (int64_t)parse_ul(a.pos[3], 0, MAX_TIMEOUT_MS, "TIMEOUT_MS");
 	ai = resolve(a.pos[0], a.pos[1], SOCK_DGRAM, true);
 	fd = bound_socket(ai, 0);
 	freeaddrinfo(ai);
@@ -334,8 +337,7 @@ static int tcp_connect(int argc, char **argv)
 
 	split_args(&a, argc, argv, 3, false, false);
 	parse_ul(a.pos[1], 1, 65535, "PORT");
-	deadline = (int64_t)parse_ul(a.pos[2], 0, MAX_TIMEOUT_MS,
-				     "TIMEOUT_MS");
+	deadline = (int64_t)parse_ul(a.pos[2], 0, MAX_TIMEOUT_MS, "TIMEOUT_MS");
 	ai = resolve(a.pos[0], a.pos[1], SOCK_STREAM, false);
 	fd = open_socket(ai, SOCK_NONBLOCK, EXIT_OTHER);
 	deadline += now_ms();

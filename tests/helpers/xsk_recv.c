@@ -56,21 +56,21 @@
 
 #define PROG "xw-xsk-recv"
 
-#define EXIT_SETUP	1
-#define EXIT_USAGE	2
-#define EXIT_INSERT	3
+#define EXIT_SETUP 1
+#define EXIT_USAGE 2
+#define EXIT_INSERT 3
 
-#define NUM_FRAMES	4096
-#define FRAME_SIZE	XSK_UMEM__DEFAULT_FRAME_SIZE
-#define RING_SIZE	2048
-#define FRAME_MASK	(~(uint64_t)(FRAME_SIZE - 1))
-#define RX_BATCH	64
-#define TICK_MS		10
-#define KEY_LEN		24
-#define BUSY_WAIT_MS	1000
-#define BUSY_STEP_MS	10
+#define NUM_FRAMES 4096
+#define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
+#define RING_SIZE 2048
+#define FRAME_MASK (~(uint64_t)(FRAME_SIZE - 1))
+#define RX_BATCH 64
+#define TICK_MS 10
+#define KEY_LEN 24
+#define BUSY_WAIT_MS 1000
+#define BUSY_STEP_MS 10
 /* Far more than any sane packet has; bounds the walk on hostile input. */
-#define MAX_V6_EXT	8
+#define MAX_V6_EXT 8
 
 struct counter {
 	char key[KEY_LEN];
@@ -114,9 +114,11 @@ static void on_stop(int sig)
 
 static void usage(const char *why)
 {
-	fprintf(stderr, PROG ": %s (usage: " PROG " --dev NAME [--queue Q] "
-		"[--ready-file PATH] [--timeout-ms MS] [--until KEY=N] "
-		"[-- CMD ARGS...])\n", why);
+	fprintf(stderr,
+		PROG ": %s (usage: " PROG " --dev NAME [--queue Q] "
+		     "[--ready-file PATH] [--timeout-ms MS] [--until KEY=N] "
+		     "[-- CMD ARGS...])\n",
+		why);
 	exit(EXIT_USAGE);
 }
 
@@ -127,8 +129,7 @@ static void die(const char *what, int err)
 }
 
 /* strtoull alone would take blanks, signs and hex: a typo must not pass. */
-static bool parse_u64(const char *s, uint64_t min, uint64_t max,
-		      uint64_t *out)
+static bool parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	unsigned long long v;
 	char *end;
@@ -257,12 +258,12 @@ static int xsk_setup(struct rx_state *st, const struct opts *o,
 	int err;
 
 	err = xsk_umem__create(&st->umem, st->buf,
-			       (uint64_t)NUM_FRAMES * FRAME_SIZE,
-			       &st->fill, &st->comp, &ucfg);
+			       (uint64_t)NUM_FRAMES * FRAME_SIZE, &st->fill,
+			       &st->comp, &ucfg);
 	if (err)
 		return err;
-	err = xsk_socket__create(&st->xsk, o->dev, o->queue, st->umem,
-				 &st->rx, NULL, &scfg);
+	err = xsk_socket__create(&st->xsk, o->dev, o->queue, st->umem, &st->rx,
+				 NULL, &scfg);
 	if (err) {
 		st->xsk = NULL;
 		xsk_umem__delete(st->umem);
@@ -317,8 +318,8 @@ static void open_xsk(struct rx_state *st, const struct opts *o)
 	int err;
 
 	st->buf = mmap(NULL, (size_t)NUM_FRAMES * FRAME_SIZE,
-		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		       -1, 0);
+		       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 	if (st->buf == MAP_FAILED)
 		die("mmap umem", errno);
 
@@ -412,8 +413,8 @@ static uint16_t rd16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static void l4_key(char *key, uint8_t proto, const uint8_t *l4,
-		   size_t left, bool v6)
+static void l4_key(char *key, uint8_t proto, const uint8_t *l4, size_t left,
+		   bool v6)
 {
 	if (proto == IPPROTO_UDP || proto == IPPROTO_TCP) {
 		if (left < 4) {
@@ -650,8 +651,10 @@ int main(int argc, char **argv)
 	if (o.cmd) {
 		status = run_insert(o.cmd, fd);
 		if (status) {
-			fprintf(stderr, PROG ": insert command failed with "
-				"status %d\n", status);
+			fprintf(stderr,
+				PROG ": insert command failed with "
+				     "status %d\n",
+				status);
 			return EXIT_INSERT;
 		}
 	}
