@@ -2,9 +2,11 @@
  * --netns: do the work inside another network namespace.  Pins of work
  * done in a namespace other than the one xdpwire started in go under
  * <bpffs>/netns:<inode>/<device>/, so a device eth0 in a sandbox never
- * shares a directory with the host's eth0.  A namespace inode is at least
- * 0xF0000000 (ten digits), so "netns:<inode>" is 16 bytes long and can
- * never be the directory of a device, whose names have at most 15.
+ * shares a directory with the host's eth0.  Namespace inodes are allocated
+ * from 0xF0000000 up, and the initial namespaces have fixed numbers just
+ * below it (init_net: 0xEFFFFFF9): ten digits either way, so
+ * "netns:<inode>" is 16 bytes long and can never be the directory of a
+ * device, whose names have at most 15.
  */
 #ifndef XW_NETNS_H
 #define XW_NETNS_H
