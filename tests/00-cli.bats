@@ -21,6 +21,18 @@ setup() {
 	load lib/assert
 }
 
+# refused_table RC: for each "STDERR LINE|ARGS" line of stdin, xdpwire ARGS
+# exits RC with exactly that line on stderr and nothing on stdout.
+refused_table() {
+	local rc=$1 line args
+	while IFS='|' read -r line args; do
+		# shellcheck disable=SC2086
+		run -"$rc" --separate-stderr "$XW" $args
+		assert_eq "$stderr" "$line" "stderr of xdpwire $args" || return
+		assert_eq "$output" "" "stdout of xdpwire $args" || return
+	done
+}
+
 @test "xdpwire --help lists every subcommand with a synopsis, exits 0" {
 	run -0 --separate-stderr "$XW" --help
 	assert_eq "$stderr" "" "stderr"
@@ -65,12 +77,7 @@ setup() {
 }
 
 @test "usage errors: one line on stderr, exit 64, nothing on stdout" {
-	while IFS='|' read -r line args; do
-		# shellcheck disable=SC2086
-		run -64 --separate-stderr "$XW" $args
-		assert_eq "$stderr" "$line" "stderr of xdpwire $args"
-		assert_eq "$output" "" "stdout of xdpwire $args"
-	done <<'TABLE'
+	refused_table 64 <<'TABLE'
 xdpwire redirect-install: --frob: unknown option (see --help)|redirect-install --device lo --frob
 xdpwire redirect-install: --dev: unknown option (see --help)|redirect-install --dev lo
 xdpwire redirect-install: --pass: unknown option; did you mean --pass-port? (see --help)|redirect-install --device lo --pass 22
@@ -96,12 +103,7 @@ TABLE
 }
 
 @test "bad option values: one line on stderr, exit 65" {
-	while IFS='|' read -r line args; do
-		# shellcheck disable=SC2086
-		run -65 --separate-stderr "$XW" $args
-		assert_eq "$stderr" "$line" "stderr of xdpwire $args"
-		assert_eq "$output" "" "stdout of xdpwire $args"
-	done <<'TABLE'
+	refused_table 65 <<'TABLE'
 xdpwire redirect-install: --device: 'a/b' is not a valid device name: contains '/'|redirect-install --device a/b
 xdpwire redirect-install: --device: '..' is not a valid device name: '.' and '..' are not device names|redirect-install --device ..
 xdpwire redirect-install: --device: 'abcdefghijklmnop' is not a valid device name: longer than 15 bytes|redirect-install --device abcdefghijklmnop

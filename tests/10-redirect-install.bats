@@ -3,25 +3,17 @@
 # modes, --unpin, the directory naming rules, and rollback at every step.
 # Devices are veth pairs "node" <-> "peer"; each test makes its own.
 
-bats_require_minimum_version 1.5.0
+load lib/test
 
 setup_file() {
-	load lib/bed
 	bed_setup
 	bed_ns node peer other
 	# Probe sockets for xsk_slot_taken are bound here.
 	bed_veth node probe0 peer probe0p
 }
 
-teardown_file() {
-	load lib/bed
-	bed_teardown
-}
 
 setup() {
-	load lib/bed
-	load lib/assert
-	load lib/xsk
 	STATE_NS="node other"
 }
 

@@ -2,10 +2,9 @@
 # Hostile and broken environments: every refusal names the object, says
 # what is wrong, exits with its documented code and changes nothing.
 
-bats_require_minimum_version 1.5.0
+load lib/test
 
 setup_file() {
-	load lib/bed
 	bed_setup
 	bed_ns node peer
 	local d
@@ -16,14 +15,8 @@ setup_file() {
 	export FOREIGN_OBJ
 }
 
-teardown_file() {
-	load lib/bed
-	bed_teardown
-}
 
 setup() {
-	load lib/bed
-	load lib/assert
 	STATE_NS=node
 }
 
@@ -137,4 +130,20 @@ pinned_id() {
 		"$XW" redirect-install --netns /etc/hostname --device w0
 	expect_refused 65 "xdpwire redirect-install: /proc/self/ns/mnt: not a network namespace" \
 		"$XW" redirect-install --netns /proc/self/ns/mnt --device w0
+}
+
+@test "invalid names and device options change nothing, even next to an install" {
+	xw redirect-install --device w4 -q
+	expect_refused 65 "xdpwire redirect-install: --device: 'w4/..' is not a valid device name: contains '/'" \
+		xw redirect-install --device w4/..
+	expect_refused 65 "xdpwire redirect-install: --device: '..' is not a valid device name: '.' and '..' are not device names" \
+		xw redirect-install --device .. --unpin
+	expect_refused 65 "xdpwire sockmap-insert: --device: '.' is not a valid device name: '.' and '..' are not device names" \
+		xw sockmap-insert --device . --delete
+	expect_refused 64 "xdpwire redirect-install: --device: device specified twice" \
+		xw redirect-install --device w4 --device-idx 1 --unpin
+	expect_refused 64 "xdpwire redirect-install: --device: no device specified (--device NAME or --device-idx N)" \
+		xw redirect-install --unpin
+	expect_refused_json 64 xw redirect-install --unpin
+	[[ -f $BPFFS/w4/redirect_link ]]
 }

@@ -3,10 +3,9 @@
 # descriptor or from another process, with every refusal, the directory
 # lock, and concurrent runs that never lose an insert.
 
-bats_require_minimum_version 1.5.0
+load lib/test
 
 setup_file() {
-	load lib/bed
 	bed_setup
 	bed_ns node peer
 	bed_veth node v0 peer p0 numrxqueues 4
@@ -17,15 +16,8 @@ setup_file() {
 	in_ns node "$XW" redirect-install --device c0 -q
 }
 
-teardown_file() {
-	load lib/bed
-	bed_teardown
-}
 
 setup() {
-	load lib/bed
-	load lib/assert
-	load lib/xsk
 	STATE_NS=node
 }
 

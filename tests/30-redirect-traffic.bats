@@ -7,10 +7,9 @@
 # ARP and neighbour discovery are redirected too (as the runtime wants), so
 # both sides get permanent neighbour entries.
 
-bats_require_minimum_version 1.5.0
+load lib/test
 
 setup_file() {
-	load lib/bed
 	bed_setup
 	bed_ns node peer
 	# Dual stack: the pass-port and kernel-stack tests.
@@ -47,16 +46,7 @@ address_pair() {
 	ipn peer neigh replace "$v6:1" lladdr "$nmac" nud permanent dev "$p"
 }
 
-teardown_file() {
-	load lib/bed
-	bed_teardown
-}
 
-setup() {
-	load lib/bed
-	load lib/assert
-	load lib/xsk
-}
 
 probe() {
 	in_ns peer "$XW_HELPERS/xw-netprobe" "$@"
@@ -146,6 +136,18 @@ counter() {
 	assert_json '.by["tcp:22"] == null and .by["tcp:2222"] >= 1'
 }
 
+# kernel_gets ADDR PORT COUNT: the peer sends COUNT datagrams to ADDR:PORT,
+# and a socket of the node's kernel receives every one of them.
+kernel_gets() {
+	local ready=$BED_DIR/udp-$2 receiver
+	bed_bg in_ns node "$XW_HELPERS/xw-netprobe" udp-recv "$1" "$2" "$3" \
+		5000 --ready-file "$ready"
+	receiver=$BED_PID
+	poll_until 5000 test -f "$ready"
+	probe udp-send "$1" "$2" "$3"
+	wait "$receiver"
+}
+
 same_delta() {
 	(($(counter v0 pass_port) - $1 == $(snmp node Tcp InSegs) - $2))
 }
@@ -153,12 +155,7 @@ same_delta() {
 @test "a queue with no socket hands its frames to the kernel" {
 	local none
 	none=$(counter v0 no_target)
-	bed_bg in_ns node "$XW_HELPERS/xw-netprobe" udp-recv 10.77.0.1 9997 5 5000 \
-		--ready-file "$BED_DIR/u1"
-	local receiver=$BED_PID
-	poll_until 5000 test -f "$BED_DIR/u1"
-	probe udp-send 10.77.0.1 9997 5
-	wait "$receiver"
+	kernel_gets 10.77.0.1 9997 5
 	(($(counter v0 no_target) - none >= 5))
 }
 
@@ -166,12 +163,7 @@ same_delta() {
 	xsk_hold node v0 0 -- "$XW" sockmap-insert --device v0 --fd '{fd}' -q
 	run -0 --separate-stderr in_ns node "$XW" redirect-install --device v0 --unpin -q
 	assert_eq "$(bed_prog_id node v0)" "" "program on v0"
-	bed_bg in_ns node "$XW_HELPERS/xw-netprobe" udp-recv fd77::1 9996 5 5000 \
-		--ready-file "$BED_DIR/u2"
-	local receiver=$BED_PID
-	poll_until 5000 test -f "$BED_DIR/u2"
-	probe udp-send fd77::1 9996 5
-	wait "$receiver"
+	kernel_gets fd77::1 9996 5
 	xsk_stop
 	run -0 cat "$XSK_OUT"
 	assert_json '.by["udp:9996"] == null'
@@ -188,11 +180,6 @@ same_delta() {
 	address_pair y0 py0 10.79.0 ""
 	run -0 --separate-stderr in_ns node "$XW" redirect-install --device y0 -j
 	assert_json '[.changes[] | select(.action == "cleared") | .path] == ["'"$BPFFS"'/y0/redirect_ip_map"]'
-	bed_bg in_ns node "$XW_HELPERS/xw-netprobe" udp-recv 10.79.0.1 9995 5 5000 \
-		--ready-file "$BED_DIR/u3"
-	local receiver=$BED_PID
-	poll_until 5000 test -f "$BED_DIR/u3"
-	probe udp-send 10.79.0.1 9995 5
-	wait "$receiver"
+	kernel_gets 10.79.0.1 9995 5
 	xsk_stop
 }

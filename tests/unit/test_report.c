@@ -19,37 +19,7 @@
 
 #include "../../common/ctx.h"
 #include "../../common/exit.h"
-#include "xw_test.h"
-
-#define CMD "test-cmd"
-
-static int finish(struct xw_ctx *ctx, struct xw_capture *c)
-{
-	int code;
-
-	xw_capture_start(c);
-	code = xw_ctx_finish(ctx);
-	xw_capture_end(c);
-	return code;
-}
-
-static void init(struct xw_ctx *ctx)
-{
-	assert_int_equal(xw_ctx_init(ctx, CMD), 0);
-}
-
-static void add_changes(struct xw_ctx *ctx)
-{
-	xw_change(ctx, &(struct xw_change){
-			       .action = "pinned",
-			       .object = "map",
-			       .path = "/sys/fs/bpf/eth0/redirect_counters",
-			       .id = 7 });
-	xw_change(ctx, &(struct xw_change){ .action = "attached",
-					    .object = "program",
-					    .id = 12,
-					    .detail = "to eth0, native mode" });
-}
+#include "xw_report_fixture.h"
 
 static void test_fail_first_wins(void **state)
 {

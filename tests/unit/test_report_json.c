@@ -20,19 +20,7 @@
 
 #include "../../common/ctx.h"
 #include "../../common/exit.h"
-#include "xw_test.h"
-
-#define CMD "test-cmd"
-
-static int finish(struct xw_ctx *ctx, struct xw_capture *c)
-{
-	int code;
-
-	xw_capture_start(c);
-	code = xw_ctx_finish(ctx);
-	xw_capture_end(c);
-	return code;
-}
+#include "xw_report_fixture.h"
 
 /* Exactly one JSON document, alone on one line; caller puts it. */
 static struct json_object *one_document(const char *text)
@@ -62,24 +50,6 @@ static struct json_object *get(struct json_object *doc, const char *key)
 		fail_msg("no \"%s\" in %s", key,
 			 json_object_to_json_string(doc));
 	return v;
-}
-
-static void init(struct xw_ctx *ctx)
-{
-	assert_int_equal(xw_ctx_init(ctx, CMD), 0);
-}
-
-static void add_changes(struct xw_ctx *ctx)
-{
-	xw_change(ctx, &(struct xw_change){
-			       .action = "pinned",
-			       .object = "map",
-			       .path = "/sys/fs/bpf/eth0/redirect_counters",
-			       .id = 7 });
-	xw_change(ctx, &(struct xw_change){ .action = "attached",
-					    .object = "program",
-					    .id = 12,
-					    .detail = "to eth0, native mode" });
 }
 
 static void test_finish_error_json(void **state)
