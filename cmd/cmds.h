@@ -20,7 +20,6 @@ struct xw_cmd {
 	const struct xw_cmd_parser *parser;
 	int (*run)(struct xw_ctx *ctx, void *opts);
 	unsigned int needs; /* XW_NEEDS_* of cli.h */
-	int hidden;
 };
 
 extern const struct xw_cmd xw_cmds[];

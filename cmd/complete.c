@@ -33,8 +33,7 @@ int cmd_complete(int argc, char **argv)
 
 	if (argc == 1) {
 		for (cmd = xw_cmds; cmd->name; cmd++)
-			if (!cmd->hidden)
-				printf("%s\n", cmd->name);
+			printf("%s\n", cmd->name);
 		return XW_EXIT_OK;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--values")) {

@@ -25,10 +25,10 @@ const char *argp_program_version = "xdpwire " XW_VERSION;
 const struct xw_cmd xw_cmds[] = {
 	{ "redirect-install", "send a NIC's traffic to AF_XDP sockets, pinned",
 	  &redirect_install_parser, cmd_redirect_install,
-	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS, 0 },
+	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS },
 	{ "sockmap-insert", "put an AF_XDP socket into a pinned XSKMAP",
-	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE, 0 },
-	{ NULL, NULL, NULL, NULL, 0, 0 },
+	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE },
+	{ NULL, NULL, NULL, NULL, 0 },
 };
 
 const struct xw_cmd *xw_cmd_find(const char *name)
@@ -99,8 +99,7 @@ static char *top_help_filter(int key, const char *text, void *input)
 		return (char *)text;
 	fputs("Commands:\n", f);
 	for (cmd = xw_cmds; cmd->name; cmd++)
-		if (!cmd->hidden)
-			fprintf(f, "  %-18s %s\n", cmd->name, cmd->synopsis);
+		fprintf(f, "  %-18s %s\n", cmd->name, cmd->synopsis);
 	fputs("\nRun 'xdpwire COMMAND --help' for a command's options.  A link "
 	      "named after a command (redirect-install -> xdpwire) runs that "
 	      "command.",

@@ -82,7 +82,6 @@ void xw_warn(struct xw_ctx *ctx, const char *object, const char *fmt, ...)
 /* Result fields of the JSON document; no effect on text output. */
 void xw_out_str(struct xw_ctx *ctx, const char *key, const char *val);
 void xw_out_u64(struct xw_ctx *ctx, const char *key, uint64_t val);
-void xw_out_bool(struct xw_ctx *ctx, const char *key, bool val);
 void xw_out_u16_list(struct xw_ctx *ctx, const char *key, const uint16_t *v,
 		     size_t n);
 /* Adds a value made by the caller (ownership passes to the document). */

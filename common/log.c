@@ -8,7 +8,6 @@
 
 /* libbpf's print callback has no user pointer: the ladder lives here. */
 static int lib_verbose;
-static int silenced;
 static const char *lib_cmd = "";
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
@@ -17,8 +16,6 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	char line[1024];
 	int n;
 
-	if (silenced)
-		return 0;
 	if (level == LIBBPF_DEBUG && lib_verbose < 2)
 		return 0;
 	if (level == LIBBPF_INFO && lib_verbose < 1)
@@ -35,15 +32,4 @@ void xw_log_init(const struct xw_ctx *ctx)
 	lib_verbose = ctx->verbose;
 	lib_cmd = ctx->cmd;
 	libbpf_set_print(print_libbpf);
-}
-
-void xw_log_silence(void)
-{
-	silenced++;
-}
-
-void xw_log_restore(void)
-{
-	if (silenced > 0)
-		silenced--;
 }

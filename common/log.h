@@ -8,12 +8,4 @@
 struct xw_ctx;
 
 void xw_log_init(const struct xw_ctx *ctx);
-/*
- * Around calls whose failure is expected and handled (a native attach that
- * falls back to generic), so an operator never sees a libbpf warning that
- * was not an error.  Nests.
- */
-void xw_log_silence(void);
-void xw_log_restore(void);
-
 #endif /* XW_LOG_H */

@@ -72,11 +72,6 @@ const char *xw_obj_kind_name(enum xw_obj_kind kind)
 	}
 }
 
-const char *xw_map_type_name(uint32_t type)
-{
-	return libbpf_bpf_map_type_str(type) ?: "unknown";
-}
-
 int xw_obj_info(int fd, enum xw_obj_kind kind, void *info)
 {
 	__u32 len;

@@ -48,7 +48,6 @@ void xw_pinned_close(struct xw_pinned *p);
 /* The kind of object a bpf fd refers to. */
 enum xw_obj_kind xw_fd_kind(int fd);
 const char *xw_obj_kind_name(enum xw_obj_kind kind);
-const char *xw_map_type_name(uint32_t type);
 
 /*
  * Opens the entry spec->name of dir.  Absent: 0 with p->fd == -1.  Present

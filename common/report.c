@@ -191,11 +191,6 @@ void xw_out_u64(struct xw_ctx *ctx, const char *key, uint64_t val)
 	xw_out_json(ctx, key, json_object_new_uint64(val));
 }
 
-void xw_out_bool(struct xw_ctx *ctx, const char *key, bool val)
-{
-	xw_out_json(ctx, key, json_object_new_boolean(val));
-}
-
 void xw_out_u16_list(struct xw_ctx *ctx, const char *key, const uint16_t *v,
 		     size_t n)
 {
