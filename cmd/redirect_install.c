@@ -7,9 +7,7 @@
 #include "../common/ctx.h"
 #include "../common/exit.h"
 #include "../common/install_cmd.h"
-#include "../common/layout.h"
 #include "../common/parse.h"
-#include "../common/redirect.h"
 #include "cmds.h"
 
 struct redirect_install_opts {
@@ -116,34 +114,7 @@ const struct xw_cmd_parser redirect_install_parser = {
 int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
 {
 	struct redirect_install_opts *o = opts;
-	struct xw_common_opts *c = &o->common;
-	struct xw_redirect_req req = { 0 };
-	struct xw_install_result res;
-	uint16_t ports[XW_MAX_PASS_PORTS];
-	uint32_t queues;
-	int err;
 
-	if (o->unpin)
-		return xw_install_unpin(ctx, c, &xw_redirect_layout);
-	err = xw_dev_rx_queues(ctx, &c->dev, &queues);
-	if (err)
-		return err;
-	err = xw_redirect_open(ctx, o->ports, o->n_ports, queues, o->mode,
-			       &req);
-	if (err)
-		return err;
-	err = xw_install_run(ctx, c, &req.install, &res);
-	if (!err) {
-		xw_out_u16_list(ctx, "pass_ports", ports,
-				xw_redirect_ports(&req, ports));
-		xw_out_u64(ctx, "rx_queues", queues);
-		if (res.map_entries[XW_REDIRECT_MAP_XSKS] < queues)
-			xw_warn(ctx, c->dev.name,
-				"the pinned socket map has %u slots for %u RX queues: frames of queues %u-%u go to the kernel (--unpin and install again to resize it)",
-				res.map_entries[XW_REDIRECT_MAP_XSKS], queues,
-				res.map_entries[XW_REDIRECT_MAP_XSKS],
-				queues - 1);
-	}
-	xw_redirect_close(&req);
-	return err;
+	return xw_install_program(ctx, &o->common, &xw_redirect_program,
+				  o->ports, o->n_ports, o->mode, o->unpin);
 }

@@ -14,7 +14,7 @@
 #include "../common/exit.h"
 #include "../common/ifname.h"
 #include "../common/install_cmd.h"
-#include "../common/layout.h"
+#include "../common/kinds.h"
 #include "../common/parse.h"
 #include "../common/pin.h"
 #include "../common/xsk.h"
@@ -197,7 +197,7 @@ static int open_map(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 		    struct xw_pindir *dir, struct xw_pinned *map, char *path,
 		    size_t size)
 {
-	struct xw_pin_spec spec = xw_redirect_layout.maps[XW_REDIRECT_MAP_XSKS];
+	struct xw_pin_spec spec = xw_redirect_layout.maps[XW_MAP_TARGETS];
 	int err;
 
 	if (o->map)

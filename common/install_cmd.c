@@ -3,11 +3,13 @@
 
 #include <json-c/json.h>
 
+#include "../bpf/xw_abi.h"
 #include "bpffs.h"
 #include "cli.h"
 #include "ctx.h"
 #include "exit.h"
 #include "install_cmd.h"
+#include "request.h"
 
 int xw_device_pindir(struct xw_ctx *ctx, struct xw_common_opts *c,
 		     unsigned int flags, struct xw_pindir *dir)
@@ -124,5 +126,50 @@ int xw_install_unpin(struct xw_ctx *ctx, struct xw_common_opts *c,
 				   c->dev.name, layout->kind);
 	}
 	xw_pindir_close(&dir);
+	return err;
+}
+
+/* A per-queue map pinned for fewer queues than the device has now. */
+static void warn_small_map(struct xw_ctx *ctx, const struct xw_common_opts *c,
+			   const struct xw_install_result *res, int role,
+			   uint32_t queues)
+{
+	uint32_t slots = res->map_entries[role];
+
+	if (slots < queues)
+		xw_warn(ctx, c->dev.name,
+			"the pinned socket map has %u slots for %u RX queues: frames of queues %u-%u go to the kernel (--unpin and install again to resize it)",
+			slots, queues, slots, queues - 1);
+}
+
+int xw_install_program(struct xw_ctx *ctx, struct xw_common_opts *c,
+		       const struct xw_program *pg, const uint16_t *ports,
+		       size_t n_ports, enum xw_xdp_mode mode, bool unpin)
+{
+	uint16_t got[XW_MAX_PASS_PORTS];
+	struct xw_install_result res;
+	struct xw_request req;
+	uint32_t queues = 1;
+	int err;
+
+	if (unpin)
+		return xw_install_unpin(ctx, c, pg->layout);
+	if (pg->queue_sized_map >= 0) {
+		err = xw_dev_rx_queues(ctx, &c->dev, &queues);
+		if (err)
+			return err;
+	}
+	err = xw_request_open(ctx, pg, ports, n_ports, queues, mode, &req);
+	if (err)
+		return err;
+	err = xw_install_run(ctx, c, &req.install, &res);
+	if (!err && pg->pass_ports)
+		xw_out_u16_list(ctx, "pass_ports", got,
+				xw_request_ports(&req, got));
+	if (!err && pg->queue_sized_map >= 0) {
+		xw_out_u64(ctx, "rx_queues", queues);
+		warn_small_map(ctx, c, &res, pg->queue_sized_map, queues);
+	}
+	xw_request_close(&req);
 	return err;
 }

@@ -5,7 +5,10 @@
 #ifndef XW_INSTALL_CMD_H
 #define XW_INSTALL_CMD_H
 
+#include <stdbool.h>
+
 #include "install.h"
+#include "kinds.h"
 
 struct xw_common_opts;
 struct xw_ctx;
@@ -17,6 +20,15 @@ int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
 /* --unpin: removes layout's install and the directory if left empty. */
 int xw_install_unpin(struct xw_ctx *ctx, struct xw_common_opts *c,
 		     const struct xw_layout *layout);
+
+/*
+ * An installer's whole run for program on c->dev: with unpin, removes its
+ * install; else opens the program as asked and installs it, reporting its
+ * pass ports and, for a per-queue map, the queues it covers.
+ */
+int xw_install_program(struct xw_ctx *ctx, struct xw_common_opts *c,
+		       const struct xw_program *program, const uint16_t *ports,
+		       size_t n_ports, enum xw_xdp_mode mode, bool unpin);
 
 /* The pin directory of the device, relative to the bpffs root. */
 int xw_device_pindir(struct xw_ctx *ctx, struct xw_common_opts *c,

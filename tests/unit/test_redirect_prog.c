@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "../../common/ctx.h"
-#include "../../common/redirect.h"
+#include "../../common/request.h"
 #include "xw_redirect_fixture.h"
 
 static void test_udp4(void **state)
@@ -322,10 +322,10 @@ static void test_all_port_slots(void **state)
 	expect(state, P_FULL, &f, XW_CNT_NO_TARGET);
 }
 
-/* xw_redirect_open() configures the same bytes the fixture loads. */
-static void test_redirect_open_cfg(void **state)
+/* xw_request_open() configures the same bytes the fixture loads. */
+static void test_request_open_cfg(void **state)
 {
-	struct xw_redirect_req req = { 0 };
+	struct xw_request req = { 0 };
 	struct xw_pass_cfg want;
 	uint16_t ports[XW_MAX_PASS_PORTS];
 	struct xw_ctx ctx;
@@ -334,19 +334,22 @@ static void test_redirect_open_cfg(void **state)
 
 	(void)state;
 	assert_int_equal(xw_ctx_init(&ctx, "test"), 0);
-	assert_int_equal(xw_redirect_open(&ctx, custom_ports, 2, 4,
-					  XW_MODE_AUTO, &req),
+	assert_int_equal(xw_request_open(&ctx, &xw_redirect_program,
+					 custom_ports, 2, 4, XW_MODE_AUTO,
+					 &req),
 			 0);
 	elf = redirect_bpf__elf_bytes(&size);
 	xw_pass_cfg_fill(&want, custom_ports, 2, elf, size);
-	assert_memory_equal((const void *)&req.skel->rodata->cfg, &want,
-			    sizeof(want));
-	assert_int_equal(bpf_map__max_entries(req.skel->maps.xsk_map), 4);
-	assert_int_equal(xw_redirect_ports(&req, ports), 2);
+	assert_memory_equal(xw_request_cfg(&req), &want, sizeof(want));
+	assert_int_equal(bpf_map__max_entries(req.install.maps[XW_MAP_TARGETS]),
+			 4);
+	assert_string_equal(bpf_map__name(req.install.maps[XW_MAP_TARGETS]),
+			    "xsk_map");
+	assert_int_equal(xw_request_ports(&req, ports), 2);
 	assert_int_equal(ports[0], 2222);
 	assert_int_equal(ports[1], 8080);
-	xw_redirect_close(&req);
-	assert_null(req.skel);
+	xw_request_close(&req);
+	assert_null(req.obj);
 	xw_ctx_free(&ctx);
 }
 
@@ -381,7 +384,7 @@ int main(void)
 		cmocka_unit_test(test_custom_tcp6_22),
 		cmocka_unit_test(test_custom_tcp6_pass_ports),
 		cmocka_unit_test(test_all_port_slots),
-		cmocka_unit_test(test_redirect_open_cfg),
+		cmocka_unit_test(test_request_open_cfg),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * tunnel host: the node's NIC side of the XDP fast path.  Every frame goes
+ * to the device in slot 0 of the DEVMAP (the host side of a sandbox's veth
+ * pair), except what the host must keep (TCP to a pass port, by default
+ * SSH) and what cannot be parsed.  An empty slot hands frames to the kernel.
+ */
+#include "classify.h"
+#include "counters.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} dev_map SEC(".maps");
+
+const volatile struct xw_pass_cfg cfg = {};
+
+SEC("xdp")
+int xw_tunnel_host(struct xdp_md *ctx)
+{
+	int action;
+
+	switch (xw_classify(ctx, &cfg)) {
+	case XW_PASS_PORT:
+		return xw_count(XW_CNT_PASS_PORT, XDP_PASS);
+	case XW_MALFORMED:
+		return xw_count(XW_CNT_MALFORMED, XDP_PASS);
+	case XW_FORWARD:
+		break;
+	}
+	action = bpf_redirect_map(&dev_map, 0, XDP_PASS);
+	if (action == XDP_REDIRECT)
+		return xw_count(XW_CNT_FORWARDED, action);
+	return xw_count(XW_CNT_NO_TARGET, action);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
