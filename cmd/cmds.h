@@ -28,6 +28,9 @@ const struct xw_cmd *xw_cmd_find(const char *name);
 extern const struct xw_cmd_parser redirect_install_parser;
 int cmd_redirect_install(struct xw_ctx *ctx, void *opts);
 
+extern const struct xw_cmd_parser tunnel_install_parser;
+int cmd_tunnel_install(struct xw_ctx *ctx, void *opts);
+
 extern const struct xw_cmd_parser sockmap_insert_parser;
 int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts);
 

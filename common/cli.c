@@ -346,7 +346,7 @@ int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
 			ctx, XW_EXIT_USAGE, 0, "--device",
 			"no device specified (--device NAME or --device-idx N)");
 	/* The device must be looked up inside the namespace it lives in. */
-	if (c->netns)
+	if (c->netns && !c->netns_is_peer)
 		err = xw_netns_enter(ctx, c->netns, &c->ns);
 	else
 		err = xw_netns_self(ctx, &c->ns);

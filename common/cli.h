@@ -27,6 +27,8 @@ struct xw_common_opts {
 	int devices_given;
 	const char *bpffs;
 	const char *netns;
+	/* --netns names a peer's namespace; the work is done here. */
+	bool netns_is_peer;
 	/* Established by xw_prepare(). */
 	struct xw_netns ns;
 	struct xw_dev dev;

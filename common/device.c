@@ -2,13 +2,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <netlink/netlink.h>
-#include <netlink/route/link.h>
-
 #include "ctx.h"
 #include "device.h"
 #include "exit.h"
 #include "ifname.h"
+#include "netlink.h"
 
 int xw_dev_resolve(struct xw_ctx *ctx, const char *name, uint32_t ifindex,
 		   struct xw_dev *dev)
@@ -27,13 +25,21 @@ int xw_dev_resolve(struct xw_ctx *ctx, const char *name, uint32_t ifindex,
 			return xw_fail(ctx, XW_EXIT_NOINPUT, 0, name,
 				       "no such device");
 		snprintf(dev->name, sizeof(dev->name), "%s", name);
-	} else {
+	} else if (xw_dev_lookup(ifindex, dev)) {
 		snprintf(idx_obj, sizeof(idx_obj), "ifindex %u", ifindex);
-		if (!if_indextoname(ifindex, dev->name))
-			return xw_fail(ctx, XW_EXIT_NOINPUT, 0, idx_obj,
-				       "no such device");
-		dev->ifindex = ifindex;
+		return xw_fail(ctx, XW_EXIT_NOINPUT, 0, idx_obj,
+			       "no such device");
 	}
+	xw_ifname_to_dirname(dev->name, dev->dirname);
+	return 0;
+}
+
+int xw_dev_lookup(uint32_t ifindex, struct xw_dev *dev)
+{
+	memset(dev, 0, sizeof(*dev));
+	if (!if_indextoname(ifindex, dev->name))
+		return -ENODEV;
+	dev->ifindex = ifindex;
 	xw_ifname_to_dirname(dev->name, dev->dirname);
 	return 0;
 }
@@ -41,29 +47,19 @@ int xw_dev_resolve(struct xw_ctx *ctx, const char *name, uint32_t ifindex,
 int xw_dev_rx_queues(struct xw_ctx *ctx, const struct xw_dev *dev,
 		     uint32_t *queues)
 {
-	struct rtnl_link *link = NULL;
+	struct xw_link link;
 	struct nl_sock *sk;
 	int err;
 
-	sk = nl_socket_alloc();
-	if (!sk)
-		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "netlink",
-			       "cannot allocate socket");
-	err = nl_connect(sk, NETLINK_ROUTE);
+	err = xw_nl_open(ctx, &sk);
+	if (err)
+		return err;
+	err = xw_nl_link(ctx, sk, dev->ifindex, NULL, &link);
+	if (err == -ENODEV)
+		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, dev->name,
+			      "no such device (removed just now?)");
 	if (!err)
-		err = rtnl_link_get_kernel(sk, (int)dev->ifindex, NULL, &link);
-	if (err) {
-		err = xw_fail(ctx, XW_EXIT_OSERR, 0, dev->name,
-			      "cannot read link attributes: %s",
-			      nl_geterror(err));
-		goto out;
-	}
-	*queues = rtnl_link_get_num_rx_queues(link);
-	/* Old kernels leave the attribute out; one queue is the safe floor. */
-	if (!*queues)
-		*queues = 1;
-	rtnl_link_put(link);
-out:
-	nl_socket_free(sk);
+		*queues = link.rx_queues;
+	xw_nl_close(sk);
 	return err;
 }

@@ -17,6 +17,9 @@ struct xw_dev {
 int xw_dev_resolve(struct xw_ctx *ctx, const char *name, uint32_t ifindex,
 		   struct xw_dev *dev);
 
+/* By ifindex, quietly: -ENODEV when there is no such device. */
+int xw_dev_lookup(uint32_t ifindex, struct xw_dev *dev);
+
 /* The number of RX queues the device was created with. */
 int xw_dev_rx_queues(struct xw_ctx *ctx, const struct xw_dev *dev,
 		     uint32_t *queues);

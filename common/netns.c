@@ -32,16 +32,12 @@ int xw_netns_self(struct xw_ctx *ctx, struct xw_netns *ns)
 	return own_netns_ino(ctx, &ns->ino);
 }
 
-int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns)
+int xw_netns_open(struct xw_ctx *ctx, const char *path, uint64_t *ino)
 {
-	uint64_t self = 0;
 	struct statfs sfs;
 	struct stat st;
 	int fd, type, err;
 
-	err = own_netns_ino(ctx, &self);
-	if (err)
-		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
@@ -54,31 +50,49 @@ int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns)
 	}
 	if (fstatfs(fd, &sfs) || fstat(fd, &st)) {
 		err = xw_fail_errno(ctx, errno, path, "cannot stat");
-		goto out;
+		goto fail;
 	}
 	if (sfs.f_type != NSFS_MAGIC) {
 		err = xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
 			"not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)");
-		goto out;
+		goto fail;
 	}
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type != CLONE_NEWNET) {
 		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
 			      "not a network namespace");
-		goto out;
+		goto fail;
 	}
-	if (setns(fd, CLONE_NEWNET)) {
-		err = xw_fail_errno(ctx, errno, path,
-				    "cannot enter network namespace");
-		goto out;
-	}
-	ns->ino = st.st_ino;
-	ns->foreign = st.st_ino != self;
-	err = 0;
-out:
+	if (ino)
+		*ino = st.st_ino;
+	return fd;
+fail:
 	close(fd);
 	return err;
+}
+
+int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns)
+{
+	uint64_t self = 0, ino = 0;
+	int fd, err;
+
+	err = own_netns_ino(ctx, &self);
+	if (err)
+		return err;
+	fd = xw_netns_open(ctx, path, &ino);
+	if (fd < 0)
+		return fd;
+	err = 0;
+	if (setns(fd, CLONE_NEWNET))
+		err = xw_fail_errno(ctx, errno, path,
+				    "cannot enter network namespace");
+	close(fd);
+	if (err)
+		return err;
+	ns->ino = ino;
+	ns->foreign = ino != self;
+	return 0;
 }
 
 int xw_netns_pin_prefix(const struct xw_netns *ns, char *buf, size_t size)

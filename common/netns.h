@@ -24,6 +24,12 @@ struct xw_netns {
 /* Records the caller's own namespace (no --netns). */
 int xw_netns_self(struct xw_ctx *ctx, struct xw_netns *ns);
 
+/*
+ * Opens path after checking that it is a network namespace; returns the fd
+ * (O_CLOEXEC) and, if ino is set, the namespace's inode.
+ */
+int xw_netns_open(struct xw_ctx *ctx, const char *path, uint64_t *ino);
+
 /* Checks that path is a network namespace and moves this process into it. */
 int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns);
 

@@ -1,0 +1,39 @@
+/*
+ * The XDP tunnel between a host NIC and a sandbox's veth pair.  The node's
+ * install on the NIC sends frames to slot 0 of tunnel_host_map; wiring a
+ * sandbox installs the veth program on the host side of its pair, points
+ * tunnel_veth_map's slot 0 at the NIC and the NIC's slot 0 at the veth.
+ *
+ * Wiring takes the NIC's pin directory lock, then the veth's: always in
+ * that order, so that concurrent runs never deadlock.
+ */
+#ifndef XW_TUNNEL_H
+#define XW_TUNNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+struct xw_common_opts;
+struct xw_ctx;
+struct xw_dev;
+
+/* The node's install on c->dev (the NIC), or its removal. */
+int xw_tunnel_node(struct xw_ctx *ctx, struct xw_common_opts *c,
+		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
+		   bool unpin);
+
+/* Wires veth (host side of a sandbox's pair) to c->dev's tunnel. */
+int xw_tunnel_wire(struct xw_ctx *ctx, struct xw_common_opts *c,
+		   const struct xw_dev *veth, enum xw_xdp_mode mode);
+
+/*
+ * Unwires veth: removes its install, and clears c->dev's slot 0 if it
+ * still points at veth.
+ */
+int xw_tunnel_unwire(struct xw_ctx *ctx, struct xw_common_opts *c,
+		     const struct xw_dev *veth);
+
+#endif /* XW_TUNNEL_H */

@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# tunnel-install's pins and wiring on real devices: the node's install on a
+# NIC, wiring and unwiring sandboxes by --veth and by --peer, what remains
+# after each --unpin, and the refusals, each with its message, exit code
+# and nothing changed.  Frames are the business of 41-tunnel-traffic.bats.
+#
+# Namespaces: "host" holds the NICs (veths to "outside") and the host sides
+# of the sandboxes' pairs; each sandbox side is in "sandbox".
+
+load lib/test
+
+setup_file() {
+	bed_setup
+	bed_ns host outside sandbox third
+}
+
+setup() {
+	STATE_NS="host sandbox"
+}
+
+# nic NAME: a NIC in host, its other end in outside.
+nic() {
+	bed_veth host "$1" outside "o$1"
+}
+
+# sandbox HOSTSIDE SANDBOXSIDE: a sandbox's pair.
+sandbox() {
+	bed_veth host "$1" sandbox "$2"
+}
+
+xw() {
+	in_ns host "$XW" "$@"
+}
+
+# slot MAPPIN: slot 0 of a pinned DEVMAP, as an ifindex ("" when empty).
+# A DEVMAP carries no BTF: bpftool dumps its entries as bytes.
+slot() {
+	local hex
+	hex=$(bpftool map dump pinned "$1" -j | jq -r '.[] |
+		select(.key == ["0x00", "0x00", "0x00", "0x00"]) |
+		.value | reverse | map(ltrimstr("0x")) | join("")')
+	[[ -z $hex ]] || echo $((16#$hex))
+}
+
+# set_slot MAPPIN IFINDEX: as a crashed runtime or a hand might leave it.
+# The kernel resolves the ifindex in the caller's namespace: host's.
+set_slot() {
+	local i=$2
+	in_ns host bpftool map update pinned "$1" key 0 0 0 0 value \
+		$((i & 255)) $((i >> 8 & 255)) $((i >> 16 & 255)) $((i >> 24))
+}
+
+ifindex() {
+	ipn "$1" -j link show dev "$2" | jq -r '.[0].ifindex'
+}
+
+@test "the node's install pins map, counters, program and link; a re-run changes nothing" {
+	nic n0
+	run -0 --separate-stderr xw tunnel-install --device n0 -j
+	assert_json '.changed and .install == "tunnel host" and .pass_ports == [22]'
+	local prog=$(json .program_id) map=$(json .maps.tunnel_host_map.id)
+	run -0 bpftool map show pinned "$BPFFS/n0/tunnel_host_map" -j
+	assert_json ".id == $map and .type == \"devmap\" and .bytes_key == 4 and .bytes_value == 4"
+	run -0 bpftool map show pinned "$BPFFS/n0/tunnel_host_counters" -j
+	assert_json '.type == "percpu_array" and .bytes_value == 8'
+	run -0 bpftool prog show pinned "$BPFFS/n0/tunnel_host_program" -j
+	assert_json ".id == $prog and .type == \"xdp\""
+	run -0 bpftool link show pinned "$BPFFS/n0/tunnel_host_link" -j
+	assert_json ".prog_id == $prog"
+	assert_eq "$(bed_prog_id host n0)" "$prog" "program attached to n0"
+	assert_eq "$(stat -c %a "$BPFFS/n0")" 700 "mode of the pin directory"
+	assert_eq "$(slot "$BPFFS/n0/tunnel_host_map")" "" "slot 0 before any sandbox"
+
+	run -0 --separate-stderr xw tunnel-install --device n0 -j
+	assert_json '(.changed | not) and .changes == []'
+	assert_eq "$(json .program_id)" "$prog" "program after a re-run"
+}
+
+@test "other pass ports replace the program through the link and keep the map" {
+	nic n1
+	sandbox h1 s1
+	xw tunnel-install --device n1 -q
+	xw tunnel-install --device n1 --veth h1 -q
+	run -0 --separate-stderr xw tunnel-install --device n1 -j
+	local prog=$(json .program_id) link=$(json .link_id) map=$(json .maps.tunnel_host_map.id)
+	run -0 --separate-stderr xw tunnel-install --device n1 --pass-port 2222 -j
+	assert_json ".changed and .pass_ports == [2222] and .link_id == $link and .maps.tunnel_host_map.id == $map"
+	[[ $(json .program_id) != "$prog" ]]
+	assert_eq "$(slot "$BPFFS/n1/tunnel_host_map")" "$(ifindex host h1)" "slot 0 after the replacement"
+}
+
+@test "wiring by --veth points each side at the other, and a re-run changes nothing" {
+	nic n2
+	sandbox h2 s2
+	xw tunnel-install --device n2 -q
+	run -0 --separate-stderr xw tunnel-install --device n2 --veth h2 -j
+	assert_json '.changed and .veth == "h2" and .install == "tunnel veth"'
+	local prog=$(json .veth_program_id)
+	assert_json '[.changes[] | select(.action == "set") | .path] == ["'"$BPFFS"'/h2/tunnel_veth_map", "'"$BPFFS"'/n2/tunnel_host_map"]'
+	assert_eq "$(slot "$BPFFS/n2/tunnel_host_map")" "$(ifindex host h2)" "NIC's slot 0"
+	assert_eq "$(slot "$BPFFS/h2/tunnel_veth_map")" "$(ifindex host n2)" "veth's slot 0"
+	run -0 bpftool map show pinned "$BPFFS/h2/tunnel_veth_map" -j
+	assert_json '.type == "devmap" and .bytes_key == 4 and .bytes_value == 4'
+	assert_eq "$(bed_prog_id host h2)" "$prog" "program on h2"
+	run -0 in_ns host xdp-loader status h2
+	[[ $output =~ h2[[:space:]]+xw_tunnel_veth ]]
+
+	run -0 --separate-stderr xw tunnel-install --device n2 --veth h2 -j
+	assert_json '(.changed | not) and .changes == []'
+}
+
+@test "--peer finds the host side through the kernel, whatever its name" {
+	nic n3
+	# Neither side's name says "veth", and a decoy pair sorts first.
+	sandbox aaa-decoy eth9
+	sandbox uplink-s3 eth0
+	xw tunnel-install --device n3 -q
+	run -0 --separate-stderr xw tunnel-install --device n3 --peer eth0 --netns "$(ns_path sandbox)" -j
+	assert_json '.veth == "uplink-s3"'
+	assert_eq "$(slot "$BPFFS/n3/tunnel_host_map")" "$(ifindex host uplink-s3)" "NIC's slot 0"
+	[[ ! -e $BPFFS/aaa-decoy ]]
+	# --peer and --veth name the same wiring.
+	run -0 --separate-stderr xw tunnel-install --device n3 --veth uplink-s3 -j
+	assert_json '(.changed | not)'
+}
+
+@test "per-sandbox --unpin keeps the node's install; a second sandbox can be wired" {
+	nic n4
+	sandbox h4a s4a
+	sandbox h4b s4b
+	xw tunnel-install --device n4 -q
+	xw tunnel-install --device n4 --veth h4a -q
+	local prog=$(bed_prog_id host n4)
+	run -0 --separate-stderr xw tunnel-install --device n4 --peer s4a --netns "$(ns_path sandbox)" --unpin -j
+	assert_json '.changed and ([.changes[].action] | index("cleared") != null)'
+	[[ ! -e $BPFFS/h4a ]]
+	assert_eq "$(bed_prog_id host h4a)" "" "program on h4a"
+	assert_eq "$(bed_prog_id host n4)" "$prog" "program on n4"
+	assert_eq "$(slot "$BPFFS/n4/tunnel_host_map")" "" "NIC's slot 0"
+	run -0 --separate-stderr xw tunnel-install --device n4 --veth h4a --unpin
+	assert_eq "$output" "n4 <-> h4a: not wired: nothing to remove"
+
+	run -0 --separate-stderr xw tunnel-install --device n4 --veth h4b -q
+	assert_eq "$(slot "$BPFFS/n4/tunnel_host_map")" "$(ifindex host h4b)" "NIC's slot 0"
+}
+
+@test "unwiring a veth the NIC no longer points at leaves the NIC's slot alone" {
+	nic n5
+	sandbox h5a s5a
+	sandbox h5b s5b
+	xw tunnel-install --device n5 -q
+	xw tunnel-install --device n5 --veth h5a -q
+	# As a crashed runtime leaves it: the NIC's slot moved on by hand.
+	set_slot "$BPFFS/n5/tunnel_host_map" "$(ifindex host h5b)"
+	run -0 --separate-stderr xw tunnel-install --device n5 --veth h5a --unpin -j
+	assert_json '[.changes[].action] | index("cleared") == null'
+	assert_eq "$(slot "$BPFFS/n5/tunnel_host_map")" "$(ifindex host h5b)" "NIC's slot 0"
+	[[ ! -e $BPFFS/h5a ]]
+}
+
+@test "node --unpin removes the wired sandbox too: nothing of ours is left" {
+	nic n6
+	sandbox h6 s6
+	xw tunnel-install --device n6 -q
+	xw tunnel-install --device n6 --veth h6 -q
+	run -0 --separate-stderr xw tunnel-install --device n6 --unpin -j
+	assert_json '.changed'
+	[[ ! -e $BPFFS/n6 && ! -e $BPFFS/h6 ]]
+	run -0 in_ns host bpftool net show -j
+	assert_json '[.[0].xdp[] | select(.devname == "n6" or .devname == "h6")] == []'
+	run -0 bpftool link show -j
+	assert_json '[.[] | select(.type == "xdp" and (.ifindex == '"$(ifindex host n6)"' or .ifindex == '"$(ifindex host h6)"'))] == []'
+	run -0 --separate-stderr xw tunnel-install --device n6 --unpin
+	assert_eq "$output" "n6: no tunnel host installed: nothing to remove"
+}
+
+@test "redirect and tunnel exclude each other on one device, both ways" {
+	nic n7
+	nic n8
+	xw redirect-install --device n7 -q
+	xw tunnel-install --device n8 -q
+	expect_refused 69 "xdpwire tunnel-install: $BPFFS/n7: holds a redirect install (redirect_link): a device carries one of tunnel host and redirect, not both; remove the redirect first" \
+		xw tunnel-install --device n7
+	expect_refused 69 "xdpwire redirect-install: $BPFFS/n8: holds a tunnel host install (tunnel_host_link): a device carries one of redirect and tunnel host, not both; remove the tunnel host first" \
+		xw redirect-install --device n8
+}
+
+@test "a VETH that is no veth is refused" {
+	nic n9
+	xw tunnel-install --device n9 -q
+	ipn host link add br9 type bridge
+	expect_refused 65 "xdpwire tunnel-install: br9: not a veth (it is a bridge)" \
+		xw tunnel-install --device n9 --veth br9
+	expect_refused_json 65 xw tunnel-install --device n9 --veth br9
+	expect_refused 66 "xdpwire tunnel-install: nosuch: no such device" \
+		xw tunnel-install --device n9 --veth nosuch
+	expect_refused 64 "xdpwire tunnel-install: n9: the sandbox's veth cannot be the host device itself" \
+		xw tunnel-install --device n9 --veth n9
+}
+
+@test "wiring to a NIC without the node's install is refused" {
+	nic n10
+	sandbox h10 s10
+	expect_refused 66 "xdpwire tunnel-install: n10: no tunnel installed (run tunnel-install --device n10 first)" \
+		xw tunnel-install --device n10 --veth h10
+}
+
+@test "a peer in no namespace we can reach is refused" {
+	nic n11
+	xw tunnel-install --device n11 -q
+	# The pair joins sandbox and third: its other end is not here.
+	bed_veth third t11 sandbox s11
+	local id
+	id=$(ipn sandbox -j link show dev s11 | jq -r '.[0].link_netnsid')
+	expect_refused 66 "xdpwire tunnel-install: s11 in $(ns_path sandbox): its other end is in a third namespace (id $id there), not in this one" \
+		xw tunnel-install --device n11 --peer s11 --netns "$(ns_path sandbox)"
+	expect_refused 66 "xdpwire tunnel-install: nosuch in $(ns_path sandbox): no such device in that namespace" \
+		xw tunnel-install --device n11 --peer nosuch --netns "$(ns_path sandbox)"
+	expect_refused 66 "xdpwire tunnel-install: /run/netns/$BED_ID-gone: no such network namespace (a /proc/PID/ns/net whose process has exited is gone too)" \
+		xw tunnel-install --device n11 --peer s11 --netns "/run/netns/$BED_ID-gone"
+	expect_refused 64 "xdpwire tunnel-install: --peer: needs --netns PATH, the sandbox's network namespace" \
+		xw tunnel-install --device n11 --peer s11
+}
+
+@test "one veth wired to two NICs, or two veths to one NIC: refused" {
+	nic n12
+	nic n13
+	sandbox h12 s12
+	sandbox h13 s13
+	xw tunnel-install --device n12 -q
+	xw tunnel-install --device n13 -q
+	xw tunnel-install --device n12 --veth h12 -q
+	expect_refused 69 "xdpwire tunnel-install: h12: already wired to n12 (ifindex $(ifindex host n12)): unwire it there first (tunnel-install --device n12 --veth h12 --unpin)" \
+		xw tunnel-install --device n13 --veth h12
+	expect_refused 69 "xdpwire tunnel-install: n12: already wired to h12 (ifindex $(ifindex host h12)): unwire it first (tunnel-install --device n12 --veth h12 --unpin)" \
+		xw tunnel-install --device n12 --veth h13
+}
+
+@test "pinned maps of the wrong type are refused and left alone" {
+	nic n14
+	sandbox h14 s14
+	mkdir -m 700 "$BPFFS/n14"
+	bpftool map create "$BPFFS/n14/tunnel_host_map" type hash key 4 value 4 entries 1 name bad
+	expect_refused 65 "xdpwire tunnel-install: $BPFFS/n14/tunnel_host_map: pinned map is of type hash, expected devmap: left alone" \
+		xw tunnel-install --device n14
+	expect_refused 65 "xdpwire tunnel-install: $BPFFS/n14/tunnel_host_map: pinned map is of type hash, expected devmap: left alone" \
+		xw tunnel-install --device n14 --veth h14
+	rm -r "$BPFFS/n14"
+
+	xw tunnel-install --device n14 -q
+	mkdir -m 700 "$BPFFS/h14"
+	bpftool map create "$BPFFS/h14/tunnel_veth_map" type xskmap key 4 value 4 entries 1 name bad
+	expect_refused 65 "xdpwire tunnel-install: $BPFFS/h14/tunnel_veth_map: pinned map is of type xskmap, expected devmap: left alone" \
+		xw tunnel-install --device n14 --veth h14
+	assert_eq "$(slot "$BPFFS/n14/tunnel_host_map")" "" "NIC's slot 0"
+}
+
+@test "option mistakes are usage errors" {
+	nic n15
+	expect_refused 64 "xdpwire tunnel-install: --peer: give --veth or --peer, not both" \
+		xw tunnel-install --device n15 --veth a --peer b --netns "$(ns_path sandbox)"
+	expect_refused 64 "xdpwire tunnel-install: --pass-port: belongs to the node set-up (without --veth or --peer): the veth sends every frame to the NIC" \
+		xw tunnel-install --device n15 --veth a --pass-port 22
+	expect_refused 65 "xdpwire tunnel-install: --veth: 'a/b' is not a valid device name: contains '/'" \
+		xw tunnel-install --device n15 --veth a/b
+	expect_refused 64 "xdpwire tunnel-install: --device: no device specified (--device NAME or --device-idx N)" \
+		xw tunnel-install --veth a
+}
+
+@test "a failure while setting the slots leaves nothing of the run behind" {
+	nic n16
+	sandbox h16 s16
+	xw tunnel-install --device n16 -q
+	expect_refused 71 "xdpwire tunnel-install: $BPFFS/h16/tunnel_veth_map: cannot set slot 0: Input/output error" \
+		in_ns host env XDPWIRE_TEST_FAULT=set-slot "$XW" tunnel-install --device n16 --veth h16
+	assert_eq "$(bed_prog_id host h16)" "" "program on h16"
+}
