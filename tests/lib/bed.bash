@@ -21,7 +21,7 @@ bed_require() {
 	bed_in_private_mntns ||
 		bed_fail "not in a private mount namespace: run through tests/run (make check)" ||
 		return
-	for tool in ip nsenter bpftool jq mount umount; do
+	for tool in ip nsenter bpftool jq ethtool mount umount; do
 		command -v "$tool" >/dev/null || bed_fail "$tool not installed (make deps)" || return
 	done
 	[[ -x $XW ]] || bed_fail "$XW not built (make)"
