@@ -4,6 +4,7 @@
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
 #   make demo       the redirect on a throwaway namespace test bed
+#   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make lint       clang-format and cppcheck
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
 
@@ -137,6 +138,9 @@ check: deps
 demo: xdpwire $(HELPERS)
 	$(Q)tests/demo
 
+demo-tunnel: xdpwire $(HELPERS)
+	$(Q)tests/demo-tunnel
+
 bench: xdpwire $(HELPERS)
 	$(Q)tests/bench/run
 
@@ -167,6 +171,6 @@ clean:
 
 FORCE:
 
-.PHONY: all man tests deps check demo bench lint install clean FORCE
+.PHONY: all man tests deps check demo demo-tunnel bench lint install clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -6,8 +6,10 @@
 #   xdpwire __complete CMD           CMD's long options, "--name [ARG]"
 #   xdpwire __complete --values ARG  the fixed values of ARG (e.g. MODE)
 # so a new command or option completes with no change here.  Values by ARG
-# name: NAME a device (of the namespace of an earlier --netns), DIR a
-# directory, PATH a file, any other ARG what "--values ARG" prints.
+# name: NAME and VETH a device (of the namespace of an earlier --netns,
+# unless --peer makes that the peer's), IFNAME a device of the --netns
+# namespace, DIR a directory, PATH a file, any other ARG what
+# "--values ARG" prints.
 #
 # Needs no bash-completion (_init_completion): the words bash split at
 # COMP_WORDBREAKS are put back together here, so "--mode=na" and
@@ -55,6 +57,7 @@ _xdpwire_add() {
 
 _xdpwire() {
 	local bin='' cmd='' opt='' arg='' val='' cur='' prev='' netns='' i w gap
+	local peer=
 	local line=${COMP_LINE:0:COMP_POINT} pos=0 cword=-1 first=1
 	local -a words=() cmds=()
 	local -A args=()
@@ -125,6 +128,7 @@ _xdpwire() {
 		case ${words[i]} in
 		--netns) ((i + 1 < cword)) && netns=${words[i + 1]} ;;
 		--netns=*) netns=${words[i]#--netns=} ;;
+		--peer | --peer=*) peer=1 ;;
 		esac
 	done
 	# One level of quotes, as typed.
@@ -132,7 +136,12 @@ _xdpwire() {
 
 	case ${args[$opt]:-} in
 	'') ;;
-	NAME)
+	NAME | VETH)
+		# With --peer, --netns is the peer's namespace, not this one's.
+		[[ -n $peer ]] && netns=
+		_xdpwire_add "$(_xdpwire_devices "$netns" | LC_ALL=C sort -u)" "$val"
+		;;
+	IFNAME)
 		_xdpwire_add "$(_xdpwire_devices "$netns" | LC_ALL=C sort -u)" "$val"
 		;;
 	DIR)

@@ -17,6 +17,7 @@ XW="$BATS_TEST_DIRNAME/../xdpwire"
 MAN_BUILD="$BATS_TEST_DIRNAME/../build/man"
 MAN_SRC="$BATS_TEST_DIRNAME/../man"
 COMPLETION="$BATS_TEST_DIRNAME/../completion/xdpwire.bash"
+load lib/complete
 
 # Fails the test with a message.
 flunk() {
@@ -115,60 +116,6 @@ man_exit_codes() {
 render_man() {
 	run -0 --separate-stderr mandoc -Tascii "$1"
 	output=$(printf '%s\n' "$output" | sed 's/.\x08//g')
-}
-
-# Completion: words of a command line ending at the cursor, split as bash
-# splits them for COMP_WORDS (blanks separate; a run of "=" or ":" is a
-# word of its own), then the completion function's replies, one per line.
-complete_line() {
-	local line=$1 i c w='' brk=0
-	COMP_WORDS=()
-	for ((i = 0; i < ${#line}; i++)); do
-		c=${line:i:1}
-		if [[ $c == ' ' ]]; then
-			[[ -n $w ]] && COMP_WORDS+=("$w")
-			w=''
-			brk=0
-		elif [[ $c == [=:] ]]; then
-			if ((!brk)) && [[ -n $w ]]; then
-				COMP_WORDS+=("$w")
-				w=''
-			fi
-			brk=1
-			w+=$c
-		else
-			if ((brk)); then
-				COMP_WORDS+=("$w")
-				w=''
-				brk=0
-			fi
-			w+=$c
-		fi
-	done
-	if [[ -n $w || $line == *' ' ]]; then
-		COMP_WORDS+=("$w")
-	fi
-	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
-	COMP_LINE=$line
-	COMP_POINT=${#line}
-	COMPREPLY=()
-	_xdpwire
-	((${#COMPREPLY[@]} == 0)) || printf '%s\n' "${COMPREPLY[@]}"
-}
-
-# Fails unless every word after $1 is among the lines of $output.
-offers_all() {
-	local what=$1 want have missing=()
-	shift
-	for want in "$@"; do
-		for have in "${lines[@]}"; do
-			[[ $have == "$want" ]] && continue 2
-		done
-		missing+=("$want")
-	done
-	((${#missing[@]} == 0)) ||
-		flunk "$what: completion does not offer: ${missing[*]}" \
-			"it offers: ${lines[*]}"
 }
 
 # For the completion tests: xdpwire and a link per command on PATH, and
@@ -363,7 +310,7 @@ setup_completion() {
 	for cmd in "${CMDS[@]}"; do
 		load_options "$cmd"
 		for opt in "${OPTS[@]}"; do
-			[[ ${OPT_ARG[$opt]} == NAME ]] || continue
+			[[ ${OPT_ARG[$opt]} == @(NAME|VETH|IFNAME) ]] || continue
 			n=$((n + 1))
 			run -0 complete_line "xdpwire $cmd $opt "
 			offers_all "xdpwire $cmd $opt <TAB>" lo

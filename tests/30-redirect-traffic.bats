@@ -52,32 +52,18 @@ probe() {
 	in_ns peer "$XW_HELPERS/xw-netprobe" "$@"
 }
 
-# snmp NS PROTO FIELD: a counter of /proc/net/snmp (v4, and TCP for both).
-snmp() {
-	in_ns "$1" awk -v p="$2:" -v f="$3" '
-		$1 == p && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
-		$1 == p { print $c }' /proc/net/snmp
-}
-
 snmp6() {
 	in_ns "$1" awk -v f="$2" '$1 == f { print $2 }' /proc/net/snmp6
 }
 
 # UDP datagrams the node's kernel saw at all, delivered or not.
 udp_seen() {
-	echo $(($(snmp node Udp InDatagrams) + $(snmp node Udp NoPorts) +
+	echo $(($(bed_snmp node Udp InDatagrams) + $(bed_snmp node Udp NoPorts) +
 		$(snmp6 node Udp6InDatagrams) + $(snmp6 node Udp6NoPorts)))
 }
 
 counter() {
-	local -a c
-	read -r -a c < <(bed_counters "$BPFFS/$1/redirect_counters")
-	case $2 in
-	forwarded) echo "${c[0]}" ;;
-	pass_port) echo "${c[1]}" ;;
-	no_target) echo "${c[2]}" ;;
-	malformed) echo "${c[3]}" ;;
-	esac
+	bed_counter "$BPFFS/$1/redirect_counters" "$2"
 }
 
 @test "every frame sent lands in the socket, and the counters say exactly that" {
@@ -117,15 +103,15 @@ counter() {
 	poll_until 5000 test -f "$BED_DIR/l4" -a -f "$BED_DIR/l6"
 	xsk_hold node v0 0 -- "$XW" sockmap-insert --device v0 --fd '{fd}' -q
 	local opens pass segs
-	opens=$(snmp node Tcp PassiveOpens) pass=$(counter v0 pass_port)
-	segs=$(snmp node Tcp InSegs)
+	opens=$(bed_snmp node Tcp PassiveOpens) pass=$(counter v0 pass_port)
+	segs=$(bed_snmp node Tcp InSegs)
 
 	run -0 probe tcp-connect 10.77.0.1 22 3000
 	run -0 probe tcp-connect fd77::1 22 3000
 	# A port that is no pass port goes to the socket: nobody answers.
 	run -1 probe tcp-connect 10.77.0.1 2222 300
 
-	assert_eq "$(($(snmp node Tcp PassiveOpens) - opens))" 2 "connections the kernel accepted"
+	assert_eq "$(($(bed_snmp node Tcp PassiveOpens) - opens))" 2 "connections the kernel accepted"
 	poll_until 5000 grep -q accepted "$BED_DIR/l4.out"
 	poll_until 5000 grep -q accepted "$BED_DIR/l6.out"
 	# Every segment the kernel received went through the pass-port path.
@@ -149,7 +135,7 @@ kernel_gets() {
 }
 
 same_delta() {
-	(($(counter v0 pass_port) - $1 == $(snmp node Tcp InSegs) - $2))
+	(($(counter v0 pass_port) - $1 == $(bed_snmp node Tcp InSegs) - $2))
 }
 
 @test "a queue with no socket hands its frames to the kernel" {

@@ -275,3 +275,25 @@ ifindex() {
 		in_ns host env XDPWIRE_TEST_FAULT=set-slot "$XW" tunnel-install --device n16 --veth h16
 	assert_eq "$(bed_prog_id host h16)" "" "program on h16"
 }
+
+# complete_in NS LINE: what completion offers for LINE, typed in NS.
+complete_in() {
+	PATH=$(dirname "$XW"):$PATH in_ns "$1" bash -c "$(declare -f complete_line)
+		source '$XW_ROOT/completion/xdpwire.bash'
+		complete_line \"\$1\"" bash "$2"
+}
+
+@test "completion: --peer offers the sandbox's devices, --veth and --device the host's" {
+	load lib/complete
+	sandbox h17 s17
+	local ns
+	ns=$(ns_path sandbox)
+	run -0 complete_in host "xdpwire tunnel-install --netns $ns --peer s1"
+	assert_eq "$output" s17 "--peer s1<TAB>"
+	run -0 complete_in host "xdpwire tunnel-install --netns $ns --peer s17 --veth h1"
+	assert_eq "$output" h17 "--veth h1<TAB> with --peer"
+	run -0 complete_in host "xdpwire tunnel-install --peer s17 --netns $ns --device h1"
+	assert_eq "$output" h17 "--device h1<TAB> with --peer"
+	run -0 complete_in host "xdpwire tunnel-install --netns $ns --device s1"
+	assert_eq "$output" s17 "--device s1<TAB> with --netns alone"
+}

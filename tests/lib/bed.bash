@@ -171,6 +171,28 @@ bed_counters() {
 		jq -r '[.[] | (.formatted // .) | [.values[].value] | add] | @tsv'
 }
 
+# bed_counter PIN forwarded|pass_port|no_target|malformed: one of them.
+bed_counter() {
+	local -a c
+	read -r -a c < <(bed_counters "$1")
+	case $2 in
+	forwarded) echo "${c[0]}" ;;
+	pass_port) echo "${c[1]}" ;;
+	no_target) echo "${c[2]}" ;;
+	malformed) echo "${c[3]}" ;;
+	*) bed_fail "bed_counter: no counter '$2'" ;;
+	esac
+}
+
+# bed_snmp NS PROTO FIELD: a counter of NS's /proc/net/snmp (e.g. Ip
+# InReceives, Tcp PassiveOpens), found by its name in the header line.
+bed_snmp() {
+	in_ns "$1" awk -v p="$2:" -v f="$3" '
+		$1 == p && !h { for (i = 2; i <= NF; i++) if ($i == f) c = i; h = 1; next }
+		$1 == p && c { print $c; found = 1 }
+		END { exit !found }' /proc/net/snmp
+}
+
 # bed_prog_id NS DEV: the id of the XDP program attached to DEV, or empty.
 bed_prog_id() {
 	ipn "$1" -j -d link show dev "$2" | jq -r '.[0].xdp.prog.id // empty'
