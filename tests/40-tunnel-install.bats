@@ -285,15 +285,15 @@ complete_in() {
 
 @test "completion: --peer offers the sandbox's devices, --veth and --device the host's" {
 	load lib/complete
-	sandbox h17 s17
+	sandbox cplh17 cpls17
 	local ns
 	ns=$(ns_path sandbox)
-	run -0 complete_in host "xdpwire tunnel-install --netns $ns --peer s1"
-	assert_eq "$output" s17 "--peer s1<TAB>"
-	run -0 complete_in host "xdpwire tunnel-install --netns $ns --peer s17 --veth h1"
-	assert_eq "$output" h17 "--veth h1<TAB> with --peer"
-	run -0 complete_in host "xdpwire tunnel-install --peer s17 --netns $ns --device h1"
-	assert_eq "$output" h17 "--device h1<TAB> with --peer"
-	run -0 complete_in host "xdpwire tunnel-install --netns $ns --device s1"
-	assert_eq "$output" s17 "--device s1<TAB> with --netns alone"
+	run -0 complete_in host "xdpwire tunnel-install --netns $ns --peer cpls"
+	assert_eq "$output" cpls17 "--peer cpls<TAB>"
+	run -0 complete_in host "xdpwire tunnel-install --netns $ns --peer cpls17 --veth cplh"
+	assert_eq "$output" cplh17 "--veth cplh<TAB> with --peer"
+	run -0 complete_in host "xdpwire tunnel-install --peer cpls17 --netns $ns --device cplh"
+	assert_eq "$output" cplh17 "--device cplh<TAB> with --peer"
+	run -0 complete_in host "xdpwire tunnel-install --netns $ns --device cpls"
+	assert_eq "$output" cpls17 "--device cpls<TAB> with --netns alone"
 }
