@@ -31,6 +31,9 @@ int cmd_redirect_install(struct xw_ctx *ctx, void *opts);
 extern const struct xw_cmd_parser tunnel_install_parser;
 int cmd_tunnel_install(struct xw_ctx *ctx, void *opts);
 
+extern const struct xw_cmd_parser scrape_parser;
+int cmd_scrape(struct xw_ctx *ctx, void *opts);
+
 extern const struct xw_cmd_parser sockmap_insert_parser;
 int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts);
 

@@ -32,6 +32,9 @@ const struct xw_cmd xw_cmds[] = {
 	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS },
 	{ "sockmap-insert", "put an AF_XDP socket into a pinned XSKMAP",
 	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE },
+	{ "scrape",
+	  "a network namespace's interfaces, addresses, routes and gateways, as JSON",
+	  &scrape_parser, cmd_scrape, 0 },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 

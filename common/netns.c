@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -100,4 +101,29 @@ int xw_netns_pin_prefix(const struct xw_netns *ns, char *buf, size_t size)
 	if (!ns->foreign)
 		return xw_path(buf, size, "%s", "");
 	return xw_path(buf, size, "netns:%llu", (unsigned long long)ns->ino);
+}
+
+/* NET_NS_INIT_INO of <linux/nsfs.h>, which older headers lack. */
+#define XW_NET_NS_INIT_INO 0xEFFFFFF9u
+
+/* Since 6.18 the initial namespace has its fixed inode, never another. */
+static bool kernel_fixes_init_ino(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 18);
+}
+
+enum xw_initial xw_netns_initial(uint64_t ino)
+{
+	struct stat st;
+
+	if (!stat("/proc/1/ns/net", &st))
+		return st.st_ino == ino ? XW_INITIAL_YES : XW_INITIAL_NO;
+	if (ino == XW_NET_NS_INIT_INO)
+		return XW_INITIAL_YES;
+	return kernel_fixes_init_ino() ? XW_INITIAL_NO : XW_INITIAL_UNKNOWN;
 }

@@ -12,6 +12,7 @@
 #define XW_NETNS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct xw_ctx;
@@ -32,6 +33,16 @@ int xw_netns_open(struct xw_ctx *ctx, const char *path, uint64_t *ino);
 
 /* Checks that path is a network namespace and moves this process into it. */
 int xw_netns_enter(struct xw_ctx *ctx, const char *path, struct xw_netns *ns);
+
+/* Whether the namespace with inode ino is the machine's initial one. */
+enum xw_initial { XW_INITIAL_NO, XW_INITIAL_YES, XW_INITIAL_UNKNOWN };
+
+/*
+ * By identity: the inode of /proc/1/ns/net when it can be read; else the
+ * fixed inode the initial namespace has since Linux 6.18 (0xEFFFFFF9).  On
+ * older kernels without access to /proc/1 the answer is unknown.
+ */
+enum xw_initial xw_netns_initial(uint64_t ino);
 
 /* "netns:<inode>" for a foreign namespace, "" otherwise. */
 int xw_netns_pin_prefix(const struct xw_netns *ns, char *buf, size_t size);

@@ -1,0 +1,193 @@
+/*
+ * scrape: a network namespace's interfaces, addresses, routes, permanent
+ * neighbours and default gateways, as a sandbox runtime copies them.
+ * Changes nothing unless --steal.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "../common/cli.h"
+#include "../common/ctx.h"
+#include "../common/exit.h"
+#include "../common/netlink.h"
+#include "../common/scrape.h"
+#include "../common/scrape_text.h"
+#include "../common/steal.h"
+#include "cmds.h"
+
+struct scrape_opts {
+	struct xw_common_opts common;
+	bool steal;
+	bool force;
+};
+
+enum {
+	KEY_STEAL = XW_KEY_CMD_BASE,
+	KEY_FORCE,
+};
+
+static const struct argp_option options[] = {
+	{ "steal", KEY_STEAL, NULL, 0,
+	  "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing",
+	  0 },
+	{ "force", KEY_FORCE, NULL, 0,
+	  "With --steal: also in the machine's initial network namespace", 0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct scrape_opts *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		xw_common_init_children(state, &o->common);
+		return 0;
+	case KEY_STEAL:
+		o->steal = true;
+		return 0;
+	case KEY_FORCE:
+		o->force = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->force && !o->steal) {
+			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--force",
+				"only goes with --steal");
+			return EINVAL;
+		}
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
+
+static const struct argp argp = {
+	options,
+	parse_opt,
+	NULL,
+	"Read a network namespace (--netns, default: this one) as a sandbox "
+	"runtime copies it: every interface that is up with its MTU, "
+	"link-layer address, IPv4 and IPv6 addresses, main-table routes and "
+	"permanent neighbours; loopback with its addresses and the routes "
+	"they imply; the IPv4 and IPv6 default gateways.  With --device, "
+	"only that interface and loopback.  A family with more than one "
+	"default route, or one without a gateway, is an error.  -j prints "
+	"the JSON document of xdpwire-scrape(8).\v"
+	"Examples:\n"
+	"  xdpwire scrape -j --netns /proc/4242/ns/net\n"
+	"  xdpwire scrape --netns /run/netns/sandbox1 --device eth0",
+	children,
+	xw_help_filter,
+	NULL
+};
+
+static const struct scrape_opts defaults = { .steal = false };
+
+const struct xw_cmd_parser scrape_parser = { &argp, sizeof(struct scrape_opts),
+					     &defaults };
+
+/* --steal takes no addresses from the machine's own namespace by mistake. */
+static int check_steal(struct xw_ctx *ctx, const struct scrape_opts *o,
+		       enum xw_initial initial)
+{
+	const char *object = o->common.netns ?: "this network namespace";
+
+	if (!o->steal || o->force || initial == XW_INITIAL_NO)
+		return 0;
+	if (initial == XW_INITIAL_YES)
+		return xw_fail(
+			ctx, XW_EXIT_UNAVAILABLE, 0, object,
+			"is the machine's initial network namespace: --steal would take the host's own addresses (add --force to do it anyway)");
+	return xw_fail(
+		ctx, XW_EXIT_UNAVAILABLE, 0, object,
+		"cannot tell whether it is the machine's initial network namespace (/proc/1/ns/net cannot be read, and this kernel is older than 6.18): add --force to steal anyway");
+}
+
+static void out_netns(struct xw_ctx *ctx, const struct scrape_opts *o,
+		      enum xw_initial initial)
+{
+	struct json_object *ns = json_object_new_object();
+
+	if (o->common.netns)
+		json_object_object_add(ns, "path",
+				       json_object_new_string(o->common.netns));
+	json_object_object_add(ns, "inode",
+			       json_object_new_int64(
+				       (int64_t)o->common.ns.ino));
+	json_object_object_add(ns, "initial",
+			       initial == XW_INITIAL_UNKNOWN ?
+				       NULL :
+				       json_object_new_boolean(initial ==
+							       XW_INITIAL_YES));
+	xw_out_json(ctx, "netns", ns);
+}
+
+static void out_scrape(struct xw_ctx *ctx, const struct xw_scrape *s)
+{
+	xw_out_json(ctx, "interfaces", json_object_get(s->interfaces));
+	xw_out_json(ctx, "loopback", json_object_get(s->loopback));
+	xw_out_json(ctx, "default_gateways", json_object_get(s->gateways));
+	xw_out_json(ctx, "skipped", json_object_get(s->skipped));
+}
+
+static void summarise(struct xw_ctx *ctx, const struct xw_scrape *s)
+{
+	size_t k, addrs = 0, routes = 0, neighs = 0;
+
+	for (k = 0; k < s->n_ifaces; k++) {
+		const struct xw_scrape_iface *i = &s->ifaces[k];
+
+		if (!i->wanted || i->loopback)
+			continue;
+		addrs += json_object_array_length(i->addresses);
+		routes += json_object_array_length(i->routes);
+		neighs += json_object_array_length(i->neighbors);
+	}
+	xw_summary(ctx,
+		   "%zu interface(s) up: %zu address(es), %zu route(s), %zu permanent neighbour(s)%s",
+		   json_object_array_length(s->interfaces), addrs, routes,
+		   neighs, xw_changed(ctx) ? "; addresses removed" : "");
+}
+
+int cmd_scrape(struct xw_ctx *ctx, void *opts)
+{
+	struct scrape_opts *o = opts;
+	struct xw_scrape s = { .keep_for_steal = o->steal };
+	enum xw_initial initial = xw_netns_initial(o->common.ns.ino);
+	struct xw_scrape_iface *dev;
+	int err;
+
+	err = check_steal(ctx, o, initial);
+	if (err)
+		return err;
+	if (o->common.have_dev)
+		s.only_ifindex = o->common.dev.ifindex;
+	err = xw_nl_open(ctx, &s.sk);
+	if (!err)
+		err = xw_scrape_read(ctx, &s);
+	if (!err && s.only_ifindex) {
+		dev = xw_scrape_find(&s, s.only_ifindex);
+		if (!dev || !dev->wanted)
+			err = xw_fail(ctx, XW_EXIT_UNAVAILABLE, 0,
+				      o->common.dev.name,
+				      "is down: nothing to scrape");
+	}
+	if (!err && o->steal)
+		err = xw_steal(ctx, &s);
+	if (!err) {
+		out_netns(ctx, o, initial);
+		out_scrape(ctx, &s);
+		if (!ctx->json && !ctx->quiet)
+			xw_scrape_print(stdout, &s);
+		summarise(ctx, &s);
+	}
+	if (s.sk)
+		xw_nl_close(s.sk);
+	xw_scrape_free(&s);
+	return err;
+}

@@ -1,0 +1,109 @@
+/* scrape without -j: the document as a compact summary, one line a thing. */
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "scrape.h"
+#include "scrape_text.h"
+
+static const char *str(struct json_object *o, const char *key)
+{
+	return json_object_get_string(json_object_object_get(o, key));
+}
+
+static int num(struct json_object *o, const char *key)
+{
+	return json_object_get_int(json_object_object_get(o, key));
+}
+
+static void addresses(FILE *f, struct json_object *list)
+{
+	size_t k;
+
+	for (k = 0; k < json_object_array_length(list); k++) {
+		struct json_object *a = json_object_array_get_idx(list, k);
+
+		fprintf(f, " %s/%d", str(a, "address"), num(a, "prefix_len"));
+	}
+	if (!json_object_array_length(list))
+		fputs(" no addresses", f);
+	fputc('\n', f);
+}
+
+static void interface(FILE *f, struct json_object *i)
+{
+	struct json_object *list,
+		*ll = json_object_object_get(i, "link_address");
+	size_t k;
+
+	fprintf(f, "%s (ifindex %d, mtu %d, %s):", str(i, "name"),
+		num(i, "ifindex"), num(i, "mtu"),
+		ll ? json_object_get_string(ll) : "no link-layer address");
+	addresses(f, json_object_object_get(i, "addresses"));
+	list = json_object_object_get(i, "routes");
+	for (k = 0; k < json_object_array_length(list); k++) {
+		struct json_object *r = json_object_array_get_idx(list, k);
+		struct json_object *gw = json_object_object_get(r, "gateway");
+
+		fprintf(f, "  route %s/%d%s%s metric %d\n",
+			str(r, "destination"), num(r, "prefix_len"),
+			gw ? " via " : "", gw ? json_object_get_string(gw) : "",
+			num(r, "metric"));
+	}
+	list = json_object_object_get(i, "neighbors");
+	for (k = 0; k < json_object_array_length(list); k++) {
+		struct json_object *n = json_object_array_get_idx(list, k);
+		struct json_object *lla =
+			json_object_object_get(n, "link_address");
+
+		fprintf(f, "  neighbour %s at %s\n", str(n, "address"),
+			lla ? json_object_get_string(lla) : "no address");
+	}
+}
+
+static void gateway(FILE *f, const char *family, struct json_object *g)
+{
+	struct json_object *hops;
+	size_t k;
+
+	if (!g) {
+		fprintf(f, "default %s: none\n", family);
+		return;
+	}
+	fprintf(f, "default %s:", family);
+	hops = json_object_object_get(g, "nexthops");
+	for (k = 0; k < json_object_array_length(hops); k++) {
+		struct json_object *h = json_object_array_get_idx(hops, k);
+
+		fprintf(f, "%s via %s dev %s", k ? "," : "", str(h, "gateway"),
+			str(h, "interface"));
+		if (json_object_array_length(hops) > 1)
+			fprintf(f, " weight %d", num(h, "weight"));
+	}
+	fprintf(f, " metric %d\n", num(g, "metric"));
+}
+
+void xw_scrape_print(FILE *f, const struct xw_scrape *s)
+{
+	size_t k;
+
+	for (k = 0; k < json_object_array_length(s->loopback); k++) {
+		struct json_object *l =
+			json_object_array_get_idx(s->loopback, k);
+
+		fprintf(f, "%s (ifindex %d, loopback):", str(l, "name"),
+			num(l, "ifindex"));
+		addresses(f, json_object_object_get(l, "addresses"));
+	}
+	for (k = 0; k < json_object_array_length(s->interfaces); k++)
+		interface(f, json_object_array_get_idx(s->interfaces, k));
+	for (k = 0; k < json_object_array_length(s->skipped); k++) {
+		struct json_object *i =
+			json_object_array_get_idx(s->skipped, k);
+
+		fprintf(f, "skipped %s (ifindex %d): %s\n", str(i, "name"),
+			num(i, "ifindex"), str(i, "reason"));
+	}
+	gateway(f, "IPv4", json_object_object_get(s->gateways, "ipv4"));
+	gateway(f, "IPv6", json_object_object_get(s->gateways, "ipv6"));
+}
