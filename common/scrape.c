@@ -276,13 +276,16 @@ static struct json_object *default_json(const struct xw_scrape *s,
 	for (k = 0; k < n; k++) {
 		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, k);
 		struct xw_scrape_iface *i =
-			xw_scrape_find(s,
-				       (uint32_t)rtnl_route_nh_get_ifindex(nh));
-		struct json_object *h = json_object_new_object();
-		const char *gw =
-			ip_str(rtnl_route_nh_get_gateway(nh), buf, sizeof(buf));
+			nic(s, rtnl_route_nh_get_ifindex(nh));
+		struct json_object *h;
+		const char *gw;
 
-		add_str(h, "interface", i ? i->name : "?");
+		/* A hop the sandbox will not have is of no use to it. */
+		if (!i)
+			continue;
+		h = json_object_new_object();
+		gw = ip_str(rtnl_route_nh_get_gateway(nh), buf, sizeof(buf));
+		add_str(h, "interface", i->name);
 		json_object_object_add(h, "gateway",
 				       gw ? json_object_new_string(gw) : NULL);
 		/* The kernel counts weight - 1. */

@@ -276,13 +276,6 @@ ifindex() {
 	assert_eq "$(bed_prog_id host h16)" "" "program on h16"
 }
 
-# complete_in NS LINE: what completion offers for LINE, typed in NS.
-complete_in() {
-	PATH=$(dirname "$XW"):$PATH in_ns "$1" bash -c "$(declare -f complete_line)
-		source '$XW_ROOT/completion/xdpwire.bash'
-		complete_line \"\$1\"" bash "$2"
-}
-
 @test "completion: --peer offers the sandbox's devices, --veth and --device the host's" {
 	load lib/complete
 	sandbox cplh17 cpls17

@@ -69,14 +69,15 @@ addr_state() {
 	for seed in $(seq 101 115); do
 		fresh "d$seed"
 		apply "$seed" "d$seed" || { echo "seed $seed: configuration failed" >&2; return 1; }
-		dev=$(ipn "d$seed" -j link show up | jq -r '[.[] | select(.flags | index("LOOPBACK") | not)][0].ifname')
+		# Not "link show up": ip 6.1 prints {} for each link it filters.
+		dev=$(ipn "d$seed" -j link show | jq -r '[.[] | select((.flags | index("UP")) and (.flags | index("LOOPBACK") | not))][0].ifname')
 		check "d$seed" --device "$dev" || { echo "seed $seed, --device $dev: scrape differs from ip" >&2; return 1; }
 		ip netns del "$BED_ID-d$seed"
 		ip netns del "$BED_ID-d$seed-peer"
 	done
 }
 
-@test "a multipath default route is one route with all its next hops" {
+@test "a multipath default route is one route with its next hops through the interfaces read" {
 	fresh mp
 	bed_veth mp m0 mp-peer pm0
 	bed_veth mp m1 mp-peer pm1
@@ -88,6 +89,10 @@ addr_state() {
 	run -0 --separate-stderr xw scrape -j --netns "$(ns_path mp)"
 	assert_json '.default_gateways.ipv4 | (.nexthops | length) == 2 and .interface == null'
 	assert_json '.default_gateways.ipv4.nexthops == [{"interface":"m0","gateway":"10.50.0.1","weight":1},{"interface":"m1","gateway":"10.51.0.1","weight":3}]'
+	# The sandbox of --device m1 has no m0: its hop is left out.
+	check mp --device m1
+	run -0 --separate-stderr xw scrape -j --netns "$(ns_path mp)" --device m1
+	assert_json '.default_gateways.ipv4 == {"metric":0,"nexthops":[{"interface":"m1","gateway":"10.51.0.1","weight":3}],"interface":"m1","gateway":"10.51.0.1"}'
 }
 
 @test "two default routes of a family, or one without a gateway: refused" {
@@ -231,4 +236,16 @@ netns_of_its_own() {
 	check big
 	run -0 --separate-stderr xw scrape -j --netns "$(ns_path big)"
 	assert_json '[.interfaces[].routes[] | select(.gateway)] | length == 100000'
+}
+
+@test "completion: scrape's options, and --device offers the --netns namespace's devices" {
+	load lib/complete
+	fresh cpl
+	bed_veth cpl cplx18 cpl-peer cply18
+	run -0 complete_in sb "xdpwire scrape --st"
+	assert_eq "$output" --steal "--st<TAB>"
+	run -0 complete_in sb "xdpwire scrape --netns $(ns_path cpl) --device cpl"
+	assert_eq "$output" cplx18 "--device cpl<TAB> with --netns"
+	run -0 complete_in sb "xdpwire scrape --device cpl"
+	assert_eq "$output" "" "--device cpl<TAB> without --netns"
 }

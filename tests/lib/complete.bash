@@ -40,6 +40,14 @@ complete_line() {
 	((${#COMPREPLY[@]} == 0)) || printf '%s\n' "${COMPREPLY[@]}"
 }
 
+# complete_in NS LINE: what completion offers for LINE, typed in NS (a
+# namespace of the test bed), with the binary under test first in PATH.
+complete_in() {
+	PATH=$(dirname "$XW"):$PATH in_ns "$1" bash -c "$(declare -f complete_line)
+		source '$XW_ROOT/completion/xdpwire.bash'
+		complete_line \"\$1\"" bash "$2"
+}
+
 # Fails unless every word after $1 is among the lines of $output.
 offers_all() {
 	local what=$1 want have missing=()
