@@ -37,6 +37,12 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts);
 extern const struct xw_cmd_parser sockmap_insert_parser;
 int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts);
 
+extern const struct xw_cmd_parser status_parser;
+int cmd_status(struct xw_ctx *ctx, void *opts);
+
+extern const struct xw_cmd_parser pin_gc_parser;
+int cmd_pin_gc(struct xw_ctx *ctx, void *opts);
+
 /* Hidden: what completion and the help/man/completion sync test read. */
 int cmd_complete(int argc, char **argv);
 

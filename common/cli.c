@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -352,7 +353,13 @@ int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
 		err = xw_netns_self(ctx, &c->ns);
 	if (err)
 		return err;
-	if (c->devices_given) {
+	if (c->devices_given && needs & XW_DEVICE_MAY_BE_GONE && c->device &&
+	    !xw_ifname_problem(c->device) && !if_nametoindex(c->device)) {
+		/* Its pins are what is asked about, and they outlive it. */
+		snprintf(c->dev.name, sizeof(c->dev.name), "%s", c->device);
+		xw_ifname_to_dirname(c->dev.name, c->dev.dirname);
+		c->have_dev = true;
+	} else if (c->devices_given) {
 		err = xw_dev_resolve(ctx, c->device, c->device_idx, &c->dev);
 		if (err)
 			return err;

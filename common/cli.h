@@ -73,6 +73,7 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 #define XW_NEEDS_DEVICE 0x1 /* exactly one of --device and --device-idx */
 #define XW_NEEDS_BPFFS 0x2 /* the bpffs root, opened and checked */
 #define XW_BPFFS_IF_DEVICE 0x4 /* the bpffs root, when a device names pins */
+#define XW_DEVICE_MAY_BE_GONE 0x8 /* --device NAME may be deleted: ifindex 0 */
 
 int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,
 	       unsigned int needs);

@@ -25,6 +25,7 @@ struct xw_ctx {
 	bool json;
 	bool quiet;
 	int verbose;
+	bool dry_run; /* changes are only planned: "changed" stays false */
 	struct json_object *doc; /* result document under -j */
 	struct json_object *changes; /* what this run changed, in order */
 	struct json_object *warnings;

@@ -358,19 +358,21 @@ static void report(struct xw_install_result *res, const struct xw_install *in,
  * unbound, and frames redirected to them would be dropped, not passed.
  * Not undoable, and nothing to undo: those entries were dead.
  */
-static void clear_device_bound(struct xw_ctx *ctx, const struct xw_pindir *dir,
-			       const struct xw_layout *l, const struct plan *p)
+void xw_install_clear_device_bound(struct xw_ctx *ctx,
+				   const struct xw_pindir *dir,
+				   const struct xw_layout *l,
+				   const int *map_fds)
 {
 	struct bpf_map_info mi;
 	__u32 key;
 	int i;
 
 	for (i = 0; i < l->n_maps; i++) {
-		if (!(l->device_bound_maps & 1u << i) ||
-		    xw_obj_info(p->map_fds[i], XW_OBJ_MAP, &mi))
+		if (!(l->device_bound_maps & 1u << i) || map_fds[i] < 0 ||
+		    xw_obj_info(map_fds[i], XW_OBJ_MAP, &mi))
 			continue;
 		for (key = 0; key < mi.max_entries; key++)
-			bpf_map_delete_elem(p->map_fds[i], &key);
+			bpf_map_delete_elem(map_fds[i], &key);
 		note(ctx, "cleared", "map", dir, l->maps[i].name, mi.id,
 		     "its entries belonged to the deleted device");
 	}
@@ -408,7 +410,7 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		undo_all(ctx, dev, dir, &log);
 	} else {
 		if (st->link_state == XW_LINK_DEFUNCT)
-			clear_device_bound(ctx, dir, l, p);
+			xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
 		report(res, in, p, link_id, mode);
 	}
 	if (link_fd >= 0)

@@ -96,4 +96,14 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		      const struct xw_pindir *dir,
 		      const struct xw_layout *layout, bool *found);
 
+/*
+ * Empties the maps whose entries were bound to a deleted device (AF_XDP
+ * sockets), after its re-created namesake got a fresh link; map_fds by
+ * layout role, -1 to skip.
+ */
+void xw_install_clear_device_bound(struct xw_ctx *ctx,
+				   const struct xw_pindir *dir,
+				   const struct xw_layout *l,
+				   const int *map_fds);
+
 #endif /* XW_INSTALL_H */

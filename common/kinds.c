@@ -99,3 +99,17 @@ const struct xw_program xw_tunnel_veth_program = {
 	.queue_sized_map = -1,
 	.pass_ports = 0,
 };
+
+const struct xw_program *xw_program_of(const struct xw_layout *l)
+{
+	static const struct xw_program *const all[] = {
+		&xw_redirect_program, &xw_tunnel_host_program,
+		&xw_tunnel_veth_program
+	};
+	size_t k;
+
+	for (k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+		if (all[k]->layout == l)
+			return all[k];
+	return NULL;
+}

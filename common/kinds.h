@@ -36,6 +36,9 @@ extern const struct xw_program xw_redirect_program;
 extern const struct xw_program xw_tunnel_host_program;
 extern const struct xw_program xw_tunnel_veth_program;
 
+/* The program that runs installs of layout l. */
+const struct xw_program *xw_program_of(const struct xw_layout *l);
+
 /* Every layout, NULL-ended: what status and pin-gc look for. */
 extern const struct xw_layout *const xw_layouts[];
 

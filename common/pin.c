@@ -93,64 +93,55 @@ int xw_obj_info(int fd, enum xw_obj_kind kind, void *info)
 	return bpf_obj_get_info_by_fd(fd, info, &len) ? -errno : 0;
 }
 
-/* Opens the entry without following a final symlink; -ENOENT if absent. */
-static int open_entry(struct xw_ctx *ctx, const struct xw_pindir *dir,
-		      const char *name, const char *path)
+/*
+ * Opens the entry without following a final symlink.  Returns the fd,
+ * -ENOENT if absent, or another -errno with *problem saying what is wrong.
+ */
+static int open_entry(const struct xw_pindir *dir, const char *name,
+		      enum xw_pin_problem *problem)
 {
 	char fdpath[64];
 	struct stat st;
-	int opath, fd, err;
+	int opath, fd;
 
 	opath = openat(dir->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (opath < 0) {
-		if (errno == ENOENT)
-			return -ENOENT;
-		return xw_fail_errno(ctx, errno, path, "cannot open");
+		*problem = XW_PIN_UNOPENABLE;
+		return -errno;
 	}
+	fd = -EINVAL;
 	if (fstat(opath, &st)) {
-		err = xw_fail_errno(ctx, errno, path, "cannot stat");
-		goto out;
+		*problem = XW_PIN_UNOPENABLE;
+		fd = -errno;
+	} else if (S_ISLNK(st.st_mode)) {
+		*problem = XW_PIN_SYMLINK;
+	} else if (!S_ISREG(st.st_mode)) {
+		*problem = XW_PIN_NOT_FILE;
+	} else {
+		/*
+		 * Going through the O_PATH fd pins down the very inode checked
+		 * above: nothing swapped in between can be opened instead.
+		 */
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", opath);
+		fd = bpf_obj_get(fdpath);
+		if (fd < 0) {
+			*problem = XW_PIN_NOT_BPF;
+			fd = -errno;
+		}
 	}
-	if (S_ISLNK(st.st_mode)) {
-		err = xw_fail(
-			ctx, XW_EXIT_DATAERR, 0, path,
-			"is a symbolic link, not a pinned object: refusing to follow it");
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = xw_fail(
-			ctx, XW_EXIT_DATAERR, 0, path,
-			"is a directory or special file, not a pinned object");
-		goto out;
-	}
-	/*
-	 * Going through the O_PATH fd pins down the very inode checked above:
-	 * nothing swapped in between can be opened instead.
-	 */
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", opath);
-	fd = bpf_obj_get(fdpath);
-	if (fd < 0)
-		err = xw_fail_errno(ctx, errno, path,
-				    "cannot open pinned object");
-	else
-		err = fd;
-out:
 	close(opath);
-	return err;
+	return fd;
 }
 
-int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
-		    const char *name, struct xw_pinned *p)
+int xw_pin_probe(const struct xw_pindir *dir, const char *name,
+		 struct xw_pinned *p, enum xw_pin_problem *problem)
 {
-	char path[PATH_MAX];
 	int fd, err;
 
 	p->fd = -1;
 	p->kind = XW_OBJ_NONE;
-	if (xw_pindir_entry_path(dir, name, path, sizeof(path)))
-		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, dir->path,
-			       "pin path too long");
-	fd = open_entry(ctx, dir, name, path);
+	*problem = XW_PIN_FINE;
+	fd = open_entry(dir, name, problem);
 	if (fd == -ENOENT)
 		return 0;
 	if (fd < 0)
@@ -158,12 +149,45 @@ int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	p->kind = xw_fd_kind(fd);
 	err = xw_obj_info(fd, p->kind, &p->info);
 	if (err) {
+		*problem = XW_PIN_NO_INFO;
 		close(fd);
-		return xw_fail_errno(ctx, -err, path,
-				     "cannot read pinned object's info");
+		return err;
 	}
 	p->fd = fd;
 	return 0;
+}
+
+int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    const char *name, struct xw_pinned *p)
+{
+	enum xw_pin_problem problem;
+	char path[PATH_MAX];
+	int err;
+
+	if (xw_pindir_entry_path(dir, name, path, sizeof(path)))
+		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, dir->path,
+			       "pin path too long");
+	err = xw_pin_probe(dir, name, p, &problem);
+	switch (err ? problem : XW_PIN_FINE) {
+	case XW_PIN_FINE:
+		return 0;
+	case XW_PIN_SYMLINK:
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"is a symbolic link, not a pinned object: refusing to follow it");
+	case XW_PIN_NOT_FILE:
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"is a directory or special file, not a pinned object");
+	case XW_PIN_NOT_BPF:
+		return xw_fail_errno(ctx, -err, path,
+				     "cannot open pinned object");
+	case XW_PIN_NO_INFO:
+		return xw_fail_errno(ctx, -err, path,
+				     "cannot read pinned object's info");
+	default:
+		return xw_fail_errno(ctx, -err, path, "cannot open");
+	}
 }
 
 static const char *type_name(enum xw_obj_kind kind, uint32_t type)
@@ -179,75 +203,67 @@ static const char *type_name(enum xw_obj_kind kind, uint32_t type)
 	return s ?: "unknown";
 }
 
-static int check_map(struct xw_ctx *ctx, const char *path,
-		     const struct xw_pin_spec *spec,
-		     const struct bpf_map_info *m)
+static bool map_mismatch(const struct xw_pin_spec *spec,
+			 const struct bpf_map_info *m, char *why, size_t size)
 {
 	if (m->type != spec->type)
-		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			       "pinned map is of type %s, expected %s: left alone",
-			       type_name(XW_OBJ_MAP, m->type),
-			       type_name(XW_OBJ_MAP, spec->type));
-	if (spec->key_size && m->key_size != spec->key_size)
-		return xw_fail(
-			ctx, XW_EXIT_DATAERR, 0, path,
-			"pinned map has %u-byte keys, expected %u: left alone",
-			m->key_size, spec->key_size);
-	if (spec->value_size && m->value_size != spec->value_size)
-		return xw_fail(
-			ctx, XW_EXIT_DATAERR, 0, path,
-			"pinned map has %u-byte values, expected %u: left alone",
-			m->value_size, spec->value_size);
-	if (spec->max_entries && m->max_entries != spec->max_entries)
-		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			       "pinned map has %u entries, expected %u: left alone",
-			       m->max_entries, spec->max_entries);
-	return 0;
+		snprintf(why, size, "pinned map is of type %s, expected %s",
+			 type_name(XW_OBJ_MAP, m->type),
+			 type_name(XW_OBJ_MAP, spec->type));
+	else if (spec->key_size && m->key_size != spec->key_size)
+		snprintf(why, size, "pinned map has %u-byte keys, expected %u",
+			 m->key_size, spec->key_size);
+	else if (spec->value_size && m->value_size != spec->value_size)
+		snprintf(why, size,
+			 "pinned map has %u-byte values, expected %u",
+			 m->value_size, spec->value_size);
+	else if (spec->max_entries && m->max_entries != spec->max_entries)
+		snprintf(why, size, "pinned map has %u entries, expected %u",
+			 m->max_entries, spec->max_entries);
+	else
+		return false;
+	return true;
+}
+
+bool xw_pin_mismatch(const struct xw_pin_spec *spec, const struct xw_pinned *p,
+		     char *why, size_t size)
+{
+	uint32_t type = 0;
+
+	if (p->kind != spec->kind) {
+		snprintf(why, size, "pinned object is a %s, expected a %s",
+			 xw_obj_kind_name(p->kind),
+			 xw_obj_kind_name(spec->kind));
+		return true;
+	}
+	if (p->kind == XW_OBJ_MAP)
+		return map_mismatch(spec, &p->info.map, why, size);
+	if (p->kind == XW_OBJ_PROG)
+		type = p->info.prog.type;
+	else if (p->kind == XW_OBJ_LINK)
+		type = p->info.link.type;
+	if (type == spec->type)
+		return false;
+	snprintf(why, size, "pinned %s is of type %s, expected %s",
+		 xw_obj_kind_name(p->kind), type_name(p->kind, type),
+		 type_name(p->kind, spec->type));
+	return true;
 }
 
 int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		const struct xw_pin_spec *spec, struct xw_pinned *p)
 {
-	char path[PATH_MAX];
-	uint32_t type = 0;
+	char path[PATH_MAX], why[160];
 	int err;
 
 	err = xw_pin_open_any(ctx, dir, spec->name, p);
 	if (err || p->fd < 0)
 		return err;
-	xw_pindir_entry_path(dir, spec->name, path, sizeof(path));
-	if (p->kind != spec->kind) {
-		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			      "pinned object is a %s, expected a %s: left alone",
-			      xw_obj_kind_name(p->kind),
-			      xw_obj_kind_name(spec->kind));
-		goto fail;
-	}
-	switch (p->kind) {
-	case XW_OBJ_MAP:
-		err = check_map(ctx, path, spec, &p->info.map);
-		goto checked;
-	case XW_OBJ_PROG:
-		type = p->info.prog.type;
-		break;
-	case XW_OBJ_LINK:
-		type = p->info.link.type;
-		break;
-	default:
-		break;
-	}
-	if (type != spec->type)
-		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
-			      "pinned %s is of type %s, expected %s: left alone",
-			      xw_obj_kind_name(p->kind),
-			      type_name(p->kind, type),
-			      type_name(p->kind, spec->type));
-checked:
-	if (!err)
+	if (!xw_pin_mismatch(spec, p, why, sizeof(why)))
 		return 0;
-fail:
+	xw_pindir_entry_path(dir, spec->name, path, sizeof(path));
 	xw_pinned_close(p);
-	return err;
+	return xw_fail(ctx, XW_EXIT_DATAERR, 0, path, "%s: left alone", why);
 }
 
 static int pin_at(struct xw_ctx *ctx, const struct xw_pindir *dir,

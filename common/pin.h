@@ -56,6 +56,28 @@ const char *xw_obj_kind_name(enum xw_obj_kind kind);
 int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		const struct xw_pin_spec *spec, struct xw_pinned *p);
 
+/* Why an entry could not be opened as a pinned object. */
+enum xw_pin_problem {
+	XW_PIN_FINE,
+	XW_PIN_SYMLINK, /* never followed */
+	XW_PIN_NOT_FILE, /* a directory or special file */
+	XW_PIN_NOT_BPF, /* bpf_obj_get() refused it */
+	XW_PIN_NO_INFO, /* its info could not be read */
+	XW_PIN_UNOPENABLE,
+};
+
+/*
+ * Opens the entry like xw_pin_open_any() but records nothing: absent is 0
+ * with p->fd == -1; a failure is -errno with *problem set.  For status,
+ * which reports what it finds instead of failing on it.
+ */
+int xw_pin_probe(const struct xw_pindir *dir, const char *name,
+		 struct xw_pinned *p, enum xw_pin_problem *problem);
+
+/* Whether p is not what spec says, and why ("pinned map is of ..."). */
+bool xw_pin_mismatch(const struct xw_pin_spec *spec, const struct xw_pinned *p,
+		     char *why, size_t size);
+
 /* Opens the entry and fills its info, checking only the kind. */
 int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		    const char *name, struct xw_pinned *p);

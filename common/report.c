@@ -173,7 +173,7 @@ void xw_change_rollback(struct xw_ctx *ctx, size_t mark)
 
 bool xw_changed(const struct xw_ctx *ctx)
 {
-	return json_object_array_length(ctx->changes) > 0;
+	return !ctx->dry_run && json_object_array_length(ctx->changes) > 0;
 }
 
 void xw_out_json(struct xw_ctx *ctx, const char *key, struct json_object *val)

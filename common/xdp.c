@@ -20,8 +20,9 @@ int xw_xdp_query(struct xw_ctx *ctx, const struct xw_dev *dev,
 	memset(st, 0, sizeof(*st));
 	err = bpf_xdp_query((int)dev->ifindex, 0, &q);
 	if (err)
-		return xw_fail_errno(ctx, -err, dev->name,
-				     "cannot query attached XDP program");
+		return ctx ? xw_fail_errno(ctx, -err, dev->name,
+					   "cannot query attached XDP program") :
+			     err;
 	if (q.skb_prog_id) {
 		st->prog_id = q.skb_prog_id;
 		st->mode = XW_MODE_GENERIC;

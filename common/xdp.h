@@ -14,6 +14,7 @@ struct xw_xdp_state {
 	enum xw_xdp_mode mode;
 };
 
+/* With ctx NULL, a failure is only returned, not recorded. */
 int xw_xdp_query(struct xw_ctx *ctx, const struct xw_dev *dev,
 		 struct xw_xdp_state *st);
 

@@ -32,16 +32,6 @@ xw() {
 	in_ns host "$XW" "$@"
 }
 
-# slot MAPPIN: slot 0 of a pinned DEVMAP, as an ifindex ("" when empty).
-# A DEVMAP carries no BTF: bpftool dumps its entries as bytes.
-slot() {
-	local hex
-	hex=$(bpftool map dump pinned "$1" -j | jq -r '.[] |
-		select(.key == ["0x00", "0x00", "0x00", "0x00"]) |
-		.value | reverse | map(ltrimstr("0x")) | join("")')
-	[[ -z $hex ]] || echo $((16#$hex))
-}
-
 # set_slot MAPPIN IFINDEX: as a crashed runtime or a hand might leave it.
 # The kernel resolves the ifindex in the caller's namespace: host's.
 set_slot() {
@@ -69,7 +59,7 @@ ifindex() {
 	assert_json ".prog_id == $prog"
 	assert_eq "$(bed_prog_id host n0)" "$prog" "program attached to n0"
 	assert_eq "$(stat -c %a "$BPFFS/n0")" 700 "mode of the pin directory"
-	assert_eq "$(slot "$BPFFS/n0/tunnel_host_map")" "" "slot 0 before any sandbox"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n0/tunnel_host_map")" "" "slot 0 before any sandbox"
 
 	run -0 --separate-stderr xw tunnel-install --device n0 -j
 	assert_json '(.changed | not) and .changes == []'
@@ -86,7 +76,7 @@ ifindex() {
 	run -0 --separate-stderr xw tunnel-install --device n1 --pass-port 2222 -j
 	assert_json ".changed and .pass_ports == [2222] and .link_id == $link and .maps.tunnel_host_map.id == $map"
 	[[ $(json .program_id) != "$prog" ]]
-	assert_eq "$(slot "$BPFFS/n1/tunnel_host_map")" "$(ifindex host h1)" "slot 0 after the replacement"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n1/tunnel_host_map")" "$(ifindex host h1)" "slot 0 after the replacement"
 }
 
 @test "wiring by --veth points each side at the other, and a re-run changes nothing" {
@@ -97,8 +87,8 @@ ifindex() {
 	assert_json '.changed and .veth == "h2" and .install == "tunnel veth"'
 	local prog=$(json .veth_program_id)
 	assert_json '[.changes[] | select(.action == "set") | .path] == ["'"$BPFFS"'/h2/tunnel_veth_map", "'"$BPFFS"'/n2/tunnel_host_map"]'
-	assert_eq "$(slot "$BPFFS/n2/tunnel_host_map")" "$(ifindex host h2)" "NIC's slot 0"
-	assert_eq "$(slot "$BPFFS/h2/tunnel_veth_map")" "$(ifindex host n2)" "veth's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n2/tunnel_host_map")" "$(ifindex host h2)" "NIC's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/h2/tunnel_veth_map")" "$(ifindex host n2)" "veth's slot 0"
 	run -0 bpftool map show pinned "$BPFFS/h2/tunnel_veth_map" -j
 	assert_json '.type == "devmap" and .bytes_key == 4 and .bytes_value == 4'
 	assert_eq "$(bed_prog_id host h2)" "$prog" "program on h2"
@@ -117,7 +107,7 @@ ifindex() {
 	xw tunnel-install --device n3 -q
 	run -0 --separate-stderr xw tunnel-install --device n3 --peer eth0 --netns "$(ns_path sandbox)" -j
 	assert_json '.veth == "uplink-s3"'
-	assert_eq "$(slot "$BPFFS/n3/tunnel_host_map")" "$(ifindex host uplink-s3)" "NIC's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n3/tunnel_host_map")" "$(ifindex host uplink-s3)" "NIC's slot 0"
 	[[ ! -e $BPFFS/aaa-decoy ]]
 	# --peer and --veth name the same wiring.
 	run -0 --separate-stderr xw tunnel-install --device n3 --veth uplink-s3 -j
@@ -136,12 +126,12 @@ ifindex() {
 	[[ ! -e $BPFFS/h4a ]]
 	assert_eq "$(bed_prog_id host h4a)" "" "program on h4a"
 	assert_eq "$(bed_prog_id host n4)" "$prog" "program on n4"
-	assert_eq "$(slot "$BPFFS/n4/tunnel_host_map")" "" "NIC's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n4/tunnel_host_map")" "" "NIC's slot 0"
 	run -0 --separate-stderr xw tunnel-install --device n4 --veth h4a --unpin
 	assert_eq "$output" "n4 <-> h4a: not wired: nothing to remove"
 
 	run -0 --separate-stderr xw tunnel-install --device n4 --veth h4b -q
-	assert_eq "$(slot "$BPFFS/n4/tunnel_host_map")" "$(ifindex host h4b)" "NIC's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n4/tunnel_host_map")" "$(ifindex host h4b)" "NIC's slot 0"
 }
 
 @test "unwiring a veth the NIC no longer points at leaves the NIC's slot alone" {
@@ -154,7 +144,7 @@ ifindex() {
 	set_slot "$BPFFS/n5/tunnel_host_map" "$(ifindex host h5b)"
 	run -0 --separate-stderr xw tunnel-install --device n5 --veth h5a --unpin -j
 	assert_json '[.changes[].action] | index("cleared") == null'
-	assert_eq "$(slot "$BPFFS/n5/tunnel_host_map")" "$(ifindex host h5b)" "NIC's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n5/tunnel_host_map")" "$(ifindex host h5b)" "NIC's slot 0"
 	[[ ! -e $BPFFS/h5a ]]
 }
 
@@ -252,7 +242,7 @@ ifindex() {
 	bpftool map create "$BPFFS/h14/tunnel_veth_map" type xskmap key 4 value 4 entries 1 name bad
 	expect_refused 65 "xdpwire tunnel-install: $BPFFS/h14/tunnel_veth_map: pinned map is of type xskmap, expected devmap: left alone" \
 		xw tunnel-install --device n14 --veth h14
-	assert_eq "$(slot "$BPFFS/n14/tunnel_host_map")" "" "NIC's slot 0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n14/tunnel_host_map")" "" "NIC's slot 0"
 }
 
 @test "option mistakes are usage errors" {

@@ -197,3 +197,13 @@ bed_snmp() {
 bed_prog_id() {
 	ipn "$1" -j -d link show dev "$2" | jq -r '.[0].xdp.prog.id // empty'
 }
+
+# bed_devmap_slot0 MAPPIN: slot 0 of a pinned DEVMAP, as an ifindex (""
+# when empty).  A DEVMAP carries no BTF: bpftool dumps its entries as bytes.
+bed_devmap_slot0() {
+	local hex
+	hex=$(bpftool map dump pinned "$1" -j | jq -r '.[] |
+		select(.key == ["0x00", "0x00", "0x00", "0x00"]) |
+		.value | reverse | map(ltrimstr("0x")) | join("")')
+	[[ -z $hex ]] || echo $((16#$hex))
+}

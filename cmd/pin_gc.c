@@ -1,0 +1,144 @@
+/*
+ * pin-gc: removes the pins that status calls stale and what runs that died
+ * half-way left; with --repair, restores what can be restored instead.
+ * Each directory is judged and acted on under its lock, the installers'
+ * own, so pin-gc never races an install or a sockmap-insert.
+ */
+#include <stdbool.h>
+
+#include <json-c/json.h>
+
+#include "../common/bpffs.h"
+#include "../common/cli.h"
+#include "../common/ctx.h"
+#include "../common/exit.h"
+#include "../common/gc.h"
+#include "../common/health.h"
+#include "../common/netns.h"
+#include "../common/pinwalk.h"
+#include "cmds.h"
+
+struct pin_gc_opts {
+	struct xw_common_opts common;
+	bool dry_run;
+	bool repair;
+};
+
+enum {
+	KEY_DRY_RUN = XW_KEY_CMD_BASE,
+	KEY_REPAIR,
+};
+
+static const struct argp_option options[] = {
+	{ "dry-run", KEY_DRY_RUN, NULL, 0,
+	  "Say what would be done, and change nothing", 0 },
+	{ "repair", KEY_REPAIR, NULL, 0,
+	  "Restore what can be restored instead of removing it: lost pins of a live install, a program whose device is back",
+	  0 },
+	{ 0 }
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct pin_gc_opts *o = state->input;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		xw_common_init_children(state, &o->common);
+		return 0;
+	case KEY_DRY_RUN:
+		o->dry_run = true;
+		return 0;
+	case KEY_REPAIR:
+		o->repair = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
+
+static const struct argp argp = {
+	options,
+	parse_opt,
+	NULL,
+	"Remove what status calls stale: the pins of installs whose device "
+	"is gone or whose link is detached, what an install that died "
+	"half-way left, and directories left empty.  Installs that are ok, "
+	"broken ones that need a person, and foreign entries are never "
+	"touched; the broken ones are named in a warning.  With --repair, "
+	"re-pin a live install's lost program and map pins from the kernel's "
+	"own view of it, and attach a stale install's program again when a "
+	"device of its name is back.\v"
+	"Examples:\n"
+	"  xdpwire pin-gc --dry-run\n"
+	"  xdpwire pin-gc --repair --device eth0",
+	children,
+	xw_help_filter,
+	NULL
+};
+
+static const struct pin_gc_opts defaults = { .dry_run = false };
+
+const struct xw_cmd_parser pin_gc_parser = { &argp, sizeof(struct pin_gc_opts),
+					     &defaults };
+
+struct gc_walk {
+	bool repair;
+	size_t n_dirs_acted;
+	size_t n_left;
+};
+
+static int gc_one(struct xw_ctx *ctx, struct xw_pindir *dir, const char *device,
+		  bool checked, void *arg)
+{
+	struct gc_walk *w = arg;
+	struct xw_found_dir d;
+	bool acted;
+	int err;
+
+	err = xw_health_inspect(ctx, dir, device, checked, &d);
+	if (err)
+		return err;
+	err = xw_gc_dir(ctx, dir, &d, w->repair, &acted, &w->n_left);
+	w->n_dirs_acted += acted;
+	xw_health_free(&d);
+	return err;
+}
+
+int cmd_pin_gc(struct xw_ctx *ctx, void *opts)
+{
+	struct pin_gc_opts *o = opts;
+	struct gc_walk w = { o->repair, 0, 0 };
+	char prefix[32];
+	int err;
+
+	ctx->dry_run = o->dry_run;
+	err = xw_netns_pin_prefix(&o->common.ns, prefix, sizeof(prefix));
+	if (!err)
+		err = xw_pinwalk(ctx, &o->common.fs, prefix,
+				 o->common.have_dev ? o->common.dev.name : NULL,
+				 gc_one, &w);
+	if (err)
+		return err;
+	xw_out_str(ctx, "bpffs", o->common.fs.path);
+	xw_out_json(ctx, "dry_run", json_object_new_boolean(o->dry_run));
+	xw_out_json(ctx, "left_alone", json_object_new_uint64(w.n_left));
+	if (w.n_dirs_acted)
+		xw_summary(ctx, "%zu director%s %s%s", w.n_dirs_acted,
+			   w.n_dirs_acted == 1 ? "y" : "ies",
+			   o->dry_run ? "to change (dry run: nothing changed)" :
+					"changed",
+			   w.n_left ?
+				   "; some installs left alone (see warnings)" :
+				   "");
+	else if (w.n_left)
+		xw_summary(ctx,
+			   "nothing pin-gc can do; %zu install(s) left alone (see warnings)",
+			   w.n_left);
+	else
+		xw_summary(ctx, "nothing to do");
+	return 0;
+}

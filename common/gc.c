@@ -1,0 +1,202 @@
+/* pin-gc's actions on one judged directory; see gc.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "bpffs.h"
+#include "ctx.h"
+#include "device.h"
+#include "exit.h"
+#include "gc.h"
+#include "health.h"
+#include "kinds.h"
+#include "xdp.h"
+
+/* Reports one action: "removed", or "would remove" under --dry-run. */
+static void say(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		const char *done, const char *planned, const char *object,
+		const char *name, uint32_t id, const char *why)
+{
+	char path[PATH_MAX], verb[32];
+
+	if (name)
+		xw_pindir_entry_path(dir, name, path, sizeof(path));
+	snprintf(verb, sizeof(verb), "%s%s", ctx->dry_run ? "would " : "",
+		 ctx->dry_run ? planned : done);
+	xw_change(ctx, &(struct xw_change){ .action = verb,
+					    .object = object,
+					    .path = name ? path : dir->path,
+					    .id = id,
+					    .detail = why });
+}
+
+static int remove_pins(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		       struct xw_found_install *in)
+{
+	int k, err;
+
+	/* Link first: the program and maps are its to hold. */
+	for (k = 0; k < 2 + in->layout->n_maps; k++) {
+		struct xw_found_pin *p = &in->pins[k];
+
+		if (p->obj.fd < 0)
+			continue;
+		if (!ctx->dry_run) {
+			err = xw_pin_remove(ctx, dir, p->spec->name);
+			if (err)
+				return err;
+		}
+		say(ctx, dir, "removed", "remove",
+		    xw_obj_kind_name(p->spec->kind), p->spec->name,
+		    xw_pinned_id(&p->obj), in->why);
+	}
+	return 0;
+}
+
+/* Pins the object with the given id at p's name, in place of p's. */
+static int repin_one(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		     struct xw_found_pin *p, uint32_t id, const char *why)
+{
+	int fd, err = 0;
+
+	if (xw_pinned_id(&p->obj) == id)
+		return 0;
+	if (!ctx->dry_run) {
+		fd = p->spec->kind == XW_OBJ_PROG ? bpf_prog_get_fd_by_id(id) :
+						    bpf_map_get_fd_by_id(id);
+		if (fd < 0)
+			return xw_fail_errno(ctx, errno, dir->path,
+					     "cannot open %s %u to pin it",
+					     xw_obj_kind_name(p->spec->kind),
+					     id);
+		err = p->obj.fd < 0 ?
+			      xw_pin_create(ctx, dir, p->spec->name, fd) :
+			      xw_pin_replace(ctx, dir, p->spec->name, fd);
+		close(fd);
+	}
+	if (!err)
+		say(ctx, dir, p->obj.fd < 0 ? "pinned" : "replaced",
+		    p->obj.fd < 0 ? "pin" : "replace",
+		    xw_obj_kind_name(p->spec->kind), p->spec->name, id, why);
+	return err;
+}
+
+static int repin(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		 struct xw_found_install *in)
+{
+	uint32_t prog_id = xw_found_link(in)->obj.info.link.prog_id;
+	char why[96];
+	int role, err;
+
+	snprintf(why, sizeof(why),
+		 "restored from the kernel's view of program %u", prog_id);
+	err = repin_one(ctx, dir, xw_found_prog(in), prog_id, why);
+	for (role = 0; !err && role < in->layout->n_maps; role++)
+		if (in->map_ids[role])
+			err = repin_one(ctx, dir, xw_found_map(in, role),
+					in->map_ids[role], why);
+	return err;
+}
+
+/* The device is back under its name: the pinned program goes on it. */
+static int reattach(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    const struct xw_found_dir *d, struct xw_found_install *in)
+{
+	struct xw_dev dev = { .ifindex = d->ifindex };
+	int map_fds[XW_LAYOUT_MAX_MAPS], role, fd, err;
+	enum xw_xdp_mode got = XW_MODE_AUTO;
+	char detail[160];
+
+	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
+	if (!ctx->dry_run) {
+		fd = xw_xdp_attach(ctx, &dev, xw_found_prog(in)->obj.fd,
+				   XW_MODE_AUTO, &got);
+		if (fd < 0)
+			return fd;
+		/* Closing an unpinned link detaches it: nothing half-done. */
+		err = xw_pin_replace(ctx, dir, in->layout->link.name, fd);
+		close(fd);
+		if (err)
+			return err;
+	}
+	snprintf(detail, sizeof(detail), "to %s (ifindex %u)%s%s: %s",
+		 d->device, d->ifindex, ctx->dry_run ? "" : ", ",
+		 ctx->dry_run ? "" : xw_mode_name(got), in->why);
+	say(ctx, dir, "attached", "attach", "program", in->layout->link.name,
+	    xw_pinned_id(&xw_found_prog(in)->obj), detail);
+	for (role = 0; role < in->layout->n_maps; role++)
+		map_fds[role] = xw_found_map(in, role)->obj.fd;
+	if (!ctx->dry_run)
+		xw_install_clear_device_bound(ctx, dir, in->layout, map_fds);
+	return 0;
+}
+
+static int act(struct xw_ctx *ctx, struct xw_pindir *dir,
+	       const struct xw_found_dir *d, struct xw_found_install *in,
+	       enum xw_gc_action a)
+{
+	switch (a) {
+	case XW_GC_REMOVE:
+		return remove_pins(ctx, dir, in);
+	case XW_GC_REPIN:
+		return repin(ctx, dir, in);
+	case XW_GC_REATTACH:
+		return reattach(ctx, dir, d, in);
+	case XW_GC_LEAVE:
+		xw_warn(ctx, dir->path, "%s install left alone: %s%s",
+			in->layout->kind, in->why,
+			in->repair == XW_GC_REPIN ? " (--repair restores it)" :
+						    "");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
+	      bool repair, bool *acted, size_t *left)
+{
+	int k, err = 0;
+
+	*acted = false;
+	for (k = 0; !err && k < d->n_installs; k++) {
+		struct xw_found_install *in = &d->installs[k];
+		enum xw_gc_action a = repair ? in->repair : in->gc;
+
+		if (a != XW_GC_NONE && a != XW_GC_LEAVE)
+			*acted = true;
+		*left += a == XW_GC_LEAVE;
+		err = act(ctx, dir, d, in, a);
+	}
+	for (k = 0; !err && k < d->n_temporary; k++) {
+		if (!ctx->dry_run)
+			err = xw_pin_remove(ctx, dir, d->temporary[k]);
+		if (!err)
+			say(ctx, dir, "removed", "remove", "pin",
+			    d->temporary[k], 0,
+			    "a temporary pin left by a run that died");
+		*acted = true;
+	}
+	if (err || d->n_foreign)
+		return err;
+	/* Only ours was there: an emptied directory goes too. */
+	for (k = 0; k < d->n_installs; k++)
+		if (d->installs[k].health == XW_HEALTH_OK ||
+		    (repair ? d->installs[k].repair : d->installs[k].gc) !=
+			    XW_GC_REMOVE)
+			return 0;
+	if (ctx->dry_run) {
+		say(ctx, dir, "removed", "remove", "directory", NULL, 0,
+		    d->n_installs ? "nothing left in it" : "empty");
+		*acted = true;
+	} else if (xw_pindir_remove_if_empty(ctx, dir)) {
+		say(ctx, dir, "removed", "remove", "directory", NULL, 0,
+		    d->n_installs ? "nothing left in it" : "empty");
+		*acted = true;
+	}
+	return 0;
+}

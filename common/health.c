@@ -1,0 +1,341 @@
+/* Judging the installs of one pin directory; see health.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "bpffs.h"
+#include "ctx.h"
+#include "device.h"
+#include "health.h"
+#include "kinds.h"
+
+#define XW_TMP_PREFIX "xw_tmp_"
+
+const char *xw_health_name(enum xw_health h)
+{
+	static const char *const names[] = { "ok", "stale", "broken" };
+
+	return names[h];
+}
+
+const char *xw_gc_action_name(enum xw_gc_action a)
+{
+	static const char *const names[] = { "none", "remove", "repin",
+					     "reattach", "leave" };
+
+	return names[a];
+}
+
+static const char *problem_text(enum xw_pin_problem p, int err)
+{
+	static char buf[96];
+
+	switch (p) {
+	case XW_PIN_SYMLINK:
+		return "a symbolic link, not a pinned object (not followed)";
+	case XW_PIN_NOT_FILE:
+		return "a directory or special file, not a pinned object";
+	default:
+		snprintf(buf, sizeof(buf), "cannot be opened: %s",
+			 strerror(-err));
+		return buf;
+	}
+}
+
+static void find_pin(const struct xw_pindir *dir,
+		     const struct xw_pin_spec *spec, struct xw_found_pin *f)
+{
+	enum xw_pin_problem problem;
+	int err;
+
+	f->spec = spec;
+	f->problem[0] = '\0';
+	err = xw_pin_probe(dir, spec->name, &f->obj, &problem);
+	f->present = f->obj.fd >= 0 || err;
+	if (err)
+		snprintf(f->problem, sizeof(f->problem), "%s",
+			 problem_text(problem, err));
+	else if (f->obj.fd >= 0 &&
+		 xw_pin_mismatch(spec, &f->obj, f->problem, sizeof(f->problem)))
+		xw_pinned_close(&f->obj);
+}
+
+static void judge(struct xw_found_install *in, enum xw_health h,
+		  enum xw_gc_action gc, enum xw_gc_action repair,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void judge(struct xw_found_install *in, enum xw_health h,
+		  enum xw_gc_action gc, enum xw_gc_action repair,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	in->health = h;
+	in->gc = gc;
+	in->repair = repair;
+	va_start(ap, fmt);
+	vsnprintf(in->why, sizeof(in->why), fmt, ap);
+	va_end(ap);
+}
+
+/* The map ids of a program, by the roles of in's layout. */
+static void live_maps(struct xw_found_install *in, uint32_t prog_id)
+{
+	const struct xw_program *p = xw_program_of(in->layout);
+	__u32 ids[16], len = sizeof(struct bpf_prog_info), n, k;
+	struct bpf_prog_info pi;
+	struct bpf_map_info mi;
+	int fd, role;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return;
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	pi.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(fd, &pi, &len))
+		pi.nr_map_ids = 0;
+	close(fd);
+	n = pi.nr_map_ids < 16 ? pi.nr_map_ids : 16;
+	for (k = 0; k < n; k++) {
+		fd = bpf_map_get_fd_by_id(ids[k]);
+		if (fd < 0)
+			continue;
+		if (!xw_obj_info(fd, XW_OBJ_MAP, &mi))
+			for (role = 0; role < in->layout->n_maps; role++)
+				if (!strcmp(mi.name, p->map_names[role]) &&
+				    mi.type == in->layout->maps[role].type)
+					in->map_ids[role] = mi.id;
+		close(fd);
+	}
+}
+
+/* The link is attached to the named device: are the other pins its? */
+static void judge_live(struct xw_found_install *in, uint32_t prog_id)
+{
+	struct xw_found_pin *prog = xw_found_prog(in);
+	int role;
+
+	live_maps(in, prog_id);
+	if (prog->obj.fd < 0)
+		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_REPIN,
+			     "%s is missing; the link still runs program %u",
+			     prog->spec->name, prog_id);
+	if (xw_pinned_id(&prog->obj) != prog_id)
+		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_REPIN,
+			     "%s holds program %u, the link runs program %u",
+			     prog->spec->name, xw_pinned_id(&prog->obj),
+			     prog_id);
+	for (role = 0; role < in->layout->n_maps; role++) {
+		struct xw_found_pin *m = xw_found_map(in, role);
+
+		if (m->obj.fd < 0)
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     in->map_ids[role] ? XW_GC_REPIN :
+							 XW_GC_LEAVE,
+				     "%s is missing; program %u still uses map %u",
+				     m->spec->name, prog_id, in->map_ids[role]);
+		if (xw_pinned_id(&m->obj) != in->map_ids[role])
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     in->map_ids[role] ? XW_GC_REPIN :
+							 XW_GC_LEAVE,
+				     "%s holds map %u, program %u uses map %u",
+				     m->spec->name, xw_pinned_id(&m->obj),
+				     prog_id, in->map_ids[role]);
+	}
+	judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s", "");
+}
+
+static void judge_linked(struct xw_found_install *in,
+			 const struct xw_found_dir *d)
+{
+	const struct bpf_link_info *li = &xw_found_link(in)->obj.info.link;
+	struct xw_dev dev = { .ifindex = d->ifindex };
+
+	in->attached_ifindex = li->xdp.ifindex;
+	if (!li->xdp.ifindex)
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE,
+			     d->ifindex && xw_found_prog(in)->obj.fd >= 0 ?
+				     XW_GC_REATTACH :
+				     XW_GC_REMOVE,
+			     "link %u is detached: its device was deleted%s",
+			     li->id,
+			     d->ifindex ? " (a device of that name is back)" :
+					  "");
+	if (!d->checked)
+		return judge_live(in, li->prog_id);
+	if_indextoname(li->xdp.ifindex, in->attached_name);
+	if (li->xdp.ifindex != d->ifindex)
+		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
+			     "link %u is attached to ifindex %u (%s), not to %s",
+			     li->id, li->xdp.ifindex,
+			     in->attached_name[0] ? in->attached_name : "?",
+			     d->device);
+	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
+	in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
+	judge_live(in, li->prog_id);
+}
+
+static void judge_unlinked(struct xw_found_install *in,
+			   const struct xw_found_dir *d)
+{
+	const struct xw_program *p = xw_program_of(in->layout);
+	struct xw_dev dev = { .ifindex = d->ifindex };
+	struct bpf_prog_info pi;
+	int fd;
+
+	if (d->checked && !d->ifindex)
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+			     "device %s is gone", d->device);
+	if (d->checked) {
+		snprintf(dev.name, sizeof(dev.name), "%s", d->device);
+		in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
+	}
+	if (in->xdp_known && in->xdp.prog_id) {
+		fd = bpf_prog_get_fd_by_id(in->xdp.prog_id);
+		if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi) &&
+		    !strcmp(pi.name, p->prog_name)) {
+			close(fd);
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     XW_GC_LEAVE,
+				     "program %u is attached to %s without our link pin %s",
+				     in->xdp.prog_id, d->device,
+				     xw_found_link(in)->spec->name);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, XW_GC_REMOVE,
+	      "%s is missing and nothing of it is attached: what an install that died half-way leaves",
+	      xw_found_link(in)->spec->name);
+}
+
+static void judge_install(struct xw_found_install *in,
+			  const struct xw_found_dir *d)
+{
+	int k;
+
+	for (k = 0; k < 2 + in->layout->n_maps; k++)
+		if (in->pins[k].problem[0])
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     XW_GC_LEAVE, "%s: %s",
+				     in->pins[k].spec->name,
+				     in->pins[k].problem);
+	if (xw_found_link(in)->obj.fd >= 0)
+		judge_linked(in, d);
+	else
+		judge_unlinked(in, d);
+}
+
+static bool names_pin(const struct xw_layout *l, const char *name)
+{
+	int k;
+
+	if (!strcmp(name, l->link.name) || !strcmp(name, l->prog.name))
+		return true;
+	for (k = 0; k < l->n_maps; k++)
+		if (!strcmp(name, l->maps[k].name))
+			return true;
+	return false;
+}
+
+static int add_name(char (**list)[NAME_MAX + 1], int *n, const char *name)
+{
+	char(*grown)[NAME_MAX + 1] =
+		realloc(*list, (size_t)(*n + 1) * sizeof(**list));
+
+	if (!grown)
+		return -ENOMEM;
+	snprintf(grown[*n], sizeof(grown[*n]), "%s", name);
+	*list = grown;
+	(*n)++;
+	return 0;
+}
+
+/* Sorts the entries into installs' pins, temporaries and foreign ones. */
+static int sort_entries(const struct xw_pindir *dir, struct xw_found_dir *d,
+			bool *layouts_present)
+{
+	const struct xw_layout *const *l;
+	struct dirent *e;
+	int fd, err = 0, k;
+	bool ours;
+	DIR *dp;
+
+	fd = openat(dir->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dp = fd < 0 ? NULL : fdopendir(fd);
+	if (!dp) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	while (!err && (e = readdir(dp))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		ours = false;
+		for (l = xw_layouts, k = 0; *l; l++, k++)
+			if (names_pin(*l, e->d_name))
+				ours = layouts_present[k] = true;
+		if (ours)
+			continue;
+		if (!strncmp(e->d_name, XW_TMP_PREFIX, strlen(XW_TMP_PREFIX)))
+			err = add_name(&d->temporary, &d->n_temporary,
+				       e->d_name);
+		else
+			err = add_name(&d->foreign, &d->n_foreign, e->d_name);
+	}
+	closedir(dp);
+	return err;
+}
+
+int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      const char *device, bool checked, struct xw_found_dir *d)
+{
+	bool present[3] = { false, false, false };
+	const struct xw_layout *const *l;
+	int k, m, err;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->device, sizeof(d->device), "%s", device);
+	d->checked = checked;
+	if (checked)
+		d->ifindex = if_nametoindex(device);
+	err = sort_entries(dir, d, present);
+	if (err)
+		return xw_fail_errno(ctx, -err, dir->path, "cannot list");
+	for (l = xw_layouts, k = 0; *l; l++, k++) {
+		struct xw_found_install *in = &d->installs[d->n_installs];
+
+		if (!present[k])
+			continue;
+		d->n_installs++;
+		in->layout = *l;
+		find_pin(dir, &(*l)->link, xw_found_link(in));
+		find_pin(dir, &(*l)->prog, xw_found_prog(in));
+		for (m = 0; m < (*l)->n_maps; m++)
+			find_pin(dir, &(*l)->maps[m], xw_found_map(in, m));
+		judge_install(in, d);
+	}
+	return 0;
+}
+
+void xw_health_free(struct xw_found_dir *d)
+{
+	int k, p;
+
+	for (k = 0; k < d->n_installs; k++)
+		for (p = 0; p < XW_PIN_ROLES; p++)
+			if (d->installs[k].pins[p].spec)
+				xw_pinned_close(&d->installs[k].pins[p].obj);
+	free(d->foreign);
+	free(d->temporary);
+	d->foreign = d->temporary = NULL;
+}

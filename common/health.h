@@ -1,0 +1,109 @@
+/*
+ * The health of the installs in one pin directory, as status shows it and
+ * pin-gc acts on it.  Everything is read, nothing is trusted and nothing is
+ * changed: a pin of the wrong kind or a planted symlink is a finding, not
+ * a failure.
+ *
+ *   ok      every pin there and right, the link attached to the named
+ *           device and running the pinned program with the pinned maps;
+ *   stale   the device is gone or the link detached from it;
+ *   broken  a pin missing or of the wrong type, or the program attached
+ *           without our link pin;
+ *   foreign entries that belong to no install of ours.
+ */
+#ifndef XW_HEALTH_H
+#define XW_HEALTH_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bpf/xw_abi.h"
+#include "install.h"
+
+struct xw_ctx;
+struct xw_pindir;
+
+enum xw_health {
+	XW_HEALTH_OK,
+	XW_HEALTH_STALE,
+	XW_HEALTH_BROKEN,
+};
+
+/* What pin-gc does about an install, without and with --repair. */
+enum xw_gc_action {
+	XW_GC_NONE,
+	XW_GC_REMOVE, /* unpin all of it: it does nothing any more */
+	XW_GC_REPIN, /* pin the live program and maps again */
+	XW_GC_REATTACH, /* attach the pinned program to the device again */
+	XW_GC_LEAVE, /* needs a person: said, not touched */
+};
+
+#define XW_PIN_ROLES (2 + XW_LAYOUT_MAX_MAPS) /* link, program, maps */
+
+/* One pin of an install, as found. */
+struct xw_found_pin {
+	const struct xw_pin_spec *spec;
+	struct xw_pinned obj; /* fd -1: absent or unusable */
+	bool present; /* an entry of that name exists */
+	char problem[160]; /* why it is unusable, "" if it is fine */
+};
+
+struct xw_found_install {
+	const struct xw_layout *layout;
+	/* [0] link, [1] program, [2 + i] layout->maps[i] */
+	struct xw_found_pin pins[XW_PIN_ROLES];
+	enum xw_health health;
+	char why[256]; /* the first reason it is not ok */
+	enum xw_gc_action gc, repair;
+	uint32_t attached_ifindex; /* the link's, 0 if none or detached */
+	char attached_name[IF_NAMESIZE]; /* that device's name, "" unknown */
+	bool xdp_known; /* xdp below was read from the device */
+	struct xw_xdp_state xdp;
+	uint32_t map_ids[XW_LAYOUT_MAX_MAPS]; /* the live program's, by role */
+};
+
+struct xw_found_dir {
+	char device[IF_NAMESIZE]; /* the name the directory stands for */
+	uint32_t ifindex; /* of that device now, 0 if there is none */
+	bool checked; /* devices could be looked up (our namespace) */
+	struct xw_found_install installs[3];
+	int n_installs;
+	char (*foreign)[NAME_MAX + 1]; /* entries of no install of ours */
+	int n_foreign;
+	char (*temporary)[NAME_MAX + 1]; /* xw_tmp_* left by a crash */
+	int n_temporary;
+};
+
+/*
+ * Inspects the locked directory dir, which stands for device: its installs
+ * and their health, its foreign and temporary entries.  With checked
+ * false (a directory of another namespace) devices are not looked up and
+ * only the link's own state counts.
+ */
+int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      const char *device, bool checked,
+		      struct xw_found_dir *out);
+void xw_health_free(struct xw_found_dir *d);
+
+const char *xw_health_name(enum xw_health h);
+const char *xw_gc_action_name(enum xw_gc_action a);
+
+static inline struct xw_found_pin *xw_found_link(struct xw_found_install *in)
+{
+	return &in->pins[0];
+}
+
+static inline struct xw_found_pin *xw_found_prog(struct xw_found_install *in)
+{
+	return &in->pins[1];
+}
+
+static inline struct xw_found_pin *xw_found_map(struct xw_found_install *in,
+						int role)
+{
+	return &in->pins[2 + role];
+}
+
+#endif /* XW_HEALTH_H */
