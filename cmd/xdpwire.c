@@ -37,8 +37,8 @@ const struct xw_cmd xw_cmds[] = {
 	  &scrape_parser, cmd_scrape, 0 },
 	{ "status", "every install's pins, programs, maps and health",
 	  &status_parser, cmd_status, XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE },
-	{ "pin-gc", "remove stale pins, or --repair them",
-	  &pin_gc_parser, cmd_pin_gc, XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE },
+	{ "pin-gc", "remove stale pins, or --repair them", &pin_gc_parser,
+	  cmd_pin_gc, XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE },
 	{ NULL, NULL, NULL, NULL, 0 },
 };
 
