@@ -48,27 +48,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		xw_common_init_children(state, &o->common);
 		return 0;
 	case KEY_MODE:
-		if (xw_parse_mode(arg, &o->mode)) {
-			xw_fail(ctx, XW_EXIT_DATAERR, 0, "--mode",
-				"'%s' is not a mode (auto, native or generic)",
-				arg);
-			return EINVAL;
-		}
 		o->mode_given = true;
-		return 0;
+		return xw_opt_mode(ctx, arg, &o->mode);
 	case KEY_PASS_PORT:
-		if (o->n_ports == XW_MAX_PASS_PORTS) {
-			xw_fail(ctx, XW_EXIT_USAGE, 0, "--pass-port",
-				"at most %d pass ports", XW_MAX_PASS_PORTS);
-			return EINVAL;
-		}
-		if (xw_parse_port(arg, &o->ports[o->n_ports])) {
-			xw_fail(ctx, XW_EXIT_DATAERR, 0, "--pass-port",
-				"'%s' is not a TCP port (1-65535)", arg);
-			return EINVAL;
-		}
-		o->n_ports++;
-		return 0;
+		return xw_opt_pass_port(ctx, arg, o->ports, &o->n_ports);
 	case KEY_UNPIN:
 		o->unpin = true;
 		return 0;
