@@ -5,6 +5,7 @@
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
+#   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
 #   make lint       clang-format and cppcheck
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
 
@@ -46,6 +47,13 @@ CMD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe \
 	$(BUILD)/tests/pass.bpf.o
+# make bench's own programs: tests/bench/NAME.c -> build/tests/bench/xw-NAME,
+# linked like xdpwire (its skeletons, static libbpf), so a floor built here
+# pays exactly what xdpwire pays; tests/bench/NAME.bpf.c -> NAME.bpf.o.
+BENCH_BPF_SRCS := $(wildcard tests/bench/*.bpf.c)
+BENCH_SRCS := $(filter-out $(BENCH_BPF_SRCS),$(wildcard tests/bench/*.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/xw-%,$(BENCH_SRCS)) \
+	$(patsubst tests/bench/%.bpf.c,$(BUILD)/tests/bench/%.bpf.o,$(BENCH_BPF_SRCS))
 MAN_SRCS := $(wildcard man/*.rst)
 MANS := $(patsubst man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
 COMMANDS = $(shell ./xdpwire __complete 2>/dev/null)
@@ -113,6 +121,18 @@ $(BUILD)/tests/%.bpf.o: tests/helpers/%.bpf.c
 		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Wall -Werror \
 		-c $< -o $@
 
+$(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< $(XW_LDLIBS)
+
+$(BUILD)/tests/bench/%.bpf.o: tests/bench/%.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
+		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Wall -Werror \
+		-c $< -o $@
+
 $(BUILD)/man/%: man/%.rst
 	$(call msg,MAN,$@)
 	$(Q)mkdir -p $(@D)
@@ -141,7 +161,9 @@ demo: xdpwire $(HELPERS)
 demo-tunnel: xdpwire $(HELPERS)
 	$(Q)tests/demo-tunnel
 
-bench: xdpwire $(HELPERS)
+# Not part of check: minutes long, and figures, not verdicts.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory xdpwire $(HELPERS) $(BENCH_BINS)
 	$(Q)tests/bench/run
 
 LINT_SRCS := $(wildcard bpf/*.c bpf/*.h cmd/*.c cmd/*.h common/*.c common/*.h \
@@ -152,7 +174,7 @@ lint:
 		--enable=warning,performance,portability \
 		--library=tests/lib/cppcheck.cfg --suppress=missingIncludeSystem \
 		--suppress=arithOperationsOnVoidPointer \
-		-D__linux__ -I$(BUILD) cmd common tests/unit tests/helpers bpf
+		-D__linux__ -I$(BUILD) cmd common tests/unit tests/helpers tests/bench bpf
 
 install: xdpwire $(MANS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
