@@ -5,35 +5,109 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
 
 #include "ctx.h"
 #include "device.h"
 #include "exit.h"
 #include "xdp.h"
 
+struct xdp_reply {
+	struct xw_xdp_state *st;
+};
+
+static int parse_link_xdp(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[IFLA_MAX + 1], *xdp[IFLA_XDP_MAX + 1];
+	struct xdp_reply *r = arg;
+	uint8_t attached;
+
+	if (nlmsg_hdr(msg)->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX,
+			NULL))
+		return NL_SKIP;
+	if (!tb[IFLA_XDP] ||
+	    nla_parse_nested(xdp, IFLA_XDP_MAX, tb[IFLA_XDP], NULL) ||
+	    !xdp[IFLA_XDP_ATTACHED])
+		return NL_OK;
+	attached = nla_get_u8(xdp[IFLA_XDP_ATTACHED]);
+	/* Generic first: a device in both modes runs that one on our frames. */
+	if (attached == XDP_ATTACHED_SKB ||
+	    (attached == XDP_ATTACHED_MULTI && xdp[IFLA_XDP_SKB_PROG_ID])) {
+		r->st->mode = XW_MODE_GENERIC;
+		r->st->prog_id = nla_get_u32(attached == XDP_ATTACHED_MULTI ?
+						     xdp[IFLA_XDP_SKB_PROG_ID] :
+						     xdp[IFLA_XDP_PROG_ID]);
+	} else if (attached == XDP_ATTACHED_DRV ||
+		   (attached == XDP_ATTACHED_MULTI &&
+		    xdp[IFLA_XDP_DRV_PROG_ID])) {
+		r->st->mode = XW_MODE_NATIVE;
+		r->st->prog_id = nla_get_u32(attached == XDP_ATTACHED_MULTI ?
+						     xdp[IFLA_XDP_DRV_PROG_ID] :
+						     xdp[IFLA_XDP_PROG_ID]);
+	} else if (attached != XDP_ATTACHED_NONE) {
+		/* Offloaded programs are out of scope; report them as busy. */
+		r->st->mode = XW_MODE_AUTO;
+		if (xdp[IFLA_XDP_HW_PROG_ID])
+			r->st->prog_id = nla_get_u32(xdp[IFLA_XDP_HW_PROG_ID]);
+		else if (xdp[IFLA_XDP_PROG_ID])
+			r->st->prog_id = nla_get_u32(xdp[IFLA_XDP_PROG_ID]);
+	}
+	return NL_OK;
+}
+
+/*
+ * One RTM_GETLINK for the one device.  libbpf's bpf_xdp_query dumps every
+ * link of the namespace and picks one: status and pin-gc, which ask once
+ * per install, would then grow with the square of the installs.
+ */
+static int query_link(uint32_t ifindex, struct xw_xdp_state *st)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = (int)ifindex };
+	struct xdp_reply r = { .st = st };
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = NULL;
+	int err = -NLE_NOMEM;
+
+	if (!sk)
+		return -ENOMEM;
+	err = nl_connect(sk, NETLINK_ROUTE);
+	if (!err) {
+		err = -NLE_NOMEM;
+		msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
+	}
+	if (msg && !nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) &&
+	    !nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)) {
+		nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM,
+				    parse_link_xdp, &r);
+		err = nl_send_auto(sk, msg);
+		if (err >= 0)
+			err = nl_recvmsgs_default(sk);
+	}
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	/* A device gone meanwhile has nothing attached, as libbpf says. */
+	if (err == -NLE_NODEV || err == -NLE_OBJ_NOTFOUND)
+		return 0;
+	if (err < 0)
+		return err == -NLE_NOMEM ? -ENOMEM : -EIO;
+	return 0;
+}
+
 int xw_xdp_query(struct xw_ctx *ctx, const struct xw_dev *dev,
 		 struct xw_xdp_state *st)
 {
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	err = bpf_xdp_query((int)dev->ifindex, 0, &q);
+	err = query_link(dev->ifindex, st);
 	if (err)
 		return ctx ? xw_fail_errno(ctx, -err, dev->name,
 					   "cannot query attached XDP program") :
 			     err;
-	if (q.skb_prog_id) {
-		st->prog_id = q.skb_prog_id;
-		st->mode = XW_MODE_GENERIC;
-	} else if (q.drv_prog_id) {
-		st->prog_id = q.drv_prog_id;
-		st->mode = XW_MODE_NATIVE;
-	} else if (q.hw_prog_id) {
-		/* Offloaded programs are out of scope; report them as busy. */
-		st->prog_id = q.hw_prog_id;
-		st->mode = XW_MODE_AUTO;
-	}
 	return 0;
 }
 

@@ -1,0 +1,88 @@
+# status and pin-gc over 1, 100 and 1,000 installs (redirect installs on
+# veth devices of one namespace): the time per install should stay about
+# the same as installs grow.  Each size's rounds alternate status, pin-gc
+# (healthy pins: the routine run, nothing to do) and the anchor, bpftool's
+# listing of the same attachments and links.  Rows pair a size's time per
+# install with the previous size's, round by round.
+
+ROUNDS=${XW_BENCH_GC_ROUNDS:-10}
+read -r -a SIZES <<<"${XW_BENCH_GC_SIZES:-1 100 1000}"
+
+declare -A WALL RSS
+
+sample() {
+	local key=$1 out us
+	shift
+	out=$(bench_time "$@") || bed_fail "$key: a command failed" || return
+	us=$((${out% *} / 1000))
+	WALL[$key]+=" $((us / 1000)).$(printf %03d $((us % 1000)))"
+	RSS[$key]+=" ${out#* }"
+}
+
+per_install() {
+	local s out=
+	for s in ${WALL[$1]}; do
+		out+=" $(awk -v ms="$s" -v n="$2" 'BEGIN { printf "%.4f", ms / n }')"
+	done
+	echo "$out"
+}
+
+# grow_to N: veth pairs d1..dN in node (peers in peer) and a redirect
+# install on each, two at a time (one lock per device: they do not wait
+# on each other).
+grow_to() {
+	local n=$1 have=$2 k
+	for ((k = have + 1; k <= n; k++)); do
+		echo "link add d$k type veth peer name p$k netns $BED_ID-peer"
+		echo "link set d$k up"
+	done | ipn node -batch - || return
+	seq $((have + 1)) "$n" | nsenter --net="$(ns_path node)" \
+		xargs -P 2 -I{} "$XW" redirect-install --device d{} -q || return
+	[[ $(in_ns node "$XW" status -j | jq '[.directories[].installs[] | select(.health == "ok")] | length') == "$n" ]] ||
+		bed_fail "status does not list the $n installs"
+}
+
+bench_main() {
+	local n have=0 i prev=
+	bed_ns node peer
+	for n in "${SIZES[@]}"; do
+		bench_log "growing to $n installs"
+		grow_to "$n" "$have" || return
+		have=$n
+		bench_log "status and pin-gc over $n installs, $ROUNDS rounds"
+		for ((i = 0; i < ROUNDS; i++)); do
+			sample "st$n" --netns node "$XW" status -j || return
+			sample "gc$n" --netns node "$XW" pin-gc -j || return
+			sample "bt$n" --netns node bpftool -j net show --- \
+				bpftool -j link show || return
+		done
+		# Nothing was stale: pin-gc must have left every install alone.
+		[[ $(in_ns node "$XW" status -j | jq '[.directories[].installs[] | select(.health == "ok")] | length') == "$n" ]] ||
+			bed_fail "pin-gc removed installs it should have kept" ||
+			return
+	done
+	for n in "${SIZES[@]}"; do
+		bench_row status-gc "status -j, $n install(s)" ms \
+			"bpftool -j net show + link show" "" "${WALL[st$n]}" "${WALL[bt$n]}"
+		bench_row status-gc "pin-gc -j, $n install(s), none stale" ms \
+			"bpftool -j net show + link show" "" "${WALL[gc$n]}" "${WALL[bt$n]}"
+	done
+	for n in "${SIZES[@]}"; do
+		if [[ -n $prev ]]; then
+			bench_row status-gc "status per install, $n installs" \
+				ms/install "same, $prev installs" "ratio<=1.25" \
+				"$(per_install "st$n" "$n")" "$(per_install "st$prev" "$prev")" \
+				"constant: ratio ~1"
+			bench_row status-gc "pin-gc per install, $n installs" \
+				ms/install "same, $prev installs" "ratio<=1.25" \
+				"$(per_install "gc$n" "$n")" "$(per_install "gc$prev" "$prev")" \
+				"constant: ratio ~1"
+		fi
+		prev=$n
+	done
+	n=${SIZES[-1]}
+	bench_row memory "status -j, $n installs" KiB "bpftool (largest)" \
+		"value<=8192" "${RSS[st$n]}" "${RSS[bt$n]}"
+	bench_row memory "pin-gc -j, $n installs" KiB "bpftool (largest)" \
+		"value<=8192" "${RSS[gc$n]}" "${RSS[bt$n]}"
+}
