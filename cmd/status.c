@@ -19,6 +19,7 @@
 #include "../common/ctx.h"
 #include "../common/exit.h"
 #include "../common/health.h"
+#include "../common/json_text.h"
 #include "../common/netns.h"
 #include "../common/pinwalk.h"
 #include "../common/status_text.h"
@@ -72,7 +73,9 @@ static const char *const counter_names[XW_CNT_MAX] = {
 };
 
 struct status_walk {
+	/* Kept as text: a tree per install would cost ~15 KiB each. */
 	struct json_object *dirs;
+	FILE *table; /* the text output's rows, printed after the walk */
 	size_t n_installs, n_ok;
 };
 
@@ -304,29 +307,50 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	add(o, "empty",
 	    json_object_new_boolean(!d.n_installs && !d.n_temporary &&
 				    !d.n_foreign));
-	json_object_array_add(w->dirs, o);
+	if (w->table)
+		xw_status_print_dir(w->table, o);
 	xw_health_free(&d);
+	if (xw_json_text_add(w->dirs, o))
+		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
+			       "cannot build the report");
 	return 0;
 }
 
 int cmd_status(struct xw_ctx *ctx, void *opts)
 {
 	struct xw_common_opts *c = opts;
-	struct status_walk w = { json_object_new_array(), 0, 0 };
-	char prefix[32];
-	int err;
+	struct status_walk w = { xw_json_text_array(), NULL, 0, 0 };
+	char prefix[32], *table = NULL;
+	size_t table_len = 0;
+	int err = 0;
 
+	/* Rows wait for the walk: a failed run prints only its error. */
+	if (!ctx->json && !ctx->quiet) {
+		w.table = open_memstream(&table, &table_len);
+		if (!w.table)
+			err = -ENOMEM;
+	}
+	if (!w.dirs || err) {
+		json_object_put(w.dirs);
+		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
+			       "cannot build the report");
+	}
 	err = xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix));
 	if (!err)
 		err = xw_pinwalk(ctx, &c->fs, prefix,
 				 c->have_dev ? c->dev.name : NULL, show_dir,
 				 &w);
+	if (w.table)
+		fclose(w.table);
+	if (!err && table_len) {
+		xw_status_print_header(stdout);
+		fwrite(table, 1, table_len, stdout);
+	}
+	free(table);
 	if (err) {
 		json_object_put(w.dirs);
 		return err;
 	}
-	if (!ctx->json && !ctx->quiet)
-		xw_status_print(stdout, w.dirs);
 	xw_out_str(ctx, "bpffs", c->fs.path);
 	xw_out_json(ctx, "directories", w.dirs);
 	xw_summary(ctx, "%zu install(s), %zu ok, %zu not", w.n_installs, w.n_ok,

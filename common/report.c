@@ -13,6 +13,7 @@
 
 #include "ctx.h"
 #include "exit.h"
+#include "json_text.h"
 
 #define XW_JSON_VERSION 1
 
@@ -276,10 +277,7 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 
 static void print_json(struct json_object *doc)
 {
-	fputs(json_object_to_json_string_ext(
-		      doc,
-		      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-	      stdout);
+	fputs(json_object_to_json_string_ext(doc, XW_JSON_FLAGS), stdout);
 	fputc('\n', stdout);
 }
 

@@ -116,27 +116,24 @@ static void print_names(FILE *f, const char *where, const char *what,
 	fputc('\n', f);
 }
 
-void xw_status_print(FILE *f, struct json_object *dirs)
+void xw_status_print_header(FILE *f)
 {
-	size_t k, i;
-
-	if (!json_object_array_length(dirs))
-		return;
 	fprintf(f, ROW, "DEVICE", "INSTALL", "HEALTH", "PROGRAM", "MODE",
 		"LINK", "SLOTS  COUNTERS fwd/port/none/short");
-	for (k = 0; k < json_object_array_length(dirs); k++) {
-		struct json_object *d = json_object_array_get_idx(dirs, k);
-		struct json_object *ins = get(d, "installs");
-		char where[64];
+}
 
-		snprintf(where, sizeof(where), "%s%s%s", opt(d, "netns") ?: "",
-			 opt(d, "netns") ? "/" : "", str(d, "device"));
-		for (i = 0; i < json_object_array_length(ins); i++)
-			print_install(f, where,
-				      json_object_array_get_idx(ins, i));
-		print_names(f, where, "(foreign)", get(d, "foreign"));
-		print_names(f, where, "(temporary)", get(d, "temporary"));
-		if (json_object_get_boolean(get(d, "empty")))
-			fprintf(f, "%-20s %-12s %-7s\n", where, "(empty)", "-");
-	}
+void xw_status_print_dir(FILE *f, struct json_object *d)
+{
+	struct json_object *ins = get(d, "installs");
+	char where[64];
+	size_t i;
+
+	snprintf(where, sizeof(where), "%s%s%s", opt(d, "netns") ?: "",
+		 opt(d, "netns") ? "/" : "", str(d, "device"));
+	for (i = 0; i < json_object_array_length(ins); i++)
+		print_install(f, where, json_object_array_get_idx(ins, i));
+	print_names(f, where, "(foreign)", get(d, "foreign"));
+	print_names(f, where, "(temporary)", get(d, "temporary"));
+	if (json_object_get_boolean(get(d, "empty")))
+		fprintf(f, "%-20s %-12s %-7s\n", where, "(empty)", "-");
 }

@@ -6,6 +6,8 @@
 
 struct json_object;
 
-void xw_status_print(FILE *f, struct json_object *dirs);
+/* The table's heading, then one directory's rows (an entry of "directories"). */
+void xw_status_print_header(FILE *f);
+void xw_status_print_dir(FILE *f, struct json_object *dir);
 
 #endif /* XW_STATUS_TEXT_H */
