@@ -141,7 +141,7 @@ $(BUILD)/man/%: man/%.rst
 
 man: $(MANS)
 
-tests: xdpwire $(UNIT_TESTS) $(HELPERS) $(MANS)
+tests: xdpwire $(UNIT_TESTS) $(HELPERS) $(MANS) $(BUILD)/tests/bench/xw-timeit
 
 # Debian packages for build and tests, installed only when missing.
 DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
