@@ -65,3 +65,19 @@ row() {
 	run -1 --separate-stderr python3 "$REPORT" --rows "$ROWS"
 	[[ $stderr == *"samples not paired"* ]]
 }
+
+@test "report: --readme replaces only the marked table and names every missed goal" {
+	local md=$BATS_TEST_TMPDIR/README.md
+	printf '%s\n' "# t" "before" \
+		"<!-- bench:begin (tests/bench/report.py writes this part) -->" \
+		"old table" "<!-- bench:end -->" "after" >"$md"
+	row "ratio<=1.0" "[2, 2, 2]" "[1, 1, 1]"
+	row "ratio<=1.0" "[1, 1, 1]" "[2, 2, 2]"
+	run -0 --separate-stderr python3 "$REPORT" --rows "$ROWS" --readme "$md"
+	run -0 cat "$md"
+	[[ $output == "# t"$'\n'"before"$'\n'"<!-- bench:begin"* ]]
+	[[ $output == *"<!-- bench:end -->"$'\n'"after" ]]
+	[[ $output != *"old table"* ]]
+	[[ $output == *"- t, c against a: 2.00x, goal ratio <= 1.0"* ]]
+	[[ $(grep -c '^- t, c against' "$md") == 1 ]]
+}

@@ -113,11 +113,45 @@ def table(rows):
     return "\n".join(lines)
 
 
+BEGIN = "<!-- bench:begin (tests/bench/report.py writes this part) -->"
+END = "<!-- bench:end -->"
+
+
+def verdicts(rows):
+    """The goals missed, by name: the README must not leave one out."""
+    missed = [r for r in rows if r["met"] is False]
+    if not missed:
+        return "Every goal was met in this run."
+    lines = ["Goals missed in this run:", ""]
+    for r in missed:
+        goal = r["goal"].replace("<=", " <= ").replace(">=", " >= ")
+        q = r["ratio"]
+        got = (f"{q['median']:.2f}x" if goal.startswith("ratio")
+               else f"{fmt(r['value']['max'])} {r['unit']}")
+        lines.append(f"- {r['section']}, {r['case']} against {r['anchor']}: "
+                     f"{got}, goal {goal}")
+    return "\n".join(lines)
+
+
+def update_readme(path, text):
+    with open(path) as f:
+        doc = f.read()
+    start, end = doc.find(BEGIN), doc.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"{path}: no bench markers")
+    doc = doc[:start + len(BEGIN)] + "\n" + text + "\n" + doc[end:]
+    with open(path + ".tmp", "w") as f:
+        f.write(doc)
+    os.replace(path + ".tmp", path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", required=True, help="JSON lines from bench_row")
     ap.add_argument("--json", help="write results here")
     ap.add_argument("--seconds", type=int, help="how long the run took")
+    ap.add_argument("--readme", help="replace the table between this file's "
+                    "bench markers")
     args = ap.parse_args()
 
     with open(args.rows) as f:
@@ -139,10 +173,15 @@ def main():
             json.dump(doc, f, indent=1)
             f.write("\n")
         os.replace(tmp, args.json)
+    tally = (f"Goals: {met} met, {len(judged) - met} missed. Kernel "
+             f"{doc['kernel']}, {doc['cpus']} CPUs, {args.seconds} s, "
+             f"{doc['generated']}.")
     print(table(rows))
     print()
-    print(f"Goals: {met} met, {len(judged) - met} missed. Kernel {doc['kernel']}, "
-          f"{doc['cpus']} CPUs, {args.seconds} s.")
+    print(tally)
+    if args.readme:
+        update_readme(args.readme,
+                      f"{table(rows)}\n\n{tally}\n\n{verdicts(rows)}")
     return 0
 
 
