@@ -18,19 +18,7 @@
 
 ROUNDS=${XW_BENCH_ROUNDS:-20}
 
-declare -A WALL RSS
-
-# sample KEY [--netns NS] CMD...: one timed run, appended to KEY's samples.
-sample() {
-	local key=$1 out us
-	shift
-	out=$(bench_time "$@") || bed_fail "$key: a command failed" || return
-	us=$((${out% *} / 1000))
-	WALL[$key]+=" $((us / 1000)).$(printf %03d $((us % 1000)))"
-	RSS[$key]+=" ${out#* }"
-}
-
-# row CASE ANCHOR GOAL KEY ANCHOR_KEY: a latency row from two sample sets.
+# row CASE ANCHOR GOAL KEY ANCHOR_KEY: a latency row from two bench_sample sets.
 row() {
 	bench_row control-plane "$1" ms "$2" "$3" "${WALL[$4]}" "${WALL[$5]}"
 }
@@ -51,61 +39,61 @@ wait_detached() {
 # Redirect installs on d0: each contender installs, then removes, and the
 # next one starts on a bare device.
 redirect_xdpwire() {
-	sample rd-x --netns node "$XW" redirect-install --device d0 -q
-	sample rd-noop --netns node "$XW" redirect-install --device d0 -q
-	sample rd-true --netns node /bin/true
-	sample rd-x-rm --netns node "$XW" redirect-install --device d0 --unpin -q
+	bench_sample rd-x --netns node "$XW" redirect-install --device d0 -q
+	bench_sample rd-noop --netns node "$XW" redirect-install --device d0 -q
+	bench_sample rd-true --netns node /bin/true
+	bench_sample rd-x-rm --netns node "$XW" redirect-install --device d0 --unpin -q
 	wait_detached node d0
 }
 
 redirect_bpftool() {
-	sample rd-b --netns node mkdir "$BPFFS/d0" --- \
+	bench_sample rd-b --netns node mkdir "$BPFFS/d0" --- \
 		bpftool prog load "$OBJ/redirect.bpf.o" "$BPFFS/d0/redirect_program" \
 		type xdp pinmaps "$BPFFS/d0" --- \
 		ip link set dev d0 xdpdrv pinned "$BPFFS/d0/redirect_program"
-	sample rd-b-rm --netns node ip link set dev d0 xdpdrv off --- \
+	bench_sample rd-b-rm --netns node ip link set dev d0 xdpdrv off --- \
 		rm -r "$BPFFS/d0"
 	wait_detached node d0
 }
 
 redirect_loader() {
-	sample rd-l --netns node mkdir "$BPFFS/d0" --- \
+	bench_sample rd-l --netns node mkdir "$BPFFS/d0" --- \
 		xdp-loader load -m native -p "$BPFFS/d0" d0 "$OBJ/redirect.bpf.o"
-	sample rd-l-rm --netns node xdp-loader unload d0 --all --- \
+	bench_sample rd-l-rm --netns node xdp-loader unload d0 --all --- \
 		rm -r "$BPFFS/d0"
 	wait_detached node d0
 }
 
 redirect_floor() {
-	sample rd-f --netns node "$XW_BENCH/xw-attach_floor" redirect d0 \
+	bench_sample rd-f --netns node "$XW_BENCH/xw-attach_floor" redirect d0 \
 		"$BPFFS/d0"
-	sample rd-f-rm --netns node bpftool link detach pinned \
+	bench_sample rd-f-rm --netns node bpftool link detach pinned \
 		"$BPFFS/d0/link" --- rm -r "$BPFFS/d0"
 	wait_detached node d0
 }
 
 # Tunnel, node set-up on the NIC n0 (no sandbox wired).
 tunnel_node_xdpwire() {
-	sample tn-x --netns node "$XW" tunnel-install --device n0 -q
-	sample tn-noop --netns node "$XW" tunnel-install --device n0 -q
-	sample tn-x-rm --netns node "$XW" tunnel-install --device n0 --unpin -q
+	bench_sample tn-x --netns node "$XW" tunnel-install --device n0 -q
+	bench_sample tn-noop --netns node "$XW" tunnel-install --device n0 -q
+	bench_sample tn-x-rm --netns node "$XW" tunnel-install --device n0 --unpin -q
 	wait_detached node n0
 }
 
 tunnel_node_bpftool() {
-	sample tn-b --netns node mkdir "$BPFFS/n0" --- \
+	bench_sample tn-b --netns node mkdir "$BPFFS/n0" --- \
 		bpftool prog load "$OBJ/tunnel_host.bpf.o" \
 		"$BPFFS/n0/tunnel_host_program" type xdp pinmaps "$BPFFS/n0" --- \
 		ip link set dev n0 xdpdrv pinned "$BPFFS/n0/tunnel_host_program"
-	sample tn-b-rm --netns node ip link set dev n0 xdpdrv off --- \
+	bench_sample tn-b-rm --netns node ip link set dev n0 xdpdrv off --- \
 		rm -r "$BPFFS/n0"
 	wait_detached node n0
 }
 
 tunnel_node_floor() {
-	sample tn-f --netns node "$XW_BENCH/xw-attach_floor" tunnel_host n0 \
+	bench_sample tn-f --netns node "$XW_BENCH/xw-attach_floor" tunnel_host n0 \
 		"$BPFFS/n0"
-	sample tn-f-rm --netns node bpftool link detach pinned \
+	bench_sample tn-f-rm --netns node bpftool link detach pinned \
 		"$BPFFS/n0/link" --- rm -r "$BPFFS/n0"
 	wait_detached node n0
 }
@@ -115,15 +103,15 @@ tunnel_node_floor() {
 # program and map, its slot pointing at the NIC, the attach, and the NIC's
 # slot pointing at the veth.
 tunnel_wire_xdpwire() {
-	sample tw-x --netns node "$XW" tunnel-install --device n1 --veth h0 -q
-	sample tw-noop --netns node "$XW" tunnel-install --device n1 --veth h0 -q
-	sample tw-x-rm --netns node "$XW" tunnel-install --device n1 --veth h0 \
+	bench_sample tw-x --netns node "$XW" tunnel-install --device n1 --veth h0 -q
+	bench_sample tw-noop --netns node "$XW" tunnel-install --device n1 --veth h0 -q
+	bench_sample tw-x-rm --netns node "$XW" tunnel-install --device n1 --veth h0 \
 		--unpin -q
 	wait_detached node h0
 }
 
 tunnel_wire_bpftool() {
-	sample tw-b --netns node mkdir "$BPFFS/h0" --- \
+	bench_sample tw-b --netns node mkdir "$BPFFS/h0" --- \
 		bpftool prog load "$OBJ/tunnel_veth.bpf.o" \
 		"$BPFFS/h0/tunnel_veth_program" type xdp pinmaps "$BPFFS/h0" --- \
 		bpftool map update pinned "$BPFFS/h0/dev_map" key 0 0 0 0 \
@@ -131,16 +119,16 @@ tunnel_wire_bpftool() {
 		ip link set dev h0 xdpdrv pinned "$BPFFS/h0/tunnel_veth_program" --- \
 		bpftool map update pinned "$BPFFS/n1/tunnel_host_map" key 0 0 0 0 \
 		value $H0_BYTES
-	sample tw-b-rm --netns node bpftool map delete pinned \
+	bench_sample tw-b-rm --netns node bpftool map delete pinned \
 		"$BPFFS/n1/tunnel_host_map" key 0 0 0 0 --- \
 		ip link set dev h0 xdpdrv off --- rm -r "$BPFFS/h0"
 	wait_detached node h0
 }
 
 tunnel_wire_floor() {
-	sample tw-f --netns node "$XW_BENCH/xw-attach_floor" tunnel_veth h0 \
+	bench_sample tw-f --netns node "$XW_BENCH/xw-attach_floor" tunnel_veth h0 \
 		"$BPFFS/h0"
-	sample tw-f-rm --netns node bpftool link detach pinned \
+	bench_sample tw-f-rm --netns node bpftool link detach pinned \
 		"$BPFFS/h0/link" --- rm -r "$BPFFS/h0"
 	wait_detached node h0
 }
@@ -163,13 +151,13 @@ ifindex_of() {
 sockmap_rounds() {
 	local fd=$1 i k
 	for ((i = 0; i < ROUNDS; i++)); do
-		sample sm-x "$XW" sockmap-insert --device s0 --fd "$fd" -q || return
+		bench_sample sm-x "$XW" sockmap-insert --device s0 --fd "$fd" -q || return
 		"$XW" sockmap-insert --device s0 --delete -q || return
-		sample sm-b bpftool map update pinned \
+		bench_sample sm-b bpftool map update pinned \
 			"$BPFFS/s0/redirect_ip_map" key 0 0 0 0 \
 			value $(le32_bytes "$fd") || return
 		"$XW" sockmap-insert --device s0 --delete -q || return
-		sample sm-true /bin/true || return
+		bench_sample sm-true /bin/true || return
 	done
 	for k in sm-x sm-b sm-true; do
 		printf '%s\t%s\t%s\n' "$k" "${WALL[$k]}" "${RSS[$k]}"

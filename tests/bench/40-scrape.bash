@@ -8,26 +8,6 @@
 ROUNDS=${XW_BENCH_SCRAPE_ROUNDS:-11}
 SIZES=(1000 10000 100000)
 
-declare -A WALL RSS
-
-sample() {
-	local key=$1 out us
-	shift
-	out=$(bench_time "$@") || bed_fail "$key: a command failed" || return
-	us=$((${out% *} / 1000))
-	WALL[$key]+=" $((us / 1000)).$(printf %03d $((us % 1000)))"
-	RSS[$key]+=" ${out#* }"
-}
-
-# per_route KEY ROUTES: KEY's samples as microseconds per route.
-per_route() {
-	local s out=
-	for s in ${WALL[$1]}; do
-		out+=" $(awk -v ms="$s" -v n="$2" 'BEGIN { printf "%.4f", ms * 1000 / n }')"
-	done
-	echo "$out"
-}
-
 build_routes() {
 	local n=$1 ns=r$1 out
 	bed_ns "$ns" "$ns-peer" || return
@@ -55,13 +35,13 @@ bench_main() {
 		for n in "${SIZES[@]}"; do
 			# Alternate who goes first: a warm cache then favours nobody.
 			if ((i % 2)); then
-				sample "x$n" --netns "r$n" "$XW" scrape -j || return
+				bench_sample "x$n" --netns "r$n" "$XW" scrape -j || return
 			fi
-			sample "ip$n" --netns "r$n" ip -j addr show --- \
+			bench_sample "ip$n" --netns "r$n" ip -j addr show --- \
 				ip -j route show --- ip -j -6 route show --- \
 				ip -j neigh show || return
 			if ((i % 2 == 0)); then
-				sample "x$n" --netns "r$n" "$XW" scrape -j || return
+				bench_sample "x$n" --netns "r$n" "$XW" scrape -j || return
 			fi
 		done
 	done
@@ -72,12 +52,12 @@ bench_main() {
 			"ip -j addr; route; -6 route; neigh" "$goal" \
 			"${WALL[x$n]}" "${WALL[ip$n]}"
 	done
-	bench_row scrape "scrape -j per route, 10,000 routes" "us/route" \
-		"same, 1,000 routes" "ratio<=1.25" "$(per_route x10000 10000)" \
-		"$(per_route x1000 1000)" "linear: ratio ~1"
-	bench_row scrape "scrape -j per route, 100,000 routes" "us/route" \
-		"same, 10,000 routes" "ratio<=1.25" "$(per_route x100000 100000)" \
-		"$(per_route x10000 10000)" "linear: ratio ~1"
+	bench_row scrape "scrape -j per 1,000 routes, 10,000 routes" "ms/1k routes" \
+		"same, 1,000 routes" "ratio<=1.25" "$(bench_per x10000 10)" \
+		"$(bench_per x1000 1)" "linear: ratio ~1"
+	bench_row scrape "scrape -j per 1,000 routes, 100,000 routes" "ms/1k routes" \
+		"same, 10,000 routes" "ratio<=1.25" "$(bench_per x100000 100)" \
+		"$(bench_per x10000 10)" "linear: ratio ~1"
 	for n in "${SIZES[@]}"; do
 		goal="value<=8192"
 		((n < 100000)) || goal=""

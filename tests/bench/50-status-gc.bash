@@ -8,25 +8,6 @@
 ROUNDS=${XW_BENCH_GC_ROUNDS:-10}
 read -r -a SIZES <<<"${XW_BENCH_GC_SIZES:-1 100 1000}"
 
-declare -A WALL RSS
-
-sample() {
-	local key=$1 out us
-	shift
-	out=$(bench_time "$@") || bed_fail "$key: a command failed" || return
-	us=$((${out% *} / 1000))
-	WALL[$key]+=" $((us / 1000)).$(printf %03d $((us % 1000)))"
-	RSS[$key]+=" ${out#* }"
-}
-
-per_install() {
-	local s out=
-	for s in ${WALL[$1]}; do
-		out+=" $(awk -v ms="$s" -v n="$2" 'BEGIN { printf "%.4f", ms / n }')"
-	done
-	echo "$out"
-}
-
 # grow_to N: veth pairs d1..dN in node (peers in peer) and a redirect
 # install on each, two at a time (one lock per device: they do not wait
 # on each other).
@@ -51,9 +32,9 @@ bench_main() {
 		have=$n
 		bench_log "status and pin-gc over $n installs, $ROUNDS rounds"
 		for ((i = 0; i < ROUNDS; i++)); do
-			sample "st$n" --netns node "$XW" status -j || return
-			sample "gc$n" --netns node "$XW" pin-gc -j || return
-			sample "bt$n" --netns node bpftool -j net show --- \
+			bench_sample "st$n" --netns node "$XW" status -j || return
+			bench_sample "gc$n" --netns node "$XW" pin-gc -j || return
+			bench_sample "bt$n" --netns node bpftool -j net show --- \
 				bpftool -j link show || return
 		done
 		# Nothing was stale: pin-gc must have left every install alone.
@@ -70,12 +51,12 @@ bench_main() {
 	for n in "${SIZES[@]}"; do
 		if [[ -n $prev ]]; then
 			bench_row status-gc "status per install, $n installs" \
-				ms/install "same, $prev installs" "ratio<=1.25" \
-				"$(per_install "st$n" "$n")" "$(per_install "st$prev" "$prev")" \
+				ms/install "same, $prev install(s)" "ratio<=1.25" \
+				"$(bench_per "st$n" "$n")" "$(bench_per "st$prev" "$prev")" \
 				"constant: ratio ~1"
 			bench_row status-gc "pin-gc per install, $n installs" \
-				ms/install "same, $prev installs" "ratio<=1.25" \
-				"$(per_install "gc$n" "$n")" "$(per_install "gc$prev" "$prev")" \
+				ms/install "same, $prev install(s)" "ratio<=1.25" \
+				"$(bench_per "gc$n" "$n")" "$(bench_per "gc$prev" "$prev")" \
 				"constant: ratio ~1"
 		fi
 		prev=$n

@@ -39,3 +39,32 @@ bench_time() {
 	fi
 	"$XW_TIMEIT" "${args[@]}" "$@"
 }
+
+# Samples by key, filled by bench_sample: wall time in ms, peak RSS in KiB.
+declare -gA WALL RSS
+
+# bench_sample KEY [--netns NS] CMD... [--- CMD...]: one bench_time run,
+# appended to KEY's samples.  A failing command ends the section (exit: the
+# callers' "|| return" chains cannot be trusted to be complete, and set -e
+# does not reach into a function called from a condition).
+bench_sample() {
+	local key=$1 out us
+	shift
+	out=$(bench_time "$@") || {
+		bed_fail "$key: a command failed"
+		exit 1
+	}
+	us=$((${out% *} / 1000))
+	WALL[$key]+=" $((us / 1000)).$(printf %03d $((us % 1000)))"
+	RSS[$key]+=" ${out#* }"
+}
+
+# bench_per KEY N: KEY's wall-time samples divided by N (per route, per
+# install), with four decimals.
+bench_per() {
+	local s out=
+	for s in ${WALL[$1]}; do
+		out+=" $(awk -v v="$s" -v n="$2" 'BEGIN { printf "%.4f", v / n }')"
+	done
+	echo "$out"
+}
