@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * xw-prog_run: per-packet cost of pinned XDP programs, for make bench.
+ *
+ *   xw-prog_run [--repeat N] [--rounds R] [--cpu C]
+ *               LABEL=PIN:EXPECT[,EXPECT...]...
+ *
+ * Each LABEL names a pinned XDP program and the action it must return for
+ * each frame, in the order udp4, tcp4-22, tcp6-443, short (pass, drop,
+ * redirect, tx, aborted).  A floor, "floor", is loaded here: a program
+ * that only returns XDP_PASS, so the test-run loop's own cost is measured
+ * in the same rounds.  Every round runs every program on every frame,
+ * BPF_PROG_TEST_RUN with N repeats each; one sample is the thread's CPU
+ * time for the call over N, in ns (CPU time, not wall time: on a shared
+ * machine a preempted thread must not count the wait).
+ *
+ * Output, one line per program and frame, floor first:
+ *   LABEL FRAME S1 S2 ... SR
+ * Exit 0, 1 on a failure or an unexpected action (the measurement would
+ * not be of the path it claims), 2 usage.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+
+#include <bpf/bpf.h>
+
+#define PROG "xw-prog_run"
+#define MAX_PROGS 8
+#define MAX_ROUNDS 100
+#define N_FRAMES 4
+
+struct frame {
+	const char *name;
+	unsigned char data[128];
+	unsigned int len;
+};
+
+struct prog {
+	const char *label;
+	int fd;
+	int expect[N_FRAMES];
+	double ns[N_FRAMES][MAX_ROUNDS];
+};
+
+static const char *const action_names[] = { "aborted", "drop", "pass", "tx",
+					    "redirect" };
+
+static int action_of(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(action_names) / sizeof(action_names[0]); k++)
+		if (!strcmp(name, action_names[k]))
+			return (int)k;
+	return -1;
+}
+
+static void eth(unsigned char *p, uint16_t proto)
+{
+	struct ethhdr *e = (struct ethhdr *)p;
+
+	memcpy(e->h_dest, "\x02\x00\x00\x00\x00\x01", ETH_ALEN);
+	memcpy(e->h_source, "\x02\x00\x00\x00\x00\x02", ETH_ALEN);
+	e->h_proto = htons(proto);
+}
+
+static void ipv4(unsigned char *p, uint8_t proto, uint16_t tot_len)
+{
+	struct iphdr *ip = (struct iphdr *)p;
+
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->tot_len = htons(tot_len);
+	ip->saddr = htonl(0x0a500002);
+	ip->daddr = htonl(0x0a500001);
+}
+
+/* The four frames of the issue, every one 64 bytes but the short one. */
+static void build_frames(struct frame *f)
+{
+	struct ipv6hdr *ip6;
+	struct tcphdr *tcp;
+	struct udphdr *udp;
+
+	memset(f, 0, N_FRAMES * sizeof(*f));
+	f[0].name = "udp4";
+	f[0].len = 64;
+	eth(f[0].data, ETH_P_IP);
+	ipv4(f[0].data + ETH_HLEN, IPPROTO_UDP, 64 - ETH_HLEN);
+	udp = (struct udphdr *)(f[0].data + ETH_HLEN + sizeof(struct iphdr));
+	udp->source = htons(40000);
+	udp->dest = htons(5000);
+	udp->len = htons(64 - ETH_HLEN - sizeof(struct iphdr));
+
+	f[1].name = "tcp4-22";
+	f[1].len = 64;
+	eth(f[1].data, ETH_P_IP);
+	ipv4(f[1].data + ETH_HLEN, IPPROTO_TCP, 64 - ETH_HLEN);
+	tcp = (struct tcphdr *)(f[1].data + ETH_HLEN + sizeof(struct iphdr));
+	tcp->source = htons(40000);
+	tcp->dest = htons(22);
+	tcp->doff = 5;
+	tcp->syn = 1;
+
+	/* IPv6 + TCP headers alone take 74 bytes: the smallest such frame. */
+	f[2].name = "tcp6-443";
+	f[2].len = ETH_HLEN + sizeof(*ip6) + sizeof(*tcp);
+	eth(f[2].data, ETH_P_IPV6);
+	ip6 = (struct ipv6hdr *)(f[2].data + ETH_HLEN);
+	ip6->version = 6;
+	ip6->nexthdr = IPPROTO_TCP;
+	ip6->hop_limit = 64;
+	ip6->payload_len = htons(sizeof(*tcp));
+	ip6->saddr.s6_addr[0] = 0xfd;
+	ip6->saddr.s6_addr[15] = 2;
+	ip6->daddr.s6_addr[0] = 0xfd;
+	ip6->daddr.s6_addr[15] = 1;
+	tcp = (struct tcphdr *)(ip6 + 1);
+	tcp->source = htons(40000);
+	tcp->dest = htons(443);
+	tcp->doff = 5;
+	tcp->syn = 1;
+
+	/* An IPv4 header cut short: what the programs must not read past. */
+	f[3].name = "short";
+	f[3].len = ETH_HLEN + 10;
+	eth(f[3].data, ETH_P_IP);
+	ipv4(f[3].data + ETH_HLEN, IPPROTO_UDP, 20);
+}
+
+static int load_floor(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+		  .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "xw_floor", "GPL", insns, 2,
+			     NULL);
+}
+
+static double thread_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int run_one(struct prog *p, int k, const struct frame *f,
+		   unsigned int repeat, int round)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->data,
+		    .data_size_in = f->len, .repeat = repeat);
+	double t0, t1;
+	int err;
+
+	t0 = thread_ns();
+	err = bpf_prog_test_run_opts(p->fd, &opts);
+	t1 = thread_ns();
+	if (err) {
+		fprintf(stderr, PROG ": %s on %s: test run: %s\n", p->label,
+			f->name, strerror(errno));
+		return -1;
+	}
+	if ((int)opts.retval != p->expect[k]) {
+		fprintf(stderr,
+			PROG ": %s on %s: returned %u, expected %s: "
+			     "not the path to measure\n",
+			p->label, f->name, opts.retval,
+			action_names[p->expect[k]]);
+		return -1;
+	}
+	p->ns[k][round] = (t1 - t0) / repeat;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return errno || end == s || *end || *v < min || *v > max ? -1 : 0;
+}
+
+/* LABEL=PIN:EXPECT,EXPECT,EXPECT,EXPECT; edits spec in place. */
+static int parse_prog(char *spec, struct prog *p)
+{
+	char *pin = strchr(spec, '='), *expect, *tok, *save = NULL;
+	int k = 0;
+
+	if (!pin || !(expect = strrchr(pin, ':')))
+		return -1;
+	*pin++ = '\0';
+	*expect++ = '\0';
+	p->label = spec;
+	for (tok = strtok_r(expect, ",", &save); tok && k < N_FRAMES;
+	     tok = strtok_r(NULL, ",", &save)) {
+		p->expect[k] = action_of(tok);
+		if (p->expect[k++] < 0)
+			return -1;
+	}
+	if (k != N_FRAMES || tok)
+		return -1;
+	p->fd = bpf_obj_get(pin);
+	if (p->fd < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", pin, strerror(errno));
+		return -2;
+	}
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: " PROG " [--repeat N] [--rounds R] [--cpu C] "
+			"LABEL=PIN:EXPECT,EXPECT,EXPECT,EXPECT...\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long repeat = 1000000, rounds = 5, cpu = ULONG_MAX;
+	struct prog progs[MAX_PROGS] = {};
+	struct frame frames[N_FRAMES];
+	int n = 1, i, k, r, err;
+	cpu_set_t set;
+
+	for (i = 1; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "--repeat")) {
+			if (parse_uint(argv[++i], 1, UINT32_MAX, &repeat))
+				return usage();
+		} else if (i + 1 < argc && !strcmp(argv[i], "--rounds")) {
+			if (parse_uint(argv[++i], 1, MAX_ROUNDS, &rounds))
+				return usage();
+		} else if (i + 1 < argc && !strcmp(argv[i], "--cpu")) {
+			if (parse_uint(argv[++i], 0, CPU_SETSIZE - 1, &cpu))
+				return usage();
+		} else if (n < MAX_PROGS) {
+			err = parse_prog(argv[i], &progs[n]);
+			if (err)
+				return err == -1 ? usage() : 1;
+			n++;
+		} else {
+			return usage();
+		}
+	}
+	if (n == 1)
+		return usage();
+	progs[0].label = "floor";
+	progs[0].fd = load_floor();
+	for (k = 0; k < N_FRAMES; k++)
+		progs[0].expect[k] = XDP_PASS;
+	if (progs[0].fd < 0) {
+		fprintf(stderr, PROG ": cannot load the floor: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	if (cpu != ULONG_MAX) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			fprintf(stderr, PROG ": cpu %lu: %s\n", cpu,
+				strerror(errno));
+			return 1;
+		}
+	}
+	build_frames(frames);
+	for (r = 0; r < (int)rounds; r++)
+		for (k = 0; k < N_FRAMES; k++)
+			for (i = 0; i < n; i++)
+				if (run_one(&progs[i], k, &frames[k], repeat,
+					    r))
+					return 1;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < N_FRAMES; k++) {
+			printf("%s %s", progs[i].label, frames[k].name);
+			for (r = 0; r < (int)rounds; r++)
+				printf(" %.3f", progs[i].ns[k][r]);
+			printf("\n");
+		}
+	return 0;
+}
