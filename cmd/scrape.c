@@ -145,7 +145,7 @@ static void summarise(struct xw_ctx *ctx, const struct xw_scrape *s)
 		if (!i->wanted || i->loopback)
 			continue;
 		addrs += json_object_array_length(i->addresses);
-		routes += json_object_array_length(i->routes);
+		routes += i->n_routes;
 		neighs += json_object_array_length(i->neighbors);
 	}
 	xw_summary(ctx,

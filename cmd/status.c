@@ -310,7 +310,9 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	if (w->table)
 		xw_status_print_dir(w->table, o);
 	xw_health_free(&d);
-	if (xw_json_text_add(w->dirs, o))
+	err = xw_json_text_add(w->dirs, o);
+	json_object_put(o);
+	if (err)
 		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
 			       "cannot build the report");
 	return 0;

@@ -81,7 +81,6 @@ int xw_json_text_add(struct json_object *arr, struct json_object *elem)
 		memcpy(t->buf + t->len, s, len);
 		t->len += len;
 	}
-	json_object_put(elem);
 	return err;
 }
 

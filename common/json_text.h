@@ -19,7 +19,10 @@ struct json_object;
 /* An empty array, or NULL when out of memory. */
 struct json_object *xw_json_text_array(void);
 
-/* Serialises elem into arr and drops the caller's reference to elem. */
+/*
+ * Appends elem's text to arr; elem stays the caller's, so one object can be
+ * refilled and added again (scrape's routes: no tree built per route).
+ */
 int xw_json_text_add(struct json_object *arr, struct json_object *elem);
 
 /* The number of elements added. */

@@ -20,6 +20,7 @@
 
 #include "ctx.h"
 #include "exit.h"
+#include "json_text.h"
 #include "scrape.h"
 
 /* Routes arrive 64 KiB at a time, in one read each (no peek first). */
@@ -112,7 +113,9 @@ static void describe(struct xw_scrape *s, struct xw_scrape_iface *i,
 	add_str(i->obj, "name", i->name);
 	add_int(i->obj, "ifindex", i->ifindex);
 	i->addresses = json_object_new_array();
-	i->routes = json_object_new_array();
+	/* Loopback's few implied routes are objects; a NIC's may be many. */
+	i->routes = i->loopback ? json_object_new_array() :
+				  xw_json_text_array();
 	if (i->loopback) {
 		json_object_object_add(i->obj, "addresses", i->addresses);
 		json_object_object_add(i->obj, "routes", i->routes);
@@ -264,19 +267,44 @@ static struct xw_scrape_iface *nic(const struct xw_scrape *s, int ifindex)
 	return i && i->wanted && !i->loopback ? i : NULL;
 }
 
+/* A route message's next hops, however the kernel laid them out. */
+struct hop {
+	int ifindex;
+	int weight;
+	const struct nlattr *gateway; /* RTA_GATEWAY, or NULL */
+};
+
+#define XW_MAX_HOPS 256 /* the kernel's own limit per route */
+
+struct parsed_route {
+	int family;
+	unsigned int prefix_len;
+	uint8_t dst[16];
+	uint32_t metric;
+	struct hop hops[XW_MAX_HOPS];
+	int n_hops;
+};
+
+/* An address attribute of the route's family as text, or NULL. */
+static const char *attr_ip(int family, const struct nlattr *a, char *buf,
+			   size_t size)
+{
+	if (!a || nla_len(a) != (family == AF_INET ? 4 : 16))
+		return NULL;
+	return inet_ntop(family, nla_data(a), buf, (socklen_t)size);
+}
+
 static struct json_object *default_json(const struct xw_scrape *s,
-					struct rtnl_route *r)
+					const struct parsed_route *r)
 {
 	struct json_object *d = json_object_new_object(), *hops;
 	char buf[INET6_ADDRSTRLEN];
-	int n = rtnl_route_get_nnexthops(r), k;
+	int k;
 
-	add_int(d, "metric", rtnl_route_get_priority(r));
+	add_int(d, "metric", r->metric);
 	hops = json_object_new_array();
-	for (k = 0; k < n; k++) {
-		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, k);
-		struct xw_scrape_iface *i =
-			nic(s, rtnl_route_nh_get_ifindex(nh));
+	for (k = 0; k < r->n_hops; k++) {
+		struct xw_scrape_iface *i = nic(s, r->hops[k].ifindex);
 		struct json_object *h;
 		const char *gw;
 
@@ -284,115 +312,306 @@ static struct json_object *default_json(const struct xw_scrape *s,
 		if (!i)
 			continue;
 		h = json_object_new_object();
-		gw = ip_str(rtnl_route_nh_get_gateway(nh), buf, sizeof(buf));
+		gw = attr_ip(r->family, r->hops[k].gateway, buf, sizeof(buf));
 		add_str(h, "interface", i->name);
 		json_object_object_add(h, "gateway",
 				       gw ? json_object_new_string(gw) : NULL);
-		/* The kernel counts weight - 1. */
-		add_int(h, "weight", rtnl_route_nh_get_weight(nh) + 1);
+		add_int(h, "weight", r->hops[k].weight);
 		json_object_array_add(hops, h);
 	}
 	json_object_object_add(d, "nexthops", hops);
 	return d;
 }
 
-static void add_route(struct xw_scrape_iface *i, struct rtnl_route *r,
-		      struct rtnl_nexthop *nh)
+/* Kept compact: a json-c object per route would take ~1.4 KiB. */
+static int add_route(struct xw_scrape_iface *i, const struct parsed_route *r,
+		     const struct hop *h)
 {
-	struct json_object *j = json_object_new_object();
-	struct nl_addr *dst = rtnl_route_get_dst(r);
-	char buf[INET6_ADDRSTRLEN];
-	const char *gw;
+	struct xw_scrape_route *rt, *grown;
+	size_t cap;
 
-	add_str(j, "family", family_name(rtnl_route_get_family(r)));
-	add_str(j, "destination", ip_str(dst, buf, sizeof(buf)) ?: "?");
-	add_int(j, "prefix_len", nl_addr_get_prefixlen(dst));
-	gw = ip_str(rtnl_route_nh_get_gateway(nh), buf, sizeof(buf));
-	if (gw)
-		add_str(j, "gateway", gw);
-	add_int(j, "metric", rtnl_route_get_priority(r));
-	json_object_array_add(i->routes, j);
+	if (i->n_routes == i->cap_routes) {
+		cap = i->cap_routes ? 2 * i->cap_routes : 16;
+		grown = realloc(i->route_list, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		i->route_list = grown;
+		i->cap_routes = cap;
+	}
+	rt = &i->route_list[i->n_routes++];
+	memset(rt, 0, sizeof(*rt));
+	rt->family = (uint8_t)r->family;
+	rt->prefix_len = (uint8_t)r->prefix_len;
+	memcpy(rt->dst, r->dst, sizeof(rt->dst));
+	rt->metric = r->metric;
+	if (h->gateway &&
+	    nla_len(h->gateway) == (r->family == AF_INET ? 4 : 16)) {
+		rt->has_gateway = true;
+		memcpy(rt->gateway, nla_data(h->gateway),
+		       (size_t)nla_len(h->gateway));
+	}
+	return 0;
+}
+
+static int parse_hops(const struct nlattr *mp, struct parsed_route *r)
+{
+	const struct rtnexthop *nh = nla_data(mp);
+	int left = nla_len(mp);
+
+	while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
+	       nh->rtnh_len <= left) {
+		struct nlattr *tb[RTA_MAX + 1];
+		struct hop *h;
+		int alen = nh->rtnh_len - (int)RTNH_LENGTH(0);
+
+		if (r->n_hops == XW_MAX_HOPS)
+			return -NLE_RANGE;
+		h = &r->hops[r->n_hops++];
+		h->ifindex = nh->rtnh_ifindex;
+		/* The kernel counts weight - 1. */
+		h->weight = nh->rtnh_hops + 1;
+		h->gateway = NULL;
+		if (alen > 0 &&
+		    !nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
+			       alen, NULL))
+			h->gateway = tb[RTA_GATEWAY];
+		left -= RTNH_ALIGN(nh->rtnh_len);
+		nh = RTNH_NEXT(nh);
+	}
+	return 0;
+}
+
+/*
+ * The route message's fields scrape reads, straight from its attributes:
+ * libnl's route objects cost several allocations per route, and a table
+ * may hold 100,000 routes.  Returns 1 for a route to leave out.
+ */
+static int parse_route(struct xw_scrape *s, struct nlmsghdr *hdr,
+		       struct nlattr **tb, struct parsed_route *r)
+{
+	struct rtmsg *rtm = nlmsg_data(hdr);
+	uint32_t table = rtm->rtm_table;
+	int err;
+
+	err = nlmsg_parse(hdr, sizeof(*rtm), tb, RTA_MAX, NULL);
+	if (err)
+		return err;
+	r->family = rtm->rtm_family;
+	if (r->family != AF_INET && r->family != AF_INET6)
+		return 1;
+	/* Tables past 255 exist only as the attribute. */
+	if (tb[RTA_TABLE])
+		table = nla_get_u32(tb[RTA_TABLE]);
+	if (table != RT_TABLE_MAIN) {
+		s->n_other_tables++;
+		return 1;
+	}
+	if (rtm->rtm_type != RTN_UNICAST) {
+		s->n_other_types++;
+		return 1;
+	}
+	r->prefix_len = rtm->rtm_dst_len;
+	memset(r->dst, 0, sizeof(r->dst));
+	if (tb[RTA_DST] && nla_len(tb[RTA_DST]) <= (int)sizeof(r->dst))
+		memcpy(r->dst, nla_data(tb[RTA_DST]),
+		       (size_t)nla_len(tb[RTA_DST]));
+	r->metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
+	r->n_hops = 0;
+	if (tb[RTA_MULTIPATH])
+		return parse_hops(tb[RTA_MULTIPATH], r);
+	if (tb[RTA_OIF] || tb[RTA_GATEWAY]) {
+		r->hops[0].ifindex =
+			tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : 0;
+		r->hops[0].weight = 1;
+		r->hops[0].gateway = tb[RTA_GATEWAY];
+		r->n_hops = 1;
+	}
+	return 0;
 }
 
 struct route_walk {
 	struct xw_ctx *ctx;
 	struct xw_scrape *s;
+	struct parsed_route r;
 	int err;
 };
 
-static void take_route(struct route_walk *w, struct rtnl_route *r)
+static int take_route(struct route_walk *w, struct nlmsghdr *hdr)
 {
 	struct xw_scrape *s = w->s;
-	struct nl_addr *dst = rtnl_route_get_dst(r);
-	int family = rtnl_route_get_family(r), n, k;
+	struct parsed_route *r = &w->r;
+	struct nlattr *tb[RTA_MAX + 1];
+	struct rtnl_route *obj = NULL;
 	bool ours = false;
+	int k, err;
 
-	if (family != AF_INET && family != AF_INET6)
-		return;
-	if (rtnl_route_get_table(r) != RT_TABLE_MAIN) {
-		s->n_other_tables++;
-		return;
-	}
-	if (rtnl_route_get_type(r) != RTN_UNICAST) {
-		s->n_other_types++;
-		return;
-	}
-	n = rtnl_route_get_nnexthops(r);
-	for (k = 0; k < n; k++) {
-		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, k);
-		struct xw_scrape_iface *i =
-			nic(s, rtnl_route_nh_get_ifindex(nh));
+	err = parse_route(s, hdr, tb, r);
+	if (err)
+		return err < 0 ? err : 0;
+	for (k = 0; k < r->n_hops; k++) {
+		struct xw_scrape_iface *i = nic(s, r->hops[k].ifindex);
 
 		if (!i)
 			continue;
 		ours = true;
-		if (dst && nl_addr_get_prefixlen(dst))
-			add_route(i, r, nh);
+		if (r->prefix_len) {
+			err = add_route(i, r, &r->hops[k]);
+			if (err)
+				return err;
+		}
 	}
 	if (!ours)
-		return;
-	if (!dst || !nl_addr_get_prefixlen(dst))
-		json_object_array_add(s->defaults[family == AF_INET6],
+		return 0;
+	if (!r->prefix_len)
+		json_object_array_add(s->defaults[r->family == AF_INET6],
 				      default_json(s, r));
-	if (s->keep_for_steal && keep_route(s, r))
-		w->err = -ENOMEM;
+	if (!s->keep_for_steal)
+		return 0;
+	/* --steal puts routes back through libnl: keep its object. */
+	err = rtnl_route_parse(hdr, &obj);
+	if (!err)
+		err = keep_route(s, obj);
+	rtnl_route_put(obj);
+	return err;
 }
 
 static int route_msg(struct nl_msg *msg, void *arg)
 {
 	struct route_walk *w = arg;
-	struct rtnl_route *r = NULL;
-	int err;
 
-	err = rtnl_route_parse(nlmsg_hdr(msg), &r);
-	if (err) {
-		w->err = err;
-		return NL_STOP;
-	}
-	take_route(w, r);
-	rtnl_route_put(r);
+	w->err = take_route(w, nlmsg_hdr(msg));
 	return w->err ? NL_STOP : NL_OK;
 }
 
 /* Streamed, not cached: a table may hold 100,000 routes. */
 static int read_routes(struct xw_ctx *ctx, struct xw_scrape *s)
 {
-	struct route_walk w = { ctx, s, 0 };
+	struct route_walk *w = calloc(1, sizeof(*w));
 	int err;
 
+	if (!w)
+		return nl_fail(ctx, "routes", -NLE_NOMEM);
+	w->ctx = ctx;
+	w->s = s;
 	err = nl_socket_modify_cb(s->sk, NL_CB_VALID, NL_CB_CUSTOM, route_msg,
-				  &w);
+				  w);
 	if (!err)
 		err = nl_rtgen_request(s->sk, RTM_GETROUTE, AF_UNSPEC,
 				       NLM_F_DUMP);
 	if (!err)
 		err = nl_recvmsgs_default(s->sk);
-	if (err < 0 || w.err)
-		return nl_fail(ctx, "routes", w.err ?: err);
+	if (err >= 0 && w->err)
+		err = w->err == -ENOMEM ? -NLE_NOMEM : w->err;
+	free(w);
+	if (err < 0)
+		return nl_fail(ctx, "routes", err);
 	xw_debug(ctx, 1,
 		 "routes left out: %zu of other tables, %zu not unicast",
 		 s->n_other_tables, s->n_other_types);
 	return 0;
+}
+
+/*
+ * One route's JSON object, refilled in place for every route: json-c
+ * formats each of them, without a tree (and its hash table) per route.
+ */
+struct route_json {
+	struct json_object *obj, *family, *destination, *prefix_len, *metric,
+		*gateway;
+};
+
+static int route_json_init(struct route_json *j, bool gateway)
+{
+	j->obj = json_object_new_object();
+	j->family = json_object_new_string("inet");
+	j->destination = json_object_new_string("");
+	j->prefix_len = json_object_new_int64(0);
+	j->gateway = gateway ? json_object_new_string("") : NULL;
+	j->metric = json_object_new_int64(0);
+	if (!j->obj || !j->family || !j->destination || !j->prefix_len ||
+	    (gateway && !j->gateway) || !j->metric)
+		return -ENOMEM;
+	/* The document's order: family, destination, prefix_len, gateway. */
+	json_object_object_add(j->obj, "family", json_object_get(j->family));
+	json_object_object_add(j->obj, "destination",
+			       json_object_get(j->destination));
+	json_object_object_add(j->obj, "prefix_len",
+			       json_object_get(j->prefix_len));
+	if (gateway)
+		json_object_object_add(j->obj, "gateway",
+				       json_object_get(j->gateway));
+	json_object_object_add(j->obj, "metric", json_object_get(j->metric));
+	return 0;
+}
+
+static void route_json_free(struct route_json *j)
+{
+	json_object_put(j->obj);
+	json_object_put(j->family);
+	json_object_put(j->destination);
+	json_object_put(j->prefix_len);
+	json_object_put(j->gateway);
+	json_object_put(j->metric);
+}
+
+static int route_json_add(struct route_json *j, struct json_object *routes,
+			  const struct xw_scrape_route *rt)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	json_object_set_string(j->family, family_name(rt->family));
+	json_object_set_string(j->destination,
+			       xw_scrape_route_dst(rt, buf, sizeof(buf)));
+	json_object_set_int64(j->prefix_len, rt->prefix_len);
+	if (rt->has_gateway)
+		json_object_set_string(j->gateway,
+				       xw_scrape_route_gateway(rt, buf,
+							       sizeof(buf)));
+	json_object_set_int64(j->metric, rt->metric);
+	return xw_json_text_add(routes, j->obj);
+}
+
+/* The interfaces' routes into their "routes" arrays, as text. */
+static int routes_json(struct xw_scrape *s)
+{
+	struct route_json via = { 0 }, direct = { 0 };
+	size_t k, n;
+	int err;
+
+	err = route_json_init(&via, true);
+	if (!err)
+		err = route_json_init(&direct, false);
+	for (k = 0; k < s->n_ifaces && !err; k++) {
+		struct xw_scrape_iface *i = &s->ifaces[k];
+
+		if (!i->wanted || i->loopback)
+			continue;
+		if (!i->routes)
+			err = -ENOMEM;
+		for (n = 0; n < i->n_routes && !err; n++) {
+			const struct xw_scrape_route *rt = &i->route_list[n];
+
+			err = route_json_add(rt->has_gateway ? &via : &direct,
+					     i->routes, rt);
+		}
+	}
+	route_json_free(&via);
+	route_json_free(&direct);
+	return err;
+}
+
+const char *xw_scrape_route_dst(const struct xw_scrape_route *rt, char *buf,
+				size_t size)
+{
+	return inet_ntop(rt->family, rt->dst, buf, (socklen_t)size) ?: "?";
+}
+
+const char *xw_scrape_route_gateway(const struct xw_scrape_route *rt, char *buf,
+				    size_t size)
+{
+	if (!rt->has_gateway)
+		return NULL;
+	return inet_ntop(rt->family, rt->gateway, buf, (socklen_t)size);
 }
 
 static int read_neighbors(struct xw_ctx *ctx, struct xw_scrape *s)
@@ -542,6 +761,9 @@ int xw_scrape_read(struct xw_ctx *ctx, struct xw_scrape *s)
 		err = read_neighbors(ctx, s);
 	if (!err)
 		err = gateways(ctx, s);
+	if (!err && routes_json(s))
+		err = xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "routes",
+			      "cannot build the report");
 	return err;
 }
 
@@ -560,5 +782,7 @@ void xw_scrape_free(struct xw_scrape *s)
 	for (k = 0; k < s->n_routes; k++)
 		nl_object_put(s->routes[k]);
 	free(s->routes);
+	for (k = 0; k < s->n_ifaces; k++)
+		free(s->ifaces[k].route_list);
 	free(s->ifaces);
 }

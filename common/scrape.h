@@ -18,6 +18,15 @@ struct nl_object;
 struct nl_sock;
 struct xw_ctx;
 
+/* A route through a NIC, as scrape reports it (prefix length > 0). */
+struct xw_scrape_route {
+	uint8_t family; /* AF_INET, AF_INET6 */
+	uint8_t prefix_len;
+	bool has_gateway;
+	uint32_t metric;
+	uint8_t dst[16], gateway[16];
+};
+
 struct xw_scrape_iface {
 	uint32_t ifindex;
 	char name[16];
@@ -25,6 +34,9 @@ struct xw_scrape_iface {
 	bool wanted; /* up, and the --device if one was given */
 	struct json_object *obj; /* its entry in interfaces or loopback */
 	struct json_object *addresses, *routes, *neighbors;
+	/* A NIC's routes; its "routes" is filled from them at the end. */
+	struct xw_scrape_route *route_list;
+	size_t n_routes, cap_routes;
 };
 
 struct xw_scrape {
@@ -49,5 +61,11 @@ void xw_scrape_free(struct xw_scrape *s);
 
 struct xw_scrape_iface *xw_scrape_find(const struct xw_scrape *s,
 				       uint32_t ifindex);
+
+/* A route's destination and gateway (NULL: none) as text. */
+const char *xw_scrape_route_dst(const struct xw_scrape_route *rt, char *buf,
+				size_t size);
+const char *xw_scrape_route_gateway(const struct xw_scrape_route *rt, char *buf,
+				    size_t size);
 
 #endif /* XW_SCRAPE_H */

@@ -1,4 +1,5 @@
 /* scrape without -j: the document as a compact summary, one line a thing. */
+#include <arpa/inet.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
@@ -30,25 +31,29 @@ static void addresses(FILE *f, struct json_object *list)
 	fputc('\n', f);
 }
 
-static void interface(FILE *f, struct json_object *i)
+static void interface(FILE *f, const struct xw_scrape *s, struct json_object *i)
 {
 	struct json_object *list,
 		*ll = json_object_object_get(i, "link_address");
+	const struct xw_scrape_iface *nic =
+		xw_scrape_find(s, (uint32_t)num(i, "ifindex"));
+	char dst[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
 	size_t k;
 
 	fprintf(f, "%s (ifindex %d, mtu %d, %s):", str(i, "name"),
 		num(i, "ifindex"), num(i, "mtu"),
 		ll ? json_object_get_string(ll) : "no link-layer address");
 	addresses(f, json_object_object_get(i, "addresses"));
-	list = json_object_object_get(i, "routes");
-	for (k = 0; k < json_object_array_length(list); k++) {
-		struct json_object *r = json_object_array_get_idx(list, k);
-		struct json_object *gw = json_object_object_get(r, "gateway");
+	for (k = 0; nic && k < nic->n_routes; k++) {
+		const struct xw_scrape_route *r = &nic->route_list[k];
 
-		fprintf(f, "  route %s/%d%s%s metric %d\n",
-			str(r, "destination"), num(r, "prefix_len"),
-			gw ? " via " : "", gw ? json_object_get_string(gw) : "",
-			num(r, "metric"));
+		fprintf(f, "  route %s/%d%s%s metric %u\n",
+			xw_scrape_route_dst(r, dst, sizeof(dst)), r->prefix_len,
+			r->has_gateway ? " via " : "",
+			r->has_gateway ?
+				xw_scrape_route_gateway(r, gw, sizeof(gw)) :
+				"",
+			r->metric);
 	}
 	list = json_object_object_get(i, "neighbors");
 	for (k = 0; k < json_object_array_length(list); k++) {
@@ -96,7 +101,7 @@ void xw_scrape_print(FILE *f, const struct xw_scrape *s)
 		addresses(f, json_object_object_get(l, "addresses"));
 	}
 	for (k = 0; k < json_object_array_length(s->interfaces); k++)
-		interface(f, json_object_array_get_idx(s->interfaces, k));
+		interface(f, s, json_object_array_get_idx(s->interfaces, k));
 	for (k = 0; k < json_object_array_length(s->skipped); k++) {
 		struct json_object *i =
 			json_object_array_get_idx(s->skipped, k);
