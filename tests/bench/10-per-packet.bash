@@ -9,7 +9,7 @@
 source "$XW_ROOT/tests/lib/xsk.bash"
 
 REPEAT=${XW_BENCH_REPEAT:-1000000}
-ROUNDS=${XW_BENCH_PROG_ROUNDS:-7}
+ROUNDS=${XW_BENCH_PROG_ROUNDS:-15}
 
 declare -A FRAME_NAMES=(
 	[udp4]="UDP/IPv4 64 B"

@@ -21,7 +21,7 @@
 # shellcheck source=tests/lib/tunnel_bed.bash
 source "$XW_ROOT/tests/lib/tunnel_bed.bash"
 
-ROUNDS=${XW_BENCH_PPS_ROUNDS:-5}
+ROUNDS=${XW_BENCH_PPS_ROUNDS:-7}
 RUN_MS=${XW_BENCH_PPS_MS:-1000}
 
 mac_of() {

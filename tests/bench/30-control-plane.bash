@@ -16,7 +16,7 @@
 #                   (removal: bpftool link detach; rm -r DIR).
 #   /bin/true       the cost of starting a process at all.
 
-ROUNDS=${XW_BENCH_ROUNDS:-20}
+ROUNDS=${XW_BENCH_ROUNDS:-30}
 
 # row CASE ANCHOR GOAL KEY ANCHOR_KEY: a latency row from two bench_sample sets.
 row() {

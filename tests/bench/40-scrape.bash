@@ -5,7 +5,7 @@
 # every size, so per-route times of two sizes are paired by round for the
 # linearity rows.  Both sides print JSON into /dev/null.
 
-ROUNDS=${XW_BENCH_SCRAPE_ROUNDS:-11}
+ROUNDS=${XW_BENCH_SCRAPE_ROUNDS:-15}
 SIZES=(1000 10000 100000)
 
 build_routes() {

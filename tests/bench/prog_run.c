@@ -12,7 +12,8 @@
  * in the same rounds.  Every round runs every program on every frame,
  * BPF_PROG_TEST_RUN with N repeats each; one sample is the thread's CPU
  * time for the call over N, in ns (CPU time, not wall time: on a shared
- * machine a preempted thread must not count the wait).
+ * machine a preempted thread must not count the wait).  A first round,
+ * not reported, warms up.
  *
  * Output, one line per program and frame, floor first:
  *   LABEL FRAME S1 S2 ... SR
@@ -189,7 +190,8 @@ static int run_one(struct prog *p, int k, const struct frame *f,
 			action_names[p->expect[k]]);
 		return -1;
 	}
-	p->ns[k][round] = (t1 - t0) / repeat;
+	if (round >= 0)
+		p->ns[k][round] = (t1 - t0) / repeat;
 	return 0;
 }
 
@@ -285,7 +287,8 @@ int main(int argc, char **argv)
 		}
 	}
 	build_frames(frames);
-	for (r = 0; r < (int)rounds; r++)
+	/* Round -1 warms caches and the JIT'd images up and is not kept. */
+	for (r = -1; r < (int)rounds; r++)
 		for (k = 0; k < N_FRAMES; k++)
 			for (i = 0; i < n; i++)
 				if (run_one(&progs[i], k, &frames[k], repeat,
