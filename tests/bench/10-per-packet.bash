@@ -8,8 +8,8 @@
 # shellcheck source=tests/lib/xsk.bash
 source "$XW_ROOT/tests/lib/xsk.bash"
 
-REPEAT=${XW_BENCH_REPEAT:-1000000}
-ROUNDS=${XW_BENCH_PROG_ROUNDS:-15}
+REPEAT=${XW_BENCH_REPEAT:-5000000}
+ROUNDS=${XW_BENCH_PROG_ROUNDS:-9}
 
 declare -A FRAME_NAMES=(
 	[udp4]="UDP/IPv4 64 B"

@@ -12,8 +12,9 @@
  * in the same rounds.  Every round runs every program on every frame,
  * BPF_PROG_TEST_RUN with N repeats each; one sample is the thread's CPU
  * time for the call over N, in ns (CPU time, not wall time: on a shared
- * machine a preempted thread must not count the wait).  A first round,
- * not reported, warms up.
+ * machine a preempted thread must not count the wait).  The floor runs
+ * before and after the programs of each frame.  A first round, not
+ * reported, warms up.
  *
  * Output, one line per program and frame, floor first:
  *   LABEL FRAME S1 S2 ... SR
@@ -195,6 +196,29 @@ static int run_one(struct prog *p, int k, const struct frame *f,
 	return 0;
 }
 
+/*
+ * One frame's turn in a round: the floor before and after the programs,
+ * its sample the mean of the two, so a drift of the machine during the
+ * turn moves the floor as much as the programs.
+ */
+static int run_frame(struct prog *progs, int n, int k, const struct frame *f,
+		     unsigned int repeat, int round)
+{
+	double before;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (run_one(&progs[i], k, f, repeat, round))
+			return -1;
+	if (round < 0)
+		return 0;
+	before = progs[0].ns[k][round];
+	if (run_one(&progs[0], k, f, repeat, round))
+		return -1;
+	progs[0].ns[k][round] = (before + progs[0].ns[k][round]) / 2;
+	return 0;
+}
+
 static int parse_uint(const char *s, unsigned long min, unsigned long max,
 		      unsigned long *v)
 {
@@ -290,10 +314,8 @@ int main(int argc, char **argv)
 	/* Round -1 warms caches and the JIT'd images up and is not kept. */
 	for (r = -1; r < (int)rounds; r++)
 		for (k = 0; k < N_FRAMES; k++)
-			for (i = 0; i < n; i++)
-				if (run_one(&progs[i], k, &frames[k], repeat,
-					    r))
-					return 1;
+			if (run_frame(progs, n, k, &frames[k], repeat, r))
+				return 1;
 	for (i = 0; i < n; i++)
 		for (k = 0; k < N_FRAMES; k++) {
 			printf("%s %s", progs[i].label, frames[k].name);
