@@ -15,8 +15,10 @@
  *
  * Commands' stdout goes to /dev/null unless --show-output; stderr is kept,
  * so a failing command explains itself.  Exit 0 when every command exited
- * 0, 1 when one did not (the sample is not printed: a benchmark of a
- * failing command measures nothing), 2 usage or system error.
+ * 0; 1 when one did not, or could not be started, or was killed (the
+ * sample is not printed: a benchmark of a failing command measures
+ * nothing, and the rest of the sequence is not run); 2 usage error or a
+ * namespace that cannot be entered.
  */
 #include <errno.h>
 #include <fcntl.h>
