@@ -19,7 +19,8 @@ PEERNS, one sometimes left down (with addresses and neighbours, which
 scrape must skip); IPv4 and IPv6 addresses, primary and secondary;
 sometimes an address more on loopback; routes direct and through a
 gateway, multipath ones, some with a metric, non-unicast ones and some
-in another table; at most one default route per family; neighbours
+in another table (numbered below and above 255); at most one default
+route per family; neighbours
 permanent and not.  IPv6 link-local addresses are added explicitly
 (addrgenmode none), so the configuration is complete when the commands
 return: nothing is left for the kernel to add later.
@@ -287,9 +288,12 @@ class Generator:
                             f"{self.destination(version)}{self.metric()}")
             if self.rng.random() < 0.3:
                 iface = self.rng.choice(up)
+                # Tables past 255 travel only in RTA_TABLE (rtm_table
+                # says RT_TABLE_COMPAT): both kinds must be left out.
+                table = self.rng.choice([self.rng.randint(100, 250),
+                                         self.rng.randint(256, 100000)])
                 cmds.append(f"route add {self.destination(version)} "
-                            f"dev {iface.name} "
-                            f"table {self.rng.randint(100, 250)}")
+                            f"dev {iface.name} table {table}")
         self.rng.shuffle(cmds)
         return cmds
 
