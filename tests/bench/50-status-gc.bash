@@ -8,6 +8,12 @@
 ROUNDS=${XW_BENCH_GC_ROUNDS:-10}
 read -r -a SIZES <<<"${XW_BENCH_GC_SIZES:-1 100 1000}"
 
+# ok_installs: how many installs status finds healthy.
+ok_installs() {
+	in_ns node "$XW" status -j |
+		jq '[.directories[].installs[] | select(.health == "ok")] | length'
+}
+
 # grow_to N: veth pairs d1..dN in node (peers in peer) and a redirect
 # install on each, two at a time (one lock per device: they do not wait
 # on each other).
@@ -19,7 +25,7 @@ grow_to() {
 	done | ipn node -batch - || return
 	seq $((have + 1)) "$n" | nsenter --net="$(ns_path node)" \
 		xargs -P 2 -I{} "$XW" redirect-install --device d{} -q || return
-	[[ $(in_ns node "$XW" status -j | jq '[.directories[].installs[] | select(.health == "ok")] | length') == "$n" ]] ||
+	[[ $(ok_installs) == "$n" ]] ||
 		bed_fail "status does not list the $n installs"
 }
 
@@ -38,7 +44,7 @@ bench_main() {
 				bpftool -j link show || return
 		done
 		# Nothing was stale: pin-gc must have left every install alone.
-		[[ $(in_ns node "$XW" status -j | jq '[.directories[].installs[] | select(.health == "ok")] | length') == "$n" ]] ||
+		[[ $(ok_installs) == "$n" ]] ||
 			bed_fail "pin-gc removed installs it should have kept" ||
 			return
 	done

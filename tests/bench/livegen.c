@@ -10,8 +10,9 @@
  * fail here, so frames come from BPF_PROG_RUN in live-frames mode:
  * livegen.bpf.c writes one 64-byte UDP/IPv4 frame into each run's packet
  * and returns XDP_TX, and the kernel transmits it out of --dev
- * (ndo_xdp_xmit), to its veth peer, as a NIC's driver would hand it over.  Runs until MS
- * milliseconds passed or N frames were sent (whichever is first).
+ * (ndo_xdp_xmit), to its veth peer, as a NIC's driver would hand it
+ * over.  Runs until MS milliseconds passed or N frames were sent
+ * (whichever is first).
  *
  * Prints "sent N elapsed_ns T".  Exit 0, 1 failure, 2 usage.
  */
