@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <json-c/json.h>
 #include <linux/neighbour.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/cache.h>
 #include <netlink/msg.h>
@@ -483,10 +485,50 @@ static int route_msg(struct nl_msg *msg, void *arg)
 	return w->err ? NL_STOP : NL_OK;
 }
 
-/* Streamed, not cached: a table may hold 100,000 routes. */
+/*
+ * Asks for one family's routes.  Without -v, which counts the routes of
+ * other tables, only the main table (as ip does): while a namespace has no
+ * rules of its own, the kernel keeps the local table in the main table's
+ * trie, and an unfiltered dump walks all of it once for each.  The filter
+ * needs strict checking, which the other dumps' requests (libnl's rtgenmsg)
+ * would fail; so it is on only for this request.  A kernel without it
+ * (before 4.20) dumps everything, which parse_route filters anyway.
+ */
+static int request_routes(struct xw_ctx *ctx, struct xw_scrape *s, int family)
+{
+	struct rtmsg rtm = { .rtm_family = (unsigned char)family };
+	int fd = nl_socket_get_fd(s->sk), on = 1, off = 0, err;
+	bool strict = false;
+	struct nl_msg *msg;
+
+	if (!ctx->verbose)
+		strict = !setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK,
+				     &on, sizeof(on));
+	if (strict)
+		rtm.rtm_table = RT_TABLE_MAIN;
+	msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
+	err = msg ? nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) :
+		    -NLE_NOMEM;
+	if (!err && strict)
+		err = nla_put_u32(msg, RTA_TABLE, RT_TABLE_MAIN);
+	if (!err)
+		err = nl_send_auto(s->sk, msg);
+	nlmsg_free(msg);
+	if (strict)
+		setsockopt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, &off,
+			   sizeof(off));
+	return err < 0 ? err : 0;
+}
+
+/*
+ * Streamed, not cached: a table may hold 100,000 routes.  IPv4 first, then
+ * IPv6, the order of one AF_UNSPEC dump.
+ */
 static int read_routes(struct xw_ctx *ctx, struct xw_scrape *s)
 {
+	static const int families[] = { AF_INET, AF_INET6 };
 	struct route_walk *w = calloc(1, sizeof(*w));
+	size_t k;
 	int err;
 
 	if (!w)
@@ -495,15 +537,16 @@ static int read_routes(struct xw_ctx *ctx, struct xw_scrape *s)
 	w->s = s;
 	err = nl_socket_modify_cb(s->sk, NL_CB_VALID, NL_CB_CUSTOM, route_msg,
 				  w);
-	if (!err)
-		err = nl_rtgen_request(s->sk, RTM_GETROUTE, AF_UNSPEC,
-				       NLM_F_DUMP);
-	if (!err)
-		err = nl_recvmsgs_default(s->sk);
-	if (err >= 0 && w->err)
-		err = w->err == -ENOMEM ? -NLE_NOMEM : w->err;
+	for (k = 0; k < sizeof(families) / sizeof(families[0]) && !err; k++) {
+		err = request_routes(ctx, s, families[k]);
+		if (!err)
+			err = nl_recvmsgs_default(s->sk);
+		if (err >= 0 && w->err)
+			err = w->err == -ENOMEM ? -NLE_NOMEM : w->err;
+		err = err < 0 ? err : 0;
+	}
 	free(w);
-	if (err < 0)
+	if (err)
 		return nl_fail(ctx, "routes", err);
 	xw_debug(ctx, 1,
 		 "routes left out: %zu of other tables, %zu not unicast",
