@@ -93,11 +93,21 @@ static void ipv4(unsigned char *p, uint8_t proto, uint16_t tot_len)
 	ip->daddr = htonl(0x0a500001);
 }
 
+/* A SYN to dport, what a connection's first frame carries. */
+static void tcp_syn(unsigned char *p, uint16_t dport)
+{
+	struct tcphdr *tcp = (struct tcphdr *)p;
+
+	tcp->source = htons(40000);
+	tcp->dest = htons(dport);
+	tcp->doff = 5;
+	tcp->syn = 1;
+}
+
 /* The four frames of the issue, every one 64 bytes but the short one. */
 static void build_frames(struct frame *f)
 {
 	struct ipv6hdr *ip6;
-	struct tcphdr *tcp;
 	struct udphdr *udp;
 
 	memset(f, 0, N_FRAMES * sizeof(*f));
@@ -114,30 +124,22 @@ static void build_frames(struct frame *f)
 	f[1].len = 64;
 	eth(f[1].data, ETH_P_IP);
 	ipv4(f[1].data + ETH_HLEN, IPPROTO_TCP, 64 - ETH_HLEN);
-	tcp = (struct tcphdr *)(f[1].data + ETH_HLEN + sizeof(struct iphdr));
-	tcp->source = htons(40000);
-	tcp->dest = htons(22);
-	tcp->doff = 5;
-	tcp->syn = 1;
+	tcp_syn(f[1].data + ETH_HLEN + sizeof(struct iphdr), 22);
 
 	/* IPv6 + TCP headers alone take 74 bytes: the smallest such frame. */
 	f[2].name = "tcp6-443";
-	f[2].len = ETH_HLEN + sizeof(*ip6) + sizeof(*tcp);
+	f[2].len = ETH_HLEN + sizeof(*ip6) + sizeof(struct tcphdr);
 	eth(f[2].data, ETH_P_IPV6);
 	ip6 = (struct ipv6hdr *)(f[2].data + ETH_HLEN);
 	ip6->version = 6;
 	ip6->nexthdr = IPPROTO_TCP;
 	ip6->hop_limit = 64;
-	ip6->payload_len = htons(sizeof(*tcp));
+	ip6->payload_len = htons(sizeof(struct tcphdr));
 	ip6->saddr.s6_addr[0] = 0xfd;
 	ip6->saddr.s6_addr[15] = 2;
 	ip6->daddr.s6_addr[0] = 0xfd;
 	ip6->daddr.s6_addr[15] = 1;
-	tcp = (struct tcphdr *)(ip6 + 1);
-	tcp->source = htons(40000);
-	tcp->dest = htons(443);
-	tcp->doff = 5;
-	tcp->syn = 1;
+	tcp_syn((unsigned char *)(ip6 + 1), 443);
 
 	/* An IPv4 header cut short: what the programs must not read past. */
 	f[3].name = "short";
