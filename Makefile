@@ -1,6 +1,6 @@
 # xdpwire: build, test, demo.  `make V=1` shows the commands.
 #
-#   make            ./xdpwire
+#   make            ./xdpwire and its man pages (man -l build/man/xdpwire.8)
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
 #   make demo       the redirect on a throwaway namespace test bed
@@ -58,7 +58,7 @@ MAN_SRCS := $(wildcard man/*.rst)
 MANS := $(patsubst man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
 COMMANDS = $(shell ./xdpwire __complete 2>/dev/null)
 
-all: xdpwire
+all: xdpwire man
 
 xdpwire: $(CMD_OBJS) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
@@ -155,10 +155,14 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)tests/run
 
-demo: xdpwire $(HELPERS)
+# Each demo may be the first command on a fresh machine: deps first, then a
+# make of its own that reads the flags of the libraries deps installed.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory xdpwire $(HELPERS)
 	$(Q)tests/demo
 
-demo-tunnel: xdpwire $(HELPERS)
+demo-tunnel: deps
+	$(Q)$(MAKE) --no-print-directory xdpwire $(HELPERS)
 	$(Q)tests/demo-tunnel
 
 # Not part of check: minutes long, and figures, not verdicts.
