@@ -23,6 +23,7 @@ struct xw_failure {
 struct xw_ctx {
 	const char *cmd; /* subcommand name, for every message */
 	bool json;
+	bool pretty; /* -p: the JSON document indented */
 	bool quiet;
 	int verbose;
 	bool dry_run; /* changes are only planned: "changed" stays false */

@@ -275,10 +275,24 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 	return doc;
 }
 
-static void print_json(struct json_object *doc)
+/*
+ * Under -p the document is printed once plain and parsed back: the arrays
+ * of json_text.c keep their elements as plain text, which json-c cannot
+ * indent in place.  Only people read -p, so its cost does not matter.
+ */
+static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
 {
-	fputs(json_object_to_json_string_ext(doc, XW_JSON_FLAGS), stdout);
+	const char *text = json_object_to_json_string_ext(doc, XW_JSON_FLAGS);
+	struct json_object *again = NULL;
+
+	if (ctx->pretty)
+		again = json_tokener_parse(text);
+	if (again)
+		text = json_object_to_json_string_ext(again,
+						      XW_JSON_PRETTY_FLAGS);
+	fputs(text, stdout);
 	fputc('\n', stdout);
+	json_object_put(again);
 }
 
 /* Appends to buf without ever running past it; returns the new length. */
@@ -359,7 +373,7 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 			printf("%s\n", ctx->summary);
 	}
 	if (doc) {
-		print_json(doc);
+		print_json(ctx, doc);
 		json_object_put(doc);
 	}
 	/* A full disk or closed pipe must not look like success to a script. */

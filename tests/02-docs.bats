@@ -80,8 +80,10 @@ load_man_options() {
 	declare -gA MAN_ARG=()
 	for line in "${lines[@]}"; do
 		[[ $line == '**-'* ]] || continue
-		# "**-j**, **--json**": the long form is what counts.
-		line=${line#\*\*-?\*\*, }
+		# "**-h**, **-?**, **--help**": the long form is what counts.
+		while [[ $line == '**-'?'**, '* ]]; do
+			line=${line#\*\*-?\*\*, }
+		done
 		[[ $line =~ $re ]] || flunk "$1: unreadable option entry '$line'"
 		opt=${BASH_REMATCH[1]}
 		rest=${BASH_REMATCH[2]}
