@@ -11,9 +11,11 @@
 
 #include <json-c/json.h>
 
+#include "caps.h"
 #include "ctx.h"
 #include "exit.h"
 #include "json_text.h"
+#include "log.h"
 
 #define XW_JSON_VERSION 1
 
@@ -212,15 +214,31 @@ void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void print_error_line(const struct xw_ctx *ctx)
+/*
+ * "object: what: errno text", and for a refusal by the kernel the
+ * capabilities this process lacks: "Operation not permitted" alone does
+ * not say what to do about it.
+ */
+static void failure_text(const struct xw_ctx *ctx, char *buf, size_t size)
 {
 	const struct xw_failure *f = &ctx->fail;
-	char line[1024];
+	char caps[64] = "";
+
+	if (f->exit_code == XW_EXIT_NOPERM)
+		xw_missing_caps(caps, sizeof(caps));
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s", f->object,
+		 f->object[0] ? ": " : "", f->what, f->err ? ": " : "",
+		 f->err ? strerror(f->err) : "", caps[0] ? ": needs " : "",
+		 caps, caps[0] ? " (run as root)" : "");
+}
+
+static void print_error_line(const struct xw_ctx *ctx)
+{
+	char text[1024], line[1100];
 	int n;
 
-	n = snprintf(line, sizeof(line), "xdpwire %s: %s%s%s%s%s", ctx->cmd,
-		     f->object, f->object[0] ? ": " : "", f->what,
-		     f->err ? ": " : "", f->err ? strerror(f->err) : "");
+	failure_text(ctx, text, sizeof(text));
+	n = snprintf(line, sizeof(line), "xdpwire %s: %s", ctx->cmd, text);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
 	write_line(STDERR_FILENO, line, (size_t)n, sizeof(line));
@@ -233,9 +251,7 @@ static struct json_object *error_doc(const struct xw_ctx *ctx)
 	struct json_object *doc = json_object_new_object();
 	char text[1024];
 
-	snprintf(text, sizeof(text), "%s%s%s%s%s", f->object,
-		 f->object[0] ? ": " : "", f->what, f->err ? ": " : "",
-		 f->err ? strerror(f->err) : "");
+	failure_text(ctx, text, sizeof(text));
 	json_object_object_add(doc, "version",
 			       json_object_new_int(XW_JSON_VERSION));
 	json_object_object_add(doc, "command",
@@ -361,6 +377,8 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 	struct json_object *doc = NULL;
 	int code = ctx->fail.exit_code;
 
+	/* libbpf's warnings, held back: noise when permission was lacking. */
+	xw_log_flush(code == XW_EXIT_NOPERM);
 	if (code) {
 		print_error_line(ctx);
 		if (ctx->json)

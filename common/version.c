@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "caps.h"
 #include "exit.h"
 #include "json_text.h"
 #include "version.h"
@@ -71,27 +72,41 @@ static enum answer bpf_iter(struct btf *btf)
 	return btf_enum_has(btf, "bpf_link_type", "BPF_LINK_TYPE_ITER");
 }
 
-/* libbpf's probes: 1 yes, 0 no, <0 could not ask (EPERM unprivileged). */
+/*
+ * libbpf's probes answer 1 or 0, and 0 also when the kernel refused to
+ * make the object at all: without the capabilities, do not ask.
+ */
 static enum answer probed(int ret)
 {
 	return ret > 0 ? PRESENT : ret == 0 ? MISSING : UNKNOWN;
 }
 
+static bool may_probe(void)
+{
+	return xw_has_cap(CAP_BPF) || xw_has_cap(CAP_SYS_ADMIN);
+}
+
 static enum answer xdp(struct btf *btf)
 {
 	(void)btf;
+	if (!may_probe())
+		return UNKNOWN;
 	return probed(libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_XDP, NULL));
 }
 
 static enum answer xskmap(struct btf *btf)
 {
 	(void)btf;
+	if (!may_probe())
+		return UNKNOWN;
 	return probed(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_XSKMAP, NULL));
 }
 
 static enum answer devmap(struct btf *btf)
 {
 	(void)btf;
+	if (!may_probe())
+		return UNKNOWN;
 	return probed(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_DEVMAP, NULL));
 }
 
