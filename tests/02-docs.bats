@@ -359,6 +359,21 @@ RST
 	offers_all "xdpwire --<TAB>" --help --usage --version
 }
 
+@test "completion: help and its commands, --version's -j and -p" {
+	load_commands
+	setup_completion
+	run -0 complete_line "xdpwire "
+	offers_all "xdpwire <TAB>" help
+	run -0 complete_line "xdpwire he"
+	[[ $output == help ]] || flunk "xdpwire he<TAB> offers: $output"
+	run -0 complete_line "xdpwire help "
+	offers_all "xdpwire help <TAB>" "${CMDS[@]}"
+	run -0 complete_line "xdpwire --version --"
+	offers_all "xdpwire --version --<TAB>" --json --pretty
+	run -0 complete_line "xdpwire status --p"
+	[[ $output == --pretty ]] || flunk "xdpwire status --p<TAB> offers: $output"
+}
+
 @test "completion: xdpwire CMD --<TAB> offers every option, also through a link" {
 	local cmd
 	load_commands

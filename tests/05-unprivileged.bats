@@ -31,13 +31,6 @@ nobody() {
 
 NEEDS="needs CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN (run as root)"
 
-@test "the test runs unprivileged: no capabilities, not root" {
-	run -0 nobody --version
-	run -0 in_ns node setpriv --reuid=65534 --regid=65534 --clear-groups \
-		--inh-caps=-all --bounding-set=-all sh -c 'id -u; grep ^CapEff /proc/self/status'
-	assert_eq "$output" $'65534\nCapEff:\t0000000000000000'
-}
-
 # addr_state: the node's addresses, for scrape --steal.
 addr_state() {
 	ipn node -j addr show | jq -c '[.[] | {ifname, a: [.addr_info[].local]}]'
@@ -105,6 +98,10 @@ addr_state() {
 }
 
 @test "--version: what needs privileges to probe is unknown, not missing" {
+	# nobody is what this file says it is: not root, no capabilities.
+	run -0 in_ns node setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all sh -c 'id -u; grep ^CapEff /proc/self/status'
+	assert_eq "$output" $'65534\nCapEff:\t0000000000000000'
 	run -0 --separate-stderr nobody --version
 	assert_eq "${lines[2]}" "features: btf, xdp_link, bpf_iter; unknown (needs CAP_BPF): xdp, xskmap, devmap"
 	assert_eq "$stderr" "" "stderr"
