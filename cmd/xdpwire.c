@@ -146,7 +146,10 @@ static const struct argp top_argp = {
 
 static int top_error(const char *object, const char *what)
 {
-	fprintf(stderr, "xdpwire: %s%s%s (see 'xdpwire --help')\n", object,
+	char safe[256];
+
+	xw_escape(object, strnlen(object, 64), safe, sizeof(safe));
+	fprintf(stderr, "xdpwire: %s%s%s (see 'xdpwire --help')\n", safe,
 		*object ? ": " : "", what);
 	return XW_EXIT_USAGE;
 }

@@ -63,11 +63,13 @@ extern const struct argp xw_help_argp;
 /* argp_parse() flags for a subcommand: help comes from xw_help_argp. */
 #define XW_ARGP_FLAGS ARGP_NO_HELP
 
-#define XW_CHILDREN(target, output)                                     \
-	{ &(target), 0, "Target:", 1 }, { &(output), 0, "Output:", 2 }, \
-	{                                                               \
-		&xw_help_argp, 0, NULL, -1                              \
-	}
+/* A command's children: the target and output options it takes, and help. */
+/* clang-format off */
+#define XW_CHILDREN(target, output)			\
+	{ &(target), 0, "Target:", 1 },			\
+	{ &(output), 0, "Output:", 2 },			\
+	{ &xw_help_argp, 0, NULL, -1 }
+/* clang-format on */
 
 #define XW_COMMON_CHILDREN XW_CHILDREN(xw_target_argp, xw_output_argp)
 

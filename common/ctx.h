@@ -94,6 +94,13 @@ void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * Copies in[0..len) to out (NUL-terminated, at most size bytes), control
+ * characters as \xNN; returns the length written.  What every stderr line
+ * goes through.
+ */
+size_t xw_escape(const char *in, size_t len, char *out, size_t size);
+
+/*
  * Writes the run's outcome (error line, changes and summary, or the JSON
  * document) and returns the exit code.
  */

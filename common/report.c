@@ -41,16 +41,39 @@ void xw_ctx_free(struct xw_ctx *ctx)
 	ctx->warnings = NULL;
 }
 
-/* Writes buf as one line to fd, adding the newline; retries short writes. */
+size_t xw_escape(const char *in, size_t len, char *out, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 5 <= size; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c < 0x20 || c == 0x7f)
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * Writes buf as one line to fd, adding the newline; retries short writes.
+ * A control character in it (from a name or path the user gave) is
+ * written as \xNN: it must not move the cursor, end the line early or
+ * play with the terminal.
+ */
 static void write_line(int fd, char *buf, size_t len, size_t cap)
 {
+	char out[4096];
 	size_t off = 0;
 
 	if (len >= cap - 1)
 		len = cap - 2;
-	buf[len++] = '\n';
+	len = xw_escape(buf, len, out, sizeof(out) - 1);
+	out[len++] = '\n';
 	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
+		ssize_t n = write(fd, out + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -227,6 +227,20 @@ xdpwire sockmap-insert: --pid: '0' is not a process id|sockmap-insert --device l
 TABLE
 }
 
+@test "control characters a user typed are shown escaped, never sent to the terminal" {
+	run -64 --separate-stderr "$XW" $'fr\eob'
+	assert_eq "$stderr" 'xdpwire: fr\x1bob: unknown command (see '"'xdpwire --help')"
+	run -64 --separate-stderr "$XW" help $'st\ratus'
+	assert_eq "$stderr" 'xdpwire: st\x0datus: unknown command (see '"'xdpwire --help')"
+	run -65 --separate-stderr "$XW" redirect-install --device $'a\nb'
+	assert_eq "$stderr" "xdpwire redirect-install: --device: 'a\\x0ab' is not a valid device name: contains white space"
+	run -64 --separate-stderr "$XW" status $'--\e[2J'
+	assert_eq "$stderr" 'xdpwire status: --\x1b[2J: unknown option (see --help)'
+	# The JSON document keeps the text; JSON escapes it its own way.
+	run -64 --separate-stderr "$XW" status $'--\e[2J' -j
+	assert_json '.error == "--\u001b[2J: unknown option (see --help)"'
+}
+
 @test "an empty device name is refused by name" {
 	run -65 --separate-stderr "$XW" redirect-install --device ""
 	assert_eq "$stderr" "xdpwire redirect-install: --device: '' is not a valid device name: empty"
