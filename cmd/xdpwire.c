@@ -154,7 +154,7 @@ static int top_error(const char *object, const char *what)
 	return XW_EXIT_USAGE;
 }
 
-/* Whether man(1) is there and has page; its output is not wanted. */
+/* Whether man(1) is there and has the page; its output is not wanted. */
 static bool man_page_installed(const char *page)
 {
 	char *argv[] = { "man", "-w", (char *)page, NULL };
