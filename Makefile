@@ -66,13 +66,17 @@ xdpwire: $(CMD_OBJS) $(COMMON_OBJS)
 
 # The version is a header that changes only when the version does, so a
 # commit does not rebuild everything and a stale binary cannot lie.
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+# VERSION is the one place the version is written; built from a git tree,
+# the commit is appended as semver build metadata: 0.2.0+g3c2452f-dirty.
+# Tags are ignored (--exclude): they must not make a second version.
+GIT_COMMIT := $(shell git describe --always --dirty --exclude='*' 2>/dev/null)
+VERSION := $(shell cat VERSION)$(if $(GIT_COMMIT),+g$(GIT_COMMIT))
 $(BUILD)/version.h: FORCE | $(BUILD)
 	$(Q)echo '#define XW_VERSION "$(VERSION)"' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/cmd/xdpwire.o: $(BUILD)/version.h
-$(BUILD)/cmd/xdpwire.o: XW_EXTRA := -include $(BUILD)/version.h
+$(BUILD)/common/version.o: $(BUILD)/version.h
+$(BUILD)/common/version.o: XW_EXTRA := -include $(BUILD)/version.h
 
 $(BUILD)/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)

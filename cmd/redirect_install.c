@@ -80,7 +80,9 @@ static const struct argp argp = {
 	"and redirect_link.  Re-running with the same options changes nothing; "
 	"with other options it replaces the program atomically and keeps the "
 	"map and the sockets in it.\v"
-	"Example: xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222",
+	"Examples:\n"
+	"  xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222\n"
+	"  xdpwire redirect-install --device eth0 --unpin",
 	children,
 	xw_help_filter,
 	NULL

@@ -64,7 +64,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
+/* Scrape touches no pins: --bpffs would mean nothing. */
+static const struct argp_child children[] = { XW_CHILDREN(xw_target_nopins_argp,
+							  xw_output_argp),
+					      { 0 } };
 
 static const struct argp argp = {
 	options,

@@ -26,7 +26,11 @@
 #include "../common/xsk_diag.h"
 #include "cmds.h"
 
-static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
+/* Status changes nothing: -q would have nothing to silence. */
+static const struct argp_child children[] = {
+	XW_CHILDREN(xw_target_argp, xw_output_noquiet_argp),
+	{ 0 }
+};
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {

@@ -12,20 +12,33 @@
 #include "exit.h"
 #include "ifname.h"
 #include "parse.h"
+#include "version.h"
+
+/*
+ * The options a narrower child shares with the full one.  clang-format
+ * cannot lay out an initializer list inside a macro: kept by hand.
+ */
+/* clang-format off */
+#define TARGET_OPTIONS							\
+	{ "device", XW_KEY_DEVICE, "NAME", 0,				\
+	  "The network device to work on", 0 },				\
+	{ "device-idx", XW_KEY_DEVICE_IDX, "N", 0,			\
+	  "The device, by interface index", 0 },			\
+	{ "netns", XW_KEY_NETNS, "PATH", 0,				\
+	  "Work inside this network namespace "				\
+	  "(/proc/PID/ns/net, /run/netns/NAME)", 0 }
+/* clang-format on */
 
 static const struct argp_option target_options[] = {
-	{ "device", XW_KEY_DEVICE, "NAME", 0, "The network device to work on",
-	  0 },
-	{ "device-idx", XW_KEY_DEVICE_IDX, "N", 0,
-	  "The device, by interface index", 0 },
-	{ "netns", XW_KEY_NETNS, "PATH", 0,
-	  "Work inside this network namespace (/proc/PID/ns/net, /run/netns/NAME)",
-	  0 },
+	TARGET_OPTIONS,
 	{ "bpffs", XW_KEY_BPFFS, "DIR", 0,
 	  "The bpffs root for pins (default: $XDPWIRE_BPFFS, else /sys/fs/bpf)",
 	  0 },
 	{ 0 }
 };
+
+static const struct argp_option target_nopins_options[] = { TARGET_OPTIONS,
+							    { 0 } };
 
 static error_t parse_target(int key, char *arg, struct argp_state *state)
 {
@@ -74,16 +87,30 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 
 const struct argp xw_target_argp = { target_options, parse_target, NULL, NULL,
 				     NULL,	     NULL,	   NULL };
+const struct argp xw_target_nopins_argp = {
+	target_nopins_options, parse_target, NULL, NULL, NULL, NULL, NULL
+};
+
+/* clang-format off */
+#define OUTPUT_OPTIONS							\
+	{ "json", 'j', NULL, 0,						\
+	  "Print one JSON document on stdout, errors included", 0 },	\
+	{ "pretty", 'p', NULL, 0,					\
+	  "Like --json, indented for people to read", 0 },		\
+	{ "verbose", 'v', NULL, 0,					\
+	  "Say why; twice: libbpf's debug output and the verifier log", 0 }
+/* clang-format on */
 
 static const struct argp_option output_options[] = {
-	{ "json", 'j', NULL, 0,
-	  "Print one JSON document on stdout, errors included", 0 },
-	{ "verbose", 'v', NULL, 0,
-	  "Say why; twice: libbpf's debug output and the verifier log", 0 },
+	OUTPUT_OPTIONS,
 	{ "quiet", 'q', NULL, 0,
 	  "Do not print what changed (errors are always printed)", 0 },
 	{ 0 }
 };
+
+/* A command that changes nothing has nothing for -q to silence. */
+static const struct argp_option output_noquiet_options[] = { OUTPUT_OPTIONS,
+							     { 0 } };
 
 static error_t parse_output(int key, char *arg, struct argp_state *state)
 {
@@ -91,6 +118,9 @@ static error_t parse_output(int key, char *arg, struct argp_state *state)
 
 	(void)arg;
 	switch (key) {
+	case 'p':
+		c->ctx->pretty = true;
+		/* fall through */
 	case 'j':
 		c->ctx->json = true;
 		return 0;
@@ -107,6 +137,57 @@ static error_t parse_output(int key, char *arg, struct argp_state *state)
 
 const struct argp xw_output_argp = { output_options, parse_output, NULL, NULL,
 				     NULL,	     NULL,	   NULL };
+const struct argp xw_output_noquiet_argp = {
+	output_noquiet_options, parse_output, NULL, NULL, NULL, NULL, NULL
+};
+
+/*
+ * argp's own help options, with -h beside -? as git, bpftool and ip take
+ * it.  argp's built-ins are turned off (ARGP_NO_HELP) because they cannot
+ * be given another key, and --version here says more than argp's would.
+ */
+static const struct argp_option help_options[] = {
+	{ "help", 'h', NULL, 0, "Give this help list", -1 },
+	{ NULL, '?', NULL, OPTION_ALIAS, NULL, 0 },
+	{ "usage", XW_KEY_USAGE, NULL, 0, "Give a short usage message", -1 },
+	{ "version", 'V', NULL, 0,
+	  "Print the version, libbpf's and the kernel features xdpwire uses",
+	  -1 },
+	{ 0 }
+};
+
+static error_t parse_help(int key, char *arg, struct argp_state *state)
+{
+	struct xw_common_opts *c = state->input;
+	char *slash;
+
+	(void)arg;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		/*
+		 * argp's default parser, now absent, named the program after
+		 * argv[0] ("xdpwire scrape", or a link's own name).
+		 */
+		slash = strrchr(state->argv[0], '/');
+		state->name = slash ? slash + 1 : state->argv[0];
+		return 0;
+	case 'h':
+		/* Like argp's own --help, these print and exit from here. */
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		return 0;
+	case XW_KEY_USAGE:
+		argp_state_help(state, stdout,
+				ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		return 0;
+	case 'V':
+		exit(xw_version_print(c->ctx->json, c->ctx->pretty));
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp xw_help_argp = { help_options, parse_help, NULL, NULL,
+				   NULL,	 NULL,	     NULL };
 
 void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx)
 {
@@ -119,17 +200,12 @@ void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx)
 
 void xw_common_init_children(struct argp_state *state, struct xw_common_opts *c)
 {
-	state->child_inputs[0] = c;
-	state->child_inputs[1] = c;
-}
+	const struct argp_child *child = state->root_argp->children;
+	int i;
 
-/* argp's own options, added to every parse. */
-static const struct argp_option builtin_options[] = {
-	{ "help", '?', NULL, 0, "Give this help list", -1 },
-	{ "usage", 0x301, NULL, 0, "Give a short usage message", 0 },
-	{ "version", 'V', NULL, 0, "Print program version", -1 },
-	{ 0 }
-};
+	for (i = 0; child && child[i].argp; i++)
+		state->child_inputs[i] = c;
+}
 
 static void walk(const struct argp *argp,
 		 void (*fn)(const struct argp_option *opt, void *data),
@@ -160,18 +236,14 @@ void xw_argp_for_each_option(const struct argp *argp,
 					void *data),
 			     void *data)
 {
-	const struct argp builtins = {
-		builtin_options, NULL, NULL, NULL, NULL, NULL, NULL
-	};
-
 	walk(argp, fn, data);
-	walk(&builtins, fn, data);
 }
 
 #define XW_MAX_OPTIONS 64
 
 struct optlist {
-	const struct argp_option *opts[XW_MAX_OPTIONS];
+	struct argp_option
+		opts[XW_MAX_OPTIONS]; /* copies: an alias is a temporary */
 	bool has_arg[XW_MAX_OPTIONS];
 	int n;
 };
@@ -183,7 +255,7 @@ static void collect(const struct argp_option *opt, void *data)
 	if (l->n == XW_MAX_OPTIONS)
 		return;
 	l->has_arg[l->n] = opt->arg && !(opt->flags & OPTION_ARG_OPTIONAL);
-	l->opts[l->n++] = opt;
+	l->opts[l->n++] = *opt;
 }
 
 static int find_long(const struct optlist *l, const char *name, size_t len)
@@ -191,8 +263,8 @@ static int find_long(const struct optlist *l, const char *name, size_t len)
 	int i;
 
 	for (i = 0; i < l->n; i++)
-		if (l->opts[i]->name && strlen(l->opts[i]->name) == len &&
-		    !strncmp(l->opts[i]->name, name, len))
+		if (l->opts[i].name && strlen(l->opts[i].name) == len &&
+		    !strncmp(l->opts[i].name, name, len))
 			return i;
 	return -1;
 }
@@ -202,7 +274,7 @@ static int find_short(const struct optlist *l, char c)
 	int i;
 
 	for (i = 0; i < l->n; i++)
-		if (l->opts[i]->key == (unsigned char)c && isprint(c))
+		if (l->opts[i].key == (unsigned char)c && isprint(c))
 			return i;
 	return -1;
 }
@@ -215,11 +287,11 @@ static const char *completion_of(const struct optlist *l, const char *name,
 	int i;
 
 	for (i = 0; i < l->n; i++) {
-		if (!l->opts[i]->name || strncmp(l->opts[i]->name, name, len))
+		if (!l->opts[i].name || strncmp(l->opts[i].name, name, len))
 			continue;
 		if (found)
 			return NULL;
-		found = l->opts[i]->name;
+		found = l->opts[i].name;
 	}
 	return found;
 }
@@ -228,8 +300,32 @@ struct scan {
 	struct xw_ctx *ctx;
 	const struct optlist *l;
 	bool json;
+	bool pretty;
 	bool failed;
 };
+
+/*
+ * Whether a shared option (--bpffs, -q) that this command does not take
+ * was meant: it then deserves a better word than "unknown".
+ */
+static bool shared_elsewhere(const char *name, size_t len, char c)
+{
+	struct optlist all = { .n = 0 };
+
+	walk(&xw_target_argp, collect, &all);
+	walk(&xw_output_argp, collect, &all);
+	return name ? find_long(&all, name, len) >= 0 :
+		      find_short(&all, c) >= 0;
+}
+
+/* Notes what -j and -p ask for, whichever spelling. */
+static void scan_output(struct scan *s, int key)
+{
+	if (key == 'p')
+		s->pretty = true;
+	if (key == 'j' || key == 'p')
+		s->json = true;
+}
 
 static void scan_fail(struct scan *s, const char *object, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -260,15 +356,17 @@ static int scan_long(struct scan *s, const char *tok, int left)
 	snprintf(object, sizeof(object), "--%.*s", (int)len, name);
 	if (i < 0) {
 		hint = completion_of(s->l, name, len);
-		if (hint)
+		if (shared_elsewhere(name, len, 0))
+			scan_fail(s, object, "does not apply to %s",
+				  s->ctx->cmd);
+		else if (hint)
 			scan_fail(s, object,
 				  "unknown option; did you mean --%s?", hint);
 		else
 			scan_fail(s, object, "unknown option");
 		return 0;
 	}
-	if (s->l->opts[i]->key == 'j')
-		s->json = true;
+	scan_output(s, s->l->opts[i].key);
 	if (!s->l->has_arg[i]) {
 		if (eq)
 			scan_fail(s, object, "takes no value");
@@ -277,7 +375,7 @@ static int scan_long(struct scan *s, const char *tok, int left)
 	if (eq)
 		return 0;
 	if (!left)
-		scan_fail(s, object, "needs a value (%s)", s->l->opts[i]->arg);
+		scan_fail(s, object, "needs a value (%s)", s->l->opts[i].arg);
 	return left ? 1 : 0;
 }
 
@@ -291,18 +389,21 @@ static int scan_short(struct scan *s, const char *tok, int left)
 		object[1] = *p;
 		i = find_short(s->l, *p);
 		if (i < 0) {
-			scan_fail(s, object, "unknown option");
+			if (shared_elsewhere(NULL, 0, *p))
+				scan_fail(s, object, "does not apply to %s",
+					  s->ctx->cmd);
+			else
+				scan_fail(s, object, "unknown option");
 			return 0;
 		}
-		if (*p == 'j')
-			s->json = true;
+		scan_output(s, *p);
 		if (!s->l->has_arg[i])
 			continue;
 		if (p[1])
 			return 0;
 		if (!left)
 			scan_fail(s, object, "needs a value (%s)",
-				  s->l->opts[i]->arg);
+				  s->l->opts[i].arg);
 		return left ? 1 : 0;
 	}
 	return 0;
@@ -336,6 +437,8 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 	/* An error found before -j was parsed is still answered in JSON. */
 	if (s.json)
 		ctx->json = true;
+	if (s.pretty)
+		ctx->pretty = true;
 	return s.failed ? -EINVAL : 0;
 }
 
@@ -365,14 +468,23 @@ error_t xw_opt_pass_port(struct xw_ctx *ctx, const char *arg, uint16_t *ports,
 	return 0;
 }
 
-int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
+int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,
+		   unsigned int needs)
 {
-	int err;
-
 	if (needs & XW_NEEDS_DEVICE && !c->devices_given)
 		return xw_fail(
 			ctx, XW_EXIT_USAGE, 0, "--device",
 			"no device specified (--device NAME or --device-idx N)");
+	return 0;
+}
+
+int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
+{
+	int err;
+
+	err = xw_check_needs(ctx, c, needs);
+	if (err)
+		return err;
 	/* The device must be looked up inside the namespace it lives in. */
 	if (c->netns && !c->netns_is_peer)
 		err = xw_netns_enter(ctx, c->netns, &c->ns);

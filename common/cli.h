@@ -1,8 +1,10 @@
 /*
  * What every subcommand's command line shares: the target options
- * (--device, --device-idx, --netns, --bpffs), the output options (-j, -v,
- * -q), a strict pre-scan of argv, and the preconditions the dispatcher
- * establishes before a subcommand runs.
+ * (--device, --device-idx, --netns, --bpffs), the output options (-j, -p,
+ * -v, -q), help and version, a strict pre-scan of argv, and the
+ * preconditions the dispatcher establishes before a subcommand runs.  A
+ * command takes only the shared options that mean something to it: the
+ * others are refused as unknown, never silently accepted.
  */
 #ifndef XW_CLI_H
 #define XW_CLI_H
@@ -43,21 +45,37 @@ enum {
 	XW_KEY_DEVICE_IDX,
 	XW_KEY_NETNS,
 	XW_KEY_BPFFS,
+	XW_KEY_USAGE,
 	XW_KEY_CMD_BASE = 0x200,
 };
 
+/* --device, --device-idx, --netns, --bpffs */
 extern const struct argp xw_target_argp;
+/* The same without --bpffs, for a command that touches no pins. */
+extern const struct argp xw_target_nopins_argp;
+/* -j, -p, -v, -q */
 extern const struct argp xw_output_argp;
+/* The same without -q, for a command that changes nothing. */
+extern const struct argp xw_output_noquiet_argp;
+/* -h (-?), --help, --usage, -V, --version; argp's own are turned off. */
+extern const struct argp xw_help_argp;
 
-#define XW_COMMON_CHILDREN                       \
-	{ &xw_target_argp, 0, "Target:", 1 },    \
-	{                                        \
-		&xw_output_argp, 0, "Output:", 2 \
-	}
+/* argp_parse() flags for a subcommand: help comes from xw_help_argp. */
+#define XW_ARGP_FLAGS ARGP_NO_HELP
+
+/* A command's children: the target and output options it takes, and help. */
+/* clang-format off */
+#define XW_CHILDREN(target, output)			\
+	{ &(target), 0, "Target:", 1 },			\
+	{ &(output), 0, "Output:", 2 },			\
+	{ &xw_help_argp, 0, NULL, -1 }
+/* clang-format on */
+
+#define XW_COMMON_CHILDREN XW_CHILDREN(xw_target_argp, xw_output_argp)
 
 void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx);
 
-/* For a subcommand parser's ARGP_KEY_INIT. */
+/* For a subcommand parser's ARGP_KEY_INIT: every child gets c. */
 void xw_common_init_children(struct argp_state *state,
 			     struct xw_common_opts *c);
 
@@ -85,11 +103,14 @@ error_t xw_opt_mode(struct xw_ctx *ctx, const char *arg,
 error_t xw_opt_pass_port(struct xw_ctx *ctx, const char *arg, uint16_t *ports,
 			 size_t *n);
 
+/* What the command table asks of the options alone; touches nothing. */
+int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,
+		   unsigned int needs);
 int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,
 	       unsigned int needs);
 void xw_common_release(struct xw_common_opts *c);
 
-/* Calls fn for every option of argp and its children, built-ins too. */
+/* Calls fn for every option of argp and its children. */
 void xw_argp_for_each_option(const struct argp *argp,
 			     void (*fn)(const struct argp_option *opt,
 					void *data),

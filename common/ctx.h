@@ -23,6 +23,7 @@ struct xw_failure {
 struct xw_ctx {
 	const char *cmd; /* subcommand name, for every message */
 	bool json;
+	bool pretty; /* -p: the JSON document indented */
 	bool quiet;
 	int verbose;
 	bool dry_run; /* changes are only planned: "changed" stays false */
@@ -91,6 +92,13 @@ void xw_out_json(struct xw_ctx *ctx, const char *key, struct json_object *val);
 /* The one-line text summary printed after the changes. */
 void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Copies in[0..len) to out (NUL-terminated, at most size bytes), control
+ * characters as \xNN; returns the length written.  What every stderr line
+ * goes through.
+ */
+size_t xw_escape(const char *in, size_t len, char *out, size_t size);
 
 /*
  * Writes the run's outcome (error line, changes and summary, or the JSON

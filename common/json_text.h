@@ -15,6 +15,10 @@ struct json_object;
 
 /* How every document is printed: one line, "/" left alone. */
 #define XW_JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+/* -p: indented, for people. */
+#define XW_JSON_PRETTY_FLAGS                                 \
+	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+	 JSON_C_TO_STRING_NOSLASHESCAPE)
 
 /* An empty array, or NULL when out of memory. */
 struct json_object *xw_json_text_array(void);

@@ -11,9 +11,11 @@
 
 #include <json-c/json.h>
 
+#include "caps.h"
 #include "ctx.h"
 #include "exit.h"
 #include "json_text.h"
+#include "log.h"
 
 #define XW_JSON_VERSION 1
 
@@ -39,16 +41,39 @@ void xw_ctx_free(struct xw_ctx *ctx)
 	ctx->warnings = NULL;
 }
 
-/* Writes buf as one line to fd, adding the newline; retries short writes. */
+size_t xw_escape(const char *in, size_t len, char *out, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 5 <= size; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c < 0x20 || c == 0x7f)
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/*
+ * Writes buf as one line to fd, adding the newline; retries short writes.
+ * A control character in it (from a name or path the user gave) is
+ * written as \xNN: it must not move the cursor, end the line early or
+ * play with the terminal.
+ */
 static void write_line(int fd, char *buf, size_t len, size_t cap)
 {
+	char out[4096];
 	size_t off = 0;
 
 	if (len >= cap - 1)
 		len = cap - 2;
-	buf[len++] = '\n';
+	len = xw_escape(buf, len, out, sizeof(out) - 1);
+	out[len++] = '\n';
 	while (off < len) {
-		ssize_t n = write(fd, buf + off, len - off);
+		ssize_t n = write(fd, out + off, len - off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -212,15 +237,31 @@ void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void print_error_line(const struct xw_ctx *ctx)
+/*
+ * "object: what: errno text", and for a refusal by the kernel the
+ * capabilities this process lacks: "Operation not permitted" alone does
+ * not say what to do about it.
+ */
+static void failure_text(const struct xw_ctx *ctx, char *buf, size_t size)
 {
 	const struct xw_failure *f = &ctx->fail;
-	char line[1024];
+	char caps[64] = "";
+
+	if (f->exit_code == XW_EXIT_NOPERM)
+		xw_missing_caps(caps, sizeof(caps));
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s", f->object,
+		 f->object[0] ? ": " : "", f->what, f->err ? ": " : "",
+		 f->err ? strerror(f->err) : "", caps[0] ? ": needs " : "",
+		 caps, caps[0] ? " (run as root)" : "");
+}
+
+static void print_error_line(const struct xw_ctx *ctx)
+{
+	char text[1024], line[1100];
 	int n;
 
-	n = snprintf(line, sizeof(line), "xdpwire %s: %s%s%s%s%s", ctx->cmd,
-		     f->object, f->object[0] ? ": " : "", f->what,
-		     f->err ? ": " : "", f->err ? strerror(f->err) : "");
+	failure_text(ctx, text, sizeof(text));
+	n = snprintf(line, sizeof(line), "xdpwire %s: %s", ctx->cmd, text);
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
 	write_line(STDERR_FILENO, line, (size_t)n, sizeof(line));
@@ -233,9 +274,7 @@ static struct json_object *error_doc(const struct xw_ctx *ctx)
 	struct json_object *doc = json_object_new_object();
 	char text[1024];
 
-	snprintf(text, sizeof(text), "%s%s%s%s%s", f->object,
-		 f->object[0] ? ": " : "", f->what, f->err ? ": " : "",
-		 f->err ? strerror(f->err) : "");
+	failure_text(ctx, text, sizeof(text));
 	json_object_object_add(doc, "version",
 			       json_object_new_int(XW_JSON_VERSION));
 	json_object_object_add(doc, "command",
@@ -275,10 +314,24 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 	return doc;
 }
 
-static void print_json(struct json_object *doc)
+/*
+ * Under -p the document is printed once plain and parsed back: the arrays
+ * of json_text.c keep their elements as plain text, which json-c cannot
+ * indent in place.  Only people read -p, so its cost does not matter.
+ */
+static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
 {
-	fputs(json_object_to_json_string_ext(doc, XW_JSON_FLAGS), stdout);
+	const char *text = json_object_to_json_string_ext(doc, XW_JSON_FLAGS);
+	struct json_object *again = NULL;
+
+	if (ctx->pretty)
+		again = json_tokener_parse(text);
+	if (again)
+		text = json_object_to_json_string_ext(again,
+						      XW_JSON_PRETTY_FLAGS);
+	fputs(text, stdout);
 	fputc('\n', stdout);
+	json_object_put(again);
 }
 
 /* Appends to buf without ever running past it; returns the new length. */
@@ -347,6 +400,8 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 	struct json_object *doc = NULL;
 	int code = ctx->fail.exit_code;
 
+	/* libbpf's warnings, held back: noise when permission was lacking. */
+	xw_log_flush(code == XW_EXIT_NOPERM);
 	if (code) {
 		print_error_line(ctx);
 		if (ctx->json)
@@ -359,7 +414,7 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 			printf("%s\n", ctx->summary);
 	}
 	if (doc) {
-		print_json(doc);
+		print_json(ctx, doc);
 		json_object_put(doc);
 	}
 	/* A full disk or closed pipe must not look like success to a script. */

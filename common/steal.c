@@ -57,6 +57,13 @@ static void restore(struct xw_ctx *ctx, struct xw_scrape *s,
 	size_t k;
 	int err;
 
+	/*
+	 * Nothing taken, nothing to put back: the routes are all there (and
+	 * adding them again may not even be permitted, when the first
+	 * removal was refused for that).
+	 */
+	if (!n)
+		return;
 	/* In dump order: an IPv4 primary before its secondaries. */
 	for (k = 0; k < n; k++) {
 		err = rtnl_addr_add(s->sk, taken[k], 0);
@@ -108,7 +115,11 @@ int xw_steal(struct xw_ctx *ctx, struct xw_scrape *s)
 			why = err ? nl_geterror(err) : NULL;
 		}
 		if (err) {
-			xw_fail(ctx, XW_EXIT_OSERR, 0, iface_name(s, a),
+			xw_fail(ctx,
+				err == -NLE_PERM || err == -NLE_NOACCESS ?
+					XW_EXIT_NOPERM :
+					XW_EXIT_OSERR,
+				0, iface_name(s, a),
 				"cannot remove address %s: %s (the %zu removed before it were put back)",
 				addr_text(a, buf, sizeof(buf)), why, n - 1 - k);
 			restore(ctx, s, taken + k + 1, n - 1 - k);

@@ -95,8 +95,17 @@ _xdpwire() {
 			if [[ $cur == -* ]]; then
 				_xdpwire_add $'--help\n--usage\n--version' "$cur"
 			else
-				_xdpwire_add "$(printf '%s\n' "${cmds[@]}")" "$cur"
+				_xdpwire_add "$(printf '%s\n' help "${cmds[@]}")" "$cur"
 			fi
+			return 0
+		fi
+		# "xdpwire help CMD", "xdpwire --version --pretty"
+		if ((cword == 2)) && [[ ${words[1]} == help ]]; then
+			_xdpwire_add "$(printf '%s\n' "${cmds[@]}")" "$cur"
+			return 0
+		fi
+		if [[ ${words[1]} == @(--version|-V) ]]; then
+			_xdpwire_add $'--json\n--pretty' "$cur"
 			return 0
 		fi
 		cmd=${words[1]}

@@ -42,9 +42,116 @@ refused_table() {
 	[[ $output == *"Exit status:"* ]]
 }
 
-@test "xdpwire --version prints one line, exits 0" {
+@test "-h, help and help COMMAND print the help on stdout, exit 0" {
+	local want cmd
+	run -0 --separate-stderr "$XW" --help
+	want=$output
+	for args in "-h" "-?" "help"; do
+		# shellcheck disable=SC2086
+		run -0 --separate-stderr "$XW" $args
+		assert_eq "$output" "$want" "xdpwire $args" || return
+		assert_eq "$stderr" "" "stderr of xdpwire $args" || return
+	done
+	[[ $want == *"  help [COMMAND]"* || $want == *" help [COMMAND]"* ]]
+	for cmd in $("$XW" __complete); do
+		run -0 --separate-stderr "$XW" "$cmd" --help
+		want=$output
+		[[ $want == *"-h, -?, --help"* ]] || { echo "$cmd: no -h" >&2; false; }
+		run -0 --separate-stderr "$XW" "$cmd" -h
+		assert_eq "$output" "$want" "xdpwire $cmd -h" || return
+		# Not a terminal: help COMMAND prints, never pages.
+		run -0 --separate-stderr "$XW" help "$cmd"
+		assert_eq "$output" "$want" "xdpwire help $cmd" || return
+		assert_eq "$stderr" "" "stderr of xdpwire help $cmd" || return
+	done
+	run -0 --separate-stderr "$LINKS/redirect-install" -h
+	[[ $output == "Usage: redirect-install "* ]]
+}
+
+@test "help COMMAND at a terminal opens the man page when man has it" {
+	local bin=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$bin"
+	# A man that knows one page, and says how it was asked.
+	cat >"$bin/man" <<'MAN'
+#!/bin/sh
+[ "$1" = -w ] && { [ "$2" = xdpwire-status ] && exit 0; exit 16; }
+echo "man $*"
+MAN
+	chmod +x "$bin/man"
+	run -0 env PATH="$bin:$PATH" script -qec "$XW help status" /dev/null
+	assert_eq "${output//$'\r'/}" "man 8 xdpwire-status" "through a terminal"
+	# No page installed: the help is printed.
+	run -0 env PATH="$bin:$PATH" script -qec "$XW help scrape" /dev/null
+	[[ $output == "Usage: xdpwire scrape "* ]]
+	# Not a terminal: printed, although man has the page.
+	run -0 --separate-stderr env PATH="$bin:$PATH" "$XW" help status
+	[[ $output == "Usage: xdpwire status "* ]]
+}
+
+@test "help with an unknown command or extra words: one line, exit 64" {
+	run -64 --separate-stderr "$XW" help nosuch
+	assert_eq "$stderr" "xdpwire: nosuch: unknown command (see 'xdpwire --help')"
+	assert_eq "$output" "" "stdout"
+	run -64 --separate-stderr "$XW" help status scrape
+	assert_eq "$stderr" "xdpwire: scrape: unexpected argument to help (see 'xdpwire --help')"
+	run -64 --separate-stderr "$XW" -h status
+	assert_eq "$stderr" "xdpwire: status: unexpected argument (see 'xdpwire --help')"
+}
+
+@test "--version: the version of VERSION, libbpf's, and the kernel features" {
+	local semver
+	semver=$(<"$BATS_TEST_DIRNAME/../VERSION")
 	run -0 --separate-stderr "$XW" --version
-	[[ $output =~ ^xdpwire\ [^[:space:]]+$ ]]
+	assert_eq "$stderr" "" "stderr"
+	assert_eq "${#lines[@]}" 3 "lines" || return
+	[[ ${lines[0]} =~ ^xdpwire\ ${semver//./\\.}(\+g[0-9a-f]+(-dirty)?)?$ ]] ||
+		{ echo "first line: ${lines[0]}" >&2; false; }
+	[[ ${lines[1]} =~ ^libbpf\ v1\.[0-9]+$ ]]
+	# Root on this kernel: every feature is there.
+	assert_eq "${lines[2]}" "features: btf, xdp, xdp_link, xskmap, devmap, bpf_iter"
+	run -0 --separate-stderr "$XW" -V
+	assert_eq "${lines[0]}" "xdpwire ${semver}${lines[0]#xdpwire "$semver"}"
+	# Every command takes it too.
+	run -0 --separate-stderr "$XW" scrape --version
+	[[ ${lines[0]} == "xdpwire $semver"* ]]
+}
+
+@test "--version -j and -p: one JSON document, the same facts" {
+	local text
+	run -0 --separate-stderr "$XW" --version
+	text=$output
+	run -0 --separate-stderr "$XW" --version -j
+	assert_eq "${#lines[@]}" 1 "lines of -j"
+	assert_json '.version == 1 and .command == "version"'
+	assert_eq "xdpwire $(json .xdpwire)" "$(sed -n 1p <<<"$text")"
+	assert_eq "libbpf $(json .libbpf)" "$(sed -n 2p <<<"$text")"
+	assert_json '.features | keys_unsorted == ["btf","xdp","xdp_link","xskmap","devmap","bpf_iter"]'
+	assert_json '[.features[]] | all(. == "present")'
+	run -0 --separate-stderr "$XW" -p --version
+	((${#lines[@]} > 5))
+	assert_json '.command == "version" and .features.xskmap == "present"'
+	run -64 --separate-stderr "$XW" --version --frob
+	assert_eq "$stderr" "xdpwire: --frob: unexpected argument (see 'xdpwire --help')"
+	run -64 --separate-stderr "$XW" -j
+	assert_eq "$stderr" "xdpwire: -j: a command must come first (see 'xdpwire --help')"
+}
+
+@test "options that mean nothing to a command are refused, exit 64" {
+	refused_table 64 <<'TABLE'
+xdpwire scrape: --bpffs: does not apply to scrape (see --help)|scrape --bpffs /sys/fs/bpf
+xdpwire scrape: --bpffs: does not apply to scrape (see --help)|scrape --bpffs=/sys/fs/bpf
+xdpwire status: -q: does not apply to status (see --help)|status -q
+xdpwire status: --quiet: does not apply to status (see --help)|status --quiet
+xdpwire status: -q: does not apply to status (see --help)|status -vq
+TABLE
+	# Nor are they offered.
+	run -0 "$XW" __complete scrape
+	[[ $output != *--bpffs* ]]
+	run -0 "$XW" __complete status
+	[[ $output != *--quiet* ]]
+	# Under -j the refusal is a document too.
+	run -64 --separate-stderr "$XW" status -q -j
+	assert_json '.command == "status" and .exit_code == 64 and .error == "-q: does not apply to status (see --help)"'
 }
 
 @test "no command, unknown command, unknown option: one line, exit 64" {
@@ -120,6 +227,20 @@ xdpwire sockmap-insert: --pid: '0' is not a process id|sockmap-insert --device l
 TABLE
 }
 
+@test "control characters a user typed are shown escaped, never sent to the terminal" {
+	run -64 --separate-stderr "$XW" $'fr\eob'
+	assert_eq "$stderr" 'xdpwire: fr\x1bob: unknown command (see '"'xdpwire --help')"
+	run -64 --separate-stderr "$XW" help $'st\ratus'
+	assert_eq "$stderr" 'xdpwire: st\x0datus: unknown command (see '"'xdpwire --help')"
+	run -65 --separate-stderr "$XW" redirect-install --device $'a\nb'
+	assert_eq "$stderr" "xdpwire redirect-install: --device: 'a\\x0ab' is not a valid device name: contains white space"
+	run -64 --separate-stderr "$XW" status $'--\e[2J'
+	assert_eq "$stderr" 'xdpwire status: --\x1b[2J: unknown option (see --help)'
+	# The JSON document keeps the text; JSON escapes it its own way.
+	run -64 --separate-stderr "$XW" status $'--\e[2J' -j
+	assert_json '.error == "--\u001b[2J: unknown option (see --help)"'
+}
+
 @test "an empty device name is refused by name" {
 	run -65 --separate-stderr "$XW" redirect-install --device ""
 	assert_eq "$stderr" "xdpwire redirect-install: --device: '' is not a valid device name: empty"
@@ -133,4 +254,16 @@ TABLE
 	# -j is honoured even when the error comes first on the line.
 	run -65 --separate-stderr "$XW" sockmap-insert --device a/b -j
 	assert_json '.exit_code == 65'
+}
+
+@test "-p pretty-prints the JSON document, and implies -j" {
+	local plain
+	run -64 --separate-stderr "$XW" redirect-install --frob -j
+	plain=$output
+	run -64 --separate-stderr "$XW" redirect-install --frob -p
+	assert_eq "$(jq -c . <<<"$output")" "$plain" "the same document"
+	assert_eq "${lines[0]}" "{" "first line"
+	assert_eq "${lines[1]}" '  "version": 1,' "second line"
+	run -64 --separate-stderr "$XW" redirect-install --pretty --frob
+	assert_eq "$(jq -c . <<<"$output")" "$plain" "--pretty"
 }

@@ -18,6 +18,7 @@ MAN_BUILD="$BATS_TEST_DIRNAME/../build/man"
 MAN_SRC="$BATS_TEST_DIRNAME/../man"
 COMPLETION="$BATS_TEST_DIRNAME/../completion/xdpwire.bash"
 load lib/complete
+load lib/assert
 
 # Fails the test with a message.
 flunk() {
@@ -80,8 +81,10 @@ load_man_options() {
 	declare -gA MAN_ARG=()
 	for line in "${lines[@]}"; do
 		[[ $line == '**-'* ]] || continue
-		# "**-j**, **--json**": the long form is what counts.
-		line=${line#\*\*-?\*\*, }
+		# "**-h**, **-?**, **--help**": the long form is what counts.
+		while [[ $line == '**-'?'**, '* ]]; do
+			line=${line#\*\*-?\*\*, }
+		done
 		[[ $line =~ $re ]] || flunk "$1: unreadable option entry '$line'"
 		opt=${BASH_REMATCH[1]}
 		rest=${BASH_REMATCH[2]}
@@ -240,6 +243,113 @@ setup_completion() {
 	done
 }
 
+# check_examples FILE...: every example command line in FILEs (see
+# tests/lib/examples.py) goes through xdpwire's own parser, dry (xdpwire
+# __parse: options parsed and checked, nothing touched); help and version
+# examples are run.  Names each one refused; fails if any was, or if
+# none was found.
+check_examples() {
+	local where argv n=0 bad=()
+	local -a args
+	while IFS=$'\t' read -r where argv; do
+		n=$((n + 1))
+		mapfile -t args < <(jq -r '.[1:][]' <<<"$argv")
+		case ${args[0]} in
+		help | --help | -h | --usage | --version | -V)
+			run --separate-stderr "$XW" "${args[@]}" ;;
+		*)
+			run --separate-stderr "$XW" __parse "${args[@]}" ;;
+		esac
+		[[ $status -eq 0 && -z $stderr ]] ||
+			bad+=("$where: xdpwire ${args[*]}: exit $status: $stderr")
+	done < <(python3 "$BATS_TEST_DIRNAME/lib/examples.py" "$@")
+	((n > 0)) || flunk "no examples found in $*"
+	((${#bad[@]} == 0)) || flunk "examples that do not parse:" "${bad[@]}"
+}
+
+# help_files: each command's --help in $BATS_TEST_TMPDIR/help-CMD.
+help_files() {
+	local cmd
+	HELP_FILES=()
+	for cmd in "${CMDS[@]}"; do
+		"$XW" "$cmd" --help >"$BATS_TEST_TMPDIR/help-$cmd" || return
+		HELP_FILES+=("$BATS_TEST_TMPDIR/help-$cmd")
+	done
+}
+
+@test "every example in --help, the man pages and README parses (dry run)" {
+	local cmd
+	load_commands
+	help_files
+	for cmd in "${CMDS[@]}"; do
+		# Each command's help has examples of its own.
+		check_examples "$BATS_TEST_TMPDIR/help-$cmd" || return
+	done
+	check_examples "$MAN_SRC"/*.rst "$BATS_TEST_DIRNAME/../README.md"
+}
+
+@test "a wrong example is caught: wrapped, misspelt, or of an option gone" {
+	local page=$BATS_TEST_TMPDIR/xdpwire-status.8.rst
+	cp "$MAN_SRC/xdpwire-status.8.rst" "$page"
+	cat >>"$page" <<'RST'
+
+    | ``xdpwire status --bpf /x``
+    | ``xdpwire redirect-install --device eth0 --pass-port``
+    | ``xdpwire status -q``
+    | ``xdpwire redirect-instal --device eth0``
+RST
+	run check_examples "$page"
+	[[ $status -ne 0 ]] || flunk "check_examples passed a wrong example"
+	[[ $output == *"xdpwire status --bpf /x: exit 64: xdpwire status: --bpf: unknown option; did you mean --bpffs? (see --help)"* ]] ||
+		flunk "misspelt option not named:" "$output"
+	[[ $output == *"xdpwire redirect-install --device eth0 --pass-port: exit 64"* ]] ||
+		flunk "wrapped example not named:" "$output"
+	[[ $output == *"xdpwire status -q: exit 64"* ]] ||
+		flunk "inapplicable option not named:" "$output"
+	[[ $output == *"xdpwire redirect-instal --device eth0: exit 64"* ]] ||
+		flunk "misspelt command not named:" "$output"
+	# The dry run changes nothing, and still refuses what the command
+	# table requires.
+	run -64 --separate-stderr "$XW" __parse redirect-install
+	assert_eq "$stderr" "xdpwire redirect-install: --device: no device specified (--device NAME or --device-idx N)"
+	run -0 --separate-stderr "$XW" __parse redirect-install --device nosuch0 --unpin
+	assert_eq "$output$stderr" ""
+}
+
+@test "--help: no example or command summary is wrapped onto a second line" {
+	local cmd line in=0 where
+	load_commands
+	run -0 --separate-stderr "$XW" --help
+	# Not ${lines[@]}: it has no empty lines, and one ends the block.
+	while IFS= read -r line; do
+		if [[ $line == "Commands:" ]]; then
+			in=1
+		elif ((in)) && [[ -z $line ]]; then
+			break
+		elif ((in)); then
+			[[ $line =~ ^\ \ [a-z-]+\ {2,}[^[:space:]] ]] ||
+				flunk "xdpwire --help: wrapped command summary: '$line'"
+		fi
+	done <<<"$output"
+	((in)) || flunk "xdpwire --help: no Commands: block"
+	help_files
+	for cmd in "${CMDS[@]}"; do
+		in=0
+		while IFS= read -r line; do
+			where="xdpwire $cmd --help"
+			if [[ $line == Example* ]]; then
+				[[ $line == "Examples:" ]] || flunk "$where: '$line': an example goes on a line of its own"
+				in=1
+			elif ((in)) && [[ -z $line ]]; then
+				in=0
+			elif ((in)); then
+				[[ $line == "  xdpwire $cmd"* ]] ||
+					flunk "$where: not an example, or one wrapped: '$line'"
+			fi
+		done <"$BATS_TEST_TMPDIR/help-$cmd"
+	done
+}
+
 @test "completion: xdpwire <TAB> offers every command" {
 	load_commands
 	setup_completion
@@ -247,6 +357,21 @@ setup_completion() {
 	offers_all "xdpwire <TAB>" "${CMDS[@]}"
 	run -0 complete_line "xdpwire --"
 	offers_all "xdpwire --<TAB>" --help --usage --version
+}
+
+@test "completion: help and its commands, --version's -j and -p" {
+	load_commands
+	setup_completion
+	run -0 complete_line "xdpwire "
+	offers_all "xdpwire <TAB>" help
+	run -0 complete_line "xdpwire he"
+	[[ $output == help ]] || flunk "xdpwire he<TAB> offers: $output"
+	run -0 complete_line "xdpwire help "
+	offers_all "xdpwire help <TAB>" "${CMDS[@]}"
+	run -0 complete_line "xdpwire --version --"
+	offers_all "xdpwire --version --<TAB>" --json --pretty
+	run -0 complete_line "xdpwire status --p"
+	[[ $output == --pretty ]] || flunk "xdpwire status --p<TAB> offers: $output"
 }
 
 @test "completion: xdpwire CMD --<TAB> offers every option, also through a link" {

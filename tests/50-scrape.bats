@@ -95,6 +95,20 @@ addr_state() {
 	assert_json '.default_gateways.ipv4 == {"metric":0,"nexthops":[{"interface":"m1","gateway":"10.51.0.1","weight":3}],"interface":"m1","gateway":"10.51.0.1"}'
 }
 
+@test "-p: the same document as -j, indented, routes and all" {
+	local plain
+	fresh pp
+	apply 7 pp || return
+	run -0 --separate-stderr xw scrape -j --netns "$(ns_path pp)"
+	plain=$output
+	assert_json '[.interfaces[].routes[]] | length > 0'
+	run -0 --separate-stderr xw scrape -p --netns "$(ns_path pp)"
+	assert_eq "$(jq -c . <<<"$output")" "$plain" "scrape -p, compacted"
+	# The routes' array is kept as text (json_text.c): indented all the same.
+	assert_eq "$(grep -c '^          "destination": ' <<<"$output")" \
+		"$(jq '[.interfaces[].routes[], .loopback[].routes[]] | length' <<<"$plain")" "indented routes"
+}
+
 @test "two default routes of a family, or one without a gateway: refused" {
 	fresh two
 	bed_veth two t0 two-peer pt0

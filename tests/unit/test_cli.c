@@ -203,7 +203,8 @@ static int parse(struct run *r, const char *const *args)
 {
 	set_args(r, args);
 	r->ret = argp_parse(&test_argp, r->argc, r->argv,
-			    ARGP_NO_EXIT | ARGP_NO_ERRS, NULL, &r->o);
+			    XW_ARGP_FLAGS | ARGP_NO_EXIT | ARGP_NO_ERRS, NULL,
+			    &r->o);
 	return r->ret;
 }
 
@@ -284,6 +285,67 @@ static void test_argp_bad_values(void **state)
 			  "empty path");
 }
 
+/* -p is -j, indented; either spelling, found by the pre-scan too. */
+static void test_pretty(void **state)
+{
+	struct run r;
+
+	(void)state;
+	assert_int_equal(parse(&r, ARGS("-p")), 0);
+	assert_true(r.ctx.json && r.ctx.pretty);
+	xw_ctx_free(&r.ctx);
+	assert_int_equal(parse(&r, ARGS("--json")), 0);
+	assert_true(r.ctx.json && !r.ctx.pretty);
+	xw_ctx_free(&r.ctx);
+	assert_int_equal(check(&r, ARGS("--pretty", "--flag")), 0);
+	assert_true(r.ctx.json && r.ctx.pretty);
+	xw_ctx_free(&r.ctx);
+	expect_refused(ARGS("--bogus", "-vp"), "--bogus", "unknown option",
+		       true);
+}
+
+/* A command without --bpffs and -q, as scrape and status are. */
+static const struct argp_child narrow_children[] = {
+	XW_CHILDREN(xw_target_nopins_argp, xw_output_noquiet_argp),
+	{ 0 }
+};
+static const struct argp narrow_argp = {
+	.options = options,
+	.parser = parse_opt,
+	.children = narrow_children,
+};
+
+static void expect_narrow(const char *const *args, const char *object,
+			  const char *what)
+{
+	struct run r;
+
+	set_args(&r, args);
+	assert_int_equal(xw_argv_check(&r.ctx, &narrow_argp, r.argc, r.argv),
+			 what ? -EINVAL : 0);
+	if (what) {
+		assert_int_equal(r.ctx.fail.exit_code, XW_EXIT_USAGE);
+		assert_string_equal(r.ctx.fail.object, object);
+		assert_string_equal(r.ctx.fail.what, what);
+	}
+	xw_ctx_free(&r.ctx);
+}
+
+static void test_inapplicable(void **state)
+{
+	(void)state;
+	expect_narrow(ARGS("--device", "eth0", "-jv", "--netns", "/x"), NULL,
+		      NULL);
+	expect_narrow(ARGS("-h"), NULL, NULL);
+	expect_narrow(ARGS("--bpffs", "/x"), "--bpffs",
+		      "does not apply to test (see --help)");
+	expect_narrow(ARGS("-jq"), "-q", "does not apply to test (see --help)");
+	expect_narrow(ARGS("--quiet"), "--quiet",
+		      "does not apply to test (see --help)");
+	expect_narrow(ARGS("--bpf"), "--bpf", "unknown option (see --help)");
+	expect_narrow(ARGS("-x"), "-x", "unknown option (see --help)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +359,8 @@ int main(void)
 		cmocka_unit_test(test_argp_common),
 		cmocka_unit_test(test_argp_device_twice),
 		cmocka_unit_test(test_argp_bad_values),
+		cmocka_unit_test(test_pretty),
+		cmocka_unit_test(test_inapplicable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,16 @@
+/*
+ * --version: xdpwire's version, libbpf's, and the kernel features xdpwire
+ * relies on, as `bpftool -V` prints them.
+ */
+#ifndef XW_VERSION_H
+#define XW_VERSION_H
+
+#include <stdbool.h>
+
+/* "0.2.0", or "0.2.0+g3c2452f" when built from a git tree (see VERSION). */
+const char *xw_version(void);
+
+/* Prints the version text, or its JSON document; returns the exit code. */
+int xw_version_print(bool json, bool pretty);
+
+#endif /* XW_VERSION_H */
