@@ -1,24 +1,25 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * xsk_bind: what sockmap-insert cannot ask the kernel any other way on a
- * kernel without AF_XDP sock_diag: where one AF_XDP socket of the calling
- * process is bound (device, its namespace, queue), whether it has rings,
- * and what the XSKMAP slot it is meant for holds now (user space may not
- * look into an XSKMAP).
+ * kernel without AF_XDP sock_diag: where one AF_XDP socket is bound
+ * (device, the device's namespace, queue), whether it has rings, and what
+ * the XSKMAP slot it is meant for holds now (user space may not look into
+ * an XSKMAP, and the kernel's XSKMAP delete does not say either).
  *
- * The loader restricts the iterator to its own thread (link_info.task.tid)
- * and sets the descriptor before load, so one run visits a handful of
- * files and acts on one.  The kernel structures are read through local
- * "___xw" flavours with CO-RE relocations: no vmlinux.h to generate, and
- * every field is found by name in the running kernel's BTF.
+ * Run once by BPF_PROG_TEST_RUN, never attached.  The loader puts the
+ * socket into the private map "probe" at key 0 (none for a slot-only
+ * query) and reuses the pinned map as "slots".  An XDP program may look
+ * into both; the socket's fields are then read through local "___xw"
+ * flavours with CO-RE relocations, resolved by the loader against a small
+ * BTF made from the running kernel's (common/xsk_btf.c): no vmlinux.h, and
+ * every field is found by name.  Comparing and reading kernel pointers
+ * needs CAP_PERFMON.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
 #include "xsk_bind.h"
-
-#define AF_XDP_FAMILY 44
 
 struct ns_common___xw {
 	unsigned int inum;
@@ -39,14 +40,6 @@ struct net_device___xw {
 	struct possible_net___xw nd_net;
 } __attribute__((preserve_access_index));
 
-struct sock_common___xw {
-	unsigned short skc_family;
-} __attribute__((preserve_access_index));
-
-struct sock___xw {
-	struct sock_common___xw __sk_common;
-} __attribute__((preserve_access_index));
-
 struct xdp_sock___xw {
 	void *rx;
 	void *tx;
@@ -60,19 +53,6 @@ struct xdp_sock___xw {
 	} state;
 } __attribute__((preserve_access_index));
 
-struct socket___xw {
-	struct sock___xw *sk;
-} __attribute__((preserve_access_index));
-
-struct file___xw {
-	void *private_data;
-} __attribute__((preserve_access_index));
-
-struct bpf_iter__task_file___xw {
-	__u32 fd;
-	struct file___xw *file;
-} __attribute__((preserve_access_index));
-
 /* The pinned XSKMAP under judgement: the loader reuses its fd before load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -81,66 +61,75 @@ struct {
 	__type(value, __u32);
 } slots SEC(".maps");
 
+/* The socket to judge, at key 0, put there by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} probe SEC(".maps");
+
 const volatile struct xw_xsk_bind_cfg cfg = {};
 
 struct xw_xsk_bind result = {};
 
-static __always_inline void read_slot(__u32 key, __u64 xs)
+/*
+ * An XSKMAP lookup gives a pointer the verifier allows no arithmetic on;
+ * copied through the stack it becomes the plain address CO-RE reads need.
+ */
+static __always_inline __u64 address_of(void *ptr)
 {
-	void *held = bpf_map_lookup_elem(&slots, &key);
+	__u64 addr = 0;
 
-	result.slot_key = key;
-	if (!held)
-		result.slot = XW_SLOT_EMPTY;
-	else if ((__u64)held == xs)
-		result.slot = XW_SLOT_THIS;
-	else
-		result.slot = XW_SLOT_OTHER;
+	bpf_probe_read_kernel(&addr, sizeof(addr), &ptr);
+	return addr;
 }
 
-static __always_inline void read_socket(struct file___xw *file)
+static __always_inline void read_socket(struct xdp_sock___xw *xs)
 {
-	struct xdp_sock___xw *xs;
 	struct net_device___xw *dev;
-	struct socket___xw *sock;
-	struct sock___xw *sk;
 
-	/* User space saw an AF_XDP socket at fd: the family says it still is. */
-	sock = BPF_CORE_READ(file, private_data);
-	sk = BPF_CORE_READ(sock, sk);
-	result.family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (result.family != AF_XDP_FAMILY)
-		return;
-	xs = (void *)sk;
 	result.state = BPF_CORE_READ(xs, state);
 	result.has_rx = BPF_CORE_READ(xs, rx) != NULL;
 	result.has_tx = BPF_CORE_READ(xs, tx) != NULL;
 	result.has_umem = BPF_CORE_READ(xs, umem) != NULL;
 	result.queue = BPF_CORE_READ(xs, queue_id);
 	dev = BPF_CORE_READ(xs, dev);
-	if (dev) {
-		result.ifindex = BPF_CORE_READ(dev, ifindex);
-		result.netns_ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
-		bpf_probe_read_kernel_str(result.ifname, sizeof(result.ifname),
-					  &dev->name);
-	}
-	read_slot(cfg.key_is_queue ? result.queue : cfg.key, (__u64)xs);
+	if (!dev)
+		return;
+	result.ifindex = BPF_CORE_READ(dev, ifindex);
+	result.netns_ino = BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	bpf_probe_read_kernel_str(result.ifname, sizeof(result.ifname),
+				  &dev->name);
 }
 
-SEC("iter/task_file")
-int xw_xsk_bind(struct bpf_iter__task_file___xw *ctx)
+SEC("xdp")
+int xw_xsk_bind(struct xdp_md *ctx)
 {
-	struct file___xw *file = ctx->file;
+	__u64 xs_addr = 0, held_addr;
+	__u32 zero = 0, key = cfg.key;
+	void *xs = NULL, *held;
 
-	/* The link already limits the walk to the loader's own thread. */
-	if (!file || ctx->fd != cfg.fd || result.found)
-		return 0;
-	result.found = 1;
-	if (cfg.socket)
-		read_socket(file);
+	if (cfg.socket) {
+		xs = bpf_map_lookup_elem(&probe, &zero);
+		if (!xs)
+			return XDP_PASS;
+		xs_addr = address_of(xs);
+		read_socket((struct xdp_sock___xw *)xs_addr);
+		if (cfg.key_is_queue)
+			key = result.queue;
+	}
+	held = bpf_map_lookup_elem(&slots, &key);
+	held_addr = held ? address_of(held) : 0;
+	result.slot_key = key;
+	if (!held_addr)
+		result.slot = XW_SLOT_EMPTY;
+	else if (held_addr == xs_addr)
+		result.slot = XW_SLOT_THIS;
 	else
-		read_slot(cfg.key, 0);
-	return 0;
+		result.slot = XW_SLOT_OTHER;
+	result.found = 1;
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -9,16 +9,15 @@
 #include <linux/types.h>
 
 struct xw_xsk_bind_cfg {
-	__u32 fd; /* the descriptor of the loader's own to look at */
 	__u32 key; /* the XSKMAP slot, unless key_is_queue */
 	__u8 key_is_queue; /* the slot is the socket's own bound queue */
-	__u8 socket; /* fd is an AF_XDP socket; else only the slot is read */
+	__u8 socket; /* a socket is in "probe"; else only the slot is read */
 };
 
 enum xw_xsk_slot {
 	XW_SLOT_UNREAD = 0,
 	XW_SLOT_EMPTY,
-	XW_SLOT_THIS, /* holds the socket at fd */
+	XW_SLOT_THIS, /* holds the socket under judgement */
 	XW_SLOT_OTHER,
 };
 
@@ -30,8 +29,7 @@ enum xw_xsk_state {
 };
 
 struct xw_xsk_bind {
-	__u32 found; /* the walk reached fd */
-	__u32 family;
+	__u32 found; /* the program ran to the end */
 	__u32 state;
 	__u32 ifindex; /* 0: no device */
 	__u32 netns_ino; /* the device's network namespace */

@@ -9,64 +9,61 @@
 #include "ctx.h"
 #include "exit.h"
 #include "xsk_bind.h"
+#include "xsk_btf.h"
 #include "xsk_bind.skel.h"
 
-/* Walks the iterator once; the program writes nothing to the seq file. */
-static int run_iter(struct bpf_link *link)
+/*
+ * One run of the program on a dummy frame: it reads the socket, compares
+ * it with the slot and writes the result into its .bss.
+ */
+static int run_once(struct xsk_bind_bpf *skel)
 {
-	char buf[64];
-	ssize_t n;
-	int fd, err = 0;
+	unsigned char frame[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame,
+		    .data_size_in = sizeof(frame), .repeat = 1);
 
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0)
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xw_xsk_bind),
+				   &run))
 		return -errno;
-	while ((n = read(fd, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-	}
-	close(fd);
-	return err;
+	return 0;
 }
 
-static int query(const struct xw_xsk_query *q, struct xw_xsk_bind *out,
-		 const char **step)
+static int query(const struct xw_xsk_query *q, int btf_fd,
+		 struct xw_xsk_bind *out, const char **step)
 {
-	union bpf_iter_link_info linfo = { .task.tid = (__u32)gettid() };
-	LIBBPF_OPTS(bpf_iter_attach_opts, opts, .link_info = &linfo,
-		    .link_info_len = sizeof(linfo));
+	char btf_path[32];
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts,
+		    .btf_custom_path = btf_path);
 	struct xsk_bind_bpf *skel;
-	struct bpf_link *link;
+	__u32 zero = 0, sock = (__u32)q->fd;
 	int err;
 
-	*step = "cannot open the BPF iterator";
-	skel = xsk_bind_bpf__open();
+	snprintf(btf_path, sizeof(btf_path), "/proc/self/fd/%d", btf_fd);
+	*step = "cannot open the BPF program that reads it";
+	skel = xsk_bind_bpf__open_opts(&open_opts);
 	if (!skel)
 		return -errno;
-	skel->rodata->cfg.fd = (__u32)q->fd;
 	skel->rodata->cfg.key = q->key;
 	skel->rodata->cfg.key_is_queue = q->key_is_queue;
 	skel->rodata->cfg.socket = q->socket;
 	err = bpf_map__reuse_fd(skel->maps.slots, q->map_fd);
 	if (err)
 		goto out;
-	*step = "cannot load the BPF iterator";
+	*step = "cannot load the BPF program that reads it";
 	err = xsk_bind_bpf__load(skel);
 	if (err)
 		goto out;
-	*step = "cannot run the BPF iterator";
-	link = bpf_program__attach_iter(skel->progs.xw_xsk_bind, &opts);
-	if (!link) {
+	*step = "cannot run the BPF program that reads it";
+	if (q->socket && bpf_map_update_elem(bpf_map__fd(skel->maps.probe),
+					     &zero, &sock, BPF_ANY)) {
 		err = -errno;
 		goto out;
 	}
-	err = run_iter(link);
-	bpf_link__destroy(link);
+	err = run_once(skel);
 	if (!err)
 		*out = skel->bss->result;
 out:
+	/* Destroying the private map lets go of the socket at once. */
 	xsk_bind_bpf__destroy(skel);
 	return err;
 }
@@ -74,22 +71,44 @@ out:
 int xw_xsk_query(struct xw_ctx *ctx, const struct xw_xsk_query *q,
 		 const char *object, struct xw_xsk_bind *out)
 {
-	const char *step;
-	int err;
+	const char *step = "cannot make the BTF of the fields it reads";
+	libbpf_print_fn_t print = NULL;
+	int btf, err = 0, tries;
+	bool cached;
 
-	memset(out, 0, sizeof(*out));
-	err = query(q, out, &step);
+	for (tries = 0; tries < 2; tries++) {
+		memset(out, 0, sizeof(*out));
+		btf = xw_xsk_btf_open(ctx, tries > 0, &cached);
+		if (btf < 0) {
+			err = btf;
+			break;
+		}
+		/*
+		 * A damaged cache is made again, and the retry talks: libbpf's
+		 * complaints about the damaged one would only alarm.
+		 */
+		if (cached)
+			print = libbpf_set_print(NULL);
+		err = query(q, btf, out, &step);
+		if (cached)
+			libbpf_set_print(print);
+		close(btf);
+		if (!err || !cached)
+			break;
+		xw_debug(ctx, 1, "%s: %s with the cached BTF: %s", object, step,
+			 strerror(-err));
+	}
 	if (err)
-		return xw_fail_errno(ctx, -err, object, "%s", step);
+		return xw_fail_errno(ctx, -err, object,
+				     "cannot read its binding: %s", step);
 	if (!out->found)
-		return xw_fail(ctx, XW_EXIT_OSERR, 0, object,
-			       "descriptor %d vanished while being read",
-			       q->fd);
+		return xw_fail(
+			ctx, XW_EXIT_OSERR, 0, object,
+			"cannot read its binding: the program found no socket");
 	xw_debug(ctx, 1,
-		 "%s: family %u, state %u, ifindex %u, netns %u, queue %u, rx %u, tx %u, umem %u; slot %u: %s",
-		 object, out->family, out->state, out->ifindex, out->netns_ino,
-		 out->queue, out->has_rx, out->has_tx, out->has_umem,
-		 out->slot_key,
+		 "%s: state %u, ifindex %u, netns %u, queue %u, rx %u, tx %u, umem %u; slot %u: %s",
+		 object, out->state, out->ifindex, out->netns_ino, out->queue,
+		 out->has_rx, out->has_tx, out->has_umem, out->slot_key,
 		 out->slot == XW_SLOT_EMPTY ? "empty" :
 		 out->slot == XW_SLOT_THIS  ? "this socket" :
 		 out->slot == XW_SLOT_OTHER ? "another socket" :

@@ -1,8 +1,8 @@
 /*
  * Where an AF_XDP socket is bound and what an XSKMAP slot holds, read by a
- * BPF iterator over this process's own files (bpf/xsk_bind.bpf.c): this
- * kernel has no AF_XDP sock_diag, getsockname() on an AF_XDP socket says
- * nothing, and user space may not look into an XSKMAP.
+ * BPF program run once (bpf/xsk_bind.bpf.c): this kernel has no AF_XDP
+ * sock_diag, getsockname() on an AF_XDP socket says nothing, and user
+ * space may not look into an XSKMAP.
  */
 #ifndef XW_XSK_BIND_H_USER
 #define XW_XSK_BIND_H_USER
@@ -16,14 +16,14 @@ struct xw_ctx;
 
 struct xw_xsk_query {
 	int map_fd; /* the XSKMAP whose slot is read */
-	int fd; /* a descriptor of this process */
-	bool socket; /* fd is an AF_XDP socket: read its binding too */
+	int fd; /* the AF_XDP socket, when socket */
+	bool socket; /* read fd's binding too, not just the slot */
 	bool key_is_queue; /* the slot is the socket's bound queue */
 	uint32_t key; /* the slot otherwise */
 };
 
 /*
- * Runs the iterator; object names the socket (or the map) in messages.
+ * Runs the program; object names the socket (or the map) in messages.
  * Needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN).
  */
 int xw_xsk_query(struct xw_ctx *ctx, const struct xw_xsk_query *q,

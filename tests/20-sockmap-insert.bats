@@ -166,6 +166,39 @@ xw-xsk-recv: insert command failed with status 65" "stderr"
 	run -1 xsk_slot_taken node probe0 v0 0
 }
 
+@test "the BTF cache is made once per boot; a damaged or foreign one is not trusted" {
+	local v0 v1 cache file line
+	export XDPWIRE_CACHE_DIR=$BED_DIR/cache-t
+	cache=$XDPWIRE_CACHE_DIR
+	file=$cache/xsk_bind-v1-$(cat /proc/sys/kernel/random/boot_id).btf
+	v0=$(ifindex node v0)
+	v1=$(ifindex node v1)
+	line="xdpwire sockmap-insert: socket: bound to v1 (ifindex $v1) queue 0, but the slot is v0 (ifindex $v0) queue 0"
+	xsk_hold node v1 0
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$(stat -c '%a %F' "$cache" "$file")" "700 directory
+600 regular file" "cache modes"
+	cp "$file" "$BED_DIR/good.btf"
+	# Damaged: made again, and the judgement is the same.
+	printf 'not btf' >"$file"
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	cmp "$file" "$BED_DIR/good.btf"
+	# A symbolic link is not followed, and is replaced.
+	rm "$file"
+	printf 'not btf' >"$BED_DIR/planted"
+	ln -s "$BED_DIR/planted" "$file"
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$(stat -c %F "$file")" "regular file" "cache file type"
+	assert_eq "$(cat "$BED_DIR/planted")" "not btf" "planted file"
+	# A directory others may write to is neither read nor written.
+	chmod 0777 "$cache"
+	printf 'not btf' >"$file"
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$(cat "$file")" "not btf" "cache in a shared directory"
+	assert_eq "$(ls -A "$cache")" "${file##*/}" "cache directory entries"
+	xsk_stop
+}
+
 @test "a queue held by another socket is refused unless --replace" {
 	# Two sockets cannot bind one queue: the first is v1's, put in by --map.
 	xsk_hold node v1 0 -- "$XW" sockmap-insert --map "$BPFFS/v0/redirect_ip_map" --queue 0 --fd '{fd}'
