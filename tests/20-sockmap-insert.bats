@@ -132,6 +132,12 @@ xw-xsk-recv: insert command failed with status 65" "stderr"
 	run -1 xsk_slot_taken node probe0 v0 2
 	run -1 xsk_slot_taken node probe0 v0 0
 	xsk_stop
+	# The same by an inherited descriptor.
+	run -3 --separate-stderr in_ns node "$XW_HELPERS/xw-xsk-recv" --dev v0 --queue 1 \
+		--timeout-ms 0 -- "$XW" sockmap-insert --device v0 --queue 2 --fd '{fd}'
+	assert_eq "$stderr" "xdpwire sockmap-insert: socket: bound to v0 (ifindex $v0) queue 1, but the slot is v0 (ifindex $v0) queue 2
+xw-xsk-recv: insert command failed with status 65" "stderr"
+	run -1 xsk_slot_taken node probe0 v0 2
 }
 
 @test "without --queue the slot is the socket's own bound queue" {
