@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <json-c/json.h>
 
 #include "../common/bpffs.h"
 #include "../common/cli.h"
@@ -18,12 +19,14 @@
 #include "../common/parse.h"
 #include "../common/pin.h"
 #include "../common/xsk.h"
+#include "../common/xsk_bind.h"
 #include "cmds.h"
 
 struct sockmap_insert_opts {
 	struct xw_common_opts common;
 	const char *map;
 	uint32_t queue;
+	bool queue_given;
 	int fd;
 	int pid;
 	int target_fd;
@@ -45,7 +48,8 @@ static const struct argp_option options[] = {
 	{ "map", KEY_MAP, "PATH", 0,
 	  "The pinned XSKMAP, instead of --device's redirect_ip_map", 0 },
 	{ "queue", KEY_QUEUE, "Q", 0,
-	  "The RX queue, i.e. the map key (default: 0)", 0 },
+	  "The RX queue, i.e. the map key (default: the socket's bound queue; 0 with --delete)",
+	  0 },
 	{ "fd", KEY_FD, "N", 0,
 	  "The AF_XDP socket: a descriptor this process inherited", 0 },
 	{ "pid", KEY_PID, "PID", 0,
@@ -118,6 +122,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (xw_parse_u32(arg, 0, UINT32_MAX - 1, &o->queue))
 			return bad_number(ctx, "--queue", arg,
 					  "a queue number");
+		o->queue_given = true;
 		return 0;
 	case KEY_FD:
 		if (xw_parse_fd(arg, &o->fd))
@@ -154,7 +159,9 @@ static const struct argp argp = {
 	NULL,
 	"Put an AF_XDP socket into the pinned XSKMAP of a redirect install "
 	"(<bpffs>/<device>/redirect_ip_map, or --map PATH) at the key of its "
-	"RX queue.  A queue held by another socket is refused unless --replace. "
+	"RX queue.  The socket must be bound to that device and queue (with "
+	"--map, to that queue).  A queue held by another socket is refused "
+	"unless --replace. "
 	"Runs on one pin directory are serialised by a lock on the directory.\v"
 	"Examples:\n"
 	"  xdpwire sockmap-insert --device eth0 --queue 0 --fd 3\n"
@@ -243,6 +250,75 @@ static int take_socket(struct xw_ctx *ctx, struct sockmap_insert_opts *o)
 	return fd;
 }
 
+/* " in netns N" when the namespaces differ, so equal names still tell. */
+static const char *netns_note(char *buf, size_t size, uint64_t ino,
+			      uint64_t other)
+{
+	buf[0] = '\0';
+	if (ino != other)
+		snprintf(buf, size, " in netns %llu", (unsigned long long)ino);
+	return buf;
+}
+
+/*
+ * The kernel delivers a frame of device D queue Q only to a socket bound
+ * to exactly D and Q: anything else in slot Q would silently lose every
+ * frame of that queue.
+ */
+static int judge(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
+		 const struct xw_xsk_bind *b, const char *path)
+{
+	char name[72], sock_ns[40], slot_ns[40];
+	uint64_t slot_ino = o->common.ns.ino;
+	uint32_t key = b->slot_key;
+
+	if (b->state == XW_XSK_UNBOUND)
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, "socket",
+			       "no longer bound: its device went away");
+	if (b->state != XW_XSK_BOUND || !b->ifindex) {
+		if (!b->has_rx && !b->has_tx)
+			return xw_fail(
+				ctx, XW_EXIT_DATAERR, 0, "socket",
+				"has no rings and is not bound to a device (set up its UMEM and rings, then bind it)");
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, "socket",
+			       "not bound to a device yet (bind it first)");
+	}
+	xw_xsk_ifname(b, name, sizeof(name));
+	netns_note(sock_ns, sizeof(sock_ns), b->netns_ino, slot_ino);
+	if (o->map) {
+		if (b->queue == key)
+			return 0;
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, "socket",
+			"bound to %s (ifindex %u) queue %u, but the slot is queue %u of %s",
+			name, b->ifindex, b->queue, key, path);
+	}
+	if (b->ifindex == o->common.dev.ifindex && b->netns_ino == slot_ino &&
+	    b->queue == key)
+		return 0;
+	netns_note(slot_ns, sizeof(slot_ns), slot_ino, b->netns_ino);
+	return xw_fail(
+		ctx, XW_EXIT_DATAERR, 0, "socket",
+		"bound to %s (ifindex %u%s) queue %u, but the slot is %s (ifindex %u%s) queue %u",
+		name, b->ifindex, sock_ns, b->queue, o->common.dev.name,
+		o->common.dev.ifindex, slot_ns, key);
+}
+
+static void out_socket(struct xw_ctx *ctx, const struct xw_xsk_bind *b)
+{
+	struct json_object *sock = json_object_new_object();
+	char name[72];
+
+	xw_xsk_ifname(b, name, sizeof(name));
+	json_object_object_add(sock, "device", json_object_new_string(name));
+	json_object_object_add(sock, "ifindex",
+			       json_object_new_uint64(b->ifindex));
+	json_object_object_add(sock, "netns_inode",
+			       json_object_new_uint64(b->netns_ino));
+	json_object_object_add(sock, "queue", json_object_new_uint64(b->queue));
+	xw_out_json(ctx, "socket", sock);
+}
+
 static int update(struct xw_ctx *ctx, struct sockmap_insert_opts *o, int map_fd,
 		  int sock_fd, const char *path)
 {
@@ -273,18 +349,74 @@ static int update(struct xw_ctx *ctx, struct sockmap_insert_opts *o, int map_fd,
 			     o->queue);
 }
 
-static int delete (struct xw_ctx *ctx, struct sockmap_insert_opts *o,
-		   int map_fd, const char *path)
+static int check_queue(struct xw_ctx *ctx, const struct sockmap_insert_opts *o,
+		       const struct xw_pinned *map, const char *path)
 {
-	__u32 key = o->queue;
-	char detail[32];
+	uint32_t n = map->info.map.max_entries;
 
-	/*
-	 * The kernel neither lets user space look into an XSKMAP nor says
-	 * whether the slot held a socket: all we can report is a cleared slot.
-	 */
+	if (o->queue < n)
+		return 0;
+	return xw_fail(ctx, XW_EXIT_DATAERR, 0,
+		       o->queue_given ? "--queue" : "socket",
+		       "queue %u is outside %s (%u queues: 0-%u)", o->queue,
+		       path, n, n - 1);
+}
+
+static int insert(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
+		  const struct xw_pinned *map, int sock, const char *path)
+{
+	struct xw_xsk_query q = { .map_fd = map->fd,
+				  .fd = sock,
+				  .socket = true,
+				  .key_is_queue = !o->queue_given,
+				  .key = o->queue };
+	struct xw_xsk_bind b;
+	int err;
+
+	err = xw_xsk_query(ctx, &q, "socket", &b);
+	if (err)
+		return err;
+	o->queue = b.slot_key;
+	xw_out_u64(ctx, "queue", o->queue);
+	out_socket(ctx, &b);
+	err = judge(ctx, o, &b, path);
+	if (!err)
+		err = check_queue(ctx, o, map, path);
+	if (err)
+		return err;
+	if (b.slot == XW_SLOT_THIS) {
+		xw_summary(ctx, "socket already in slot %s: queue %u", path,
+			   o->queue);
+		return 0;
+	}
+	return update(ctx, o, map->fd, sock, path);
+}
+
+/*
+ * The kernel's XSKMAP delete succeeds on an empty slot too, so the slot is
+ * read first; an empty one is left alone, and so reported.
+ */
+static int delete (struct xw_ctx *ctx, struct sockmap_insert_opts *o,
+		   const struct xw_pinned *map, const char *path)
+{
+	struct xw_xsk_query q = { .map_fd = map->fd,
+				  .fd = map->fd,
+				  .key = o->queue };
+	__u32 key = o->queue;
+	struct xw_xsk_bind b;
+	char detail[32];
+	int err;
+
+	err = xw_xsk_query(ctx, &q, path, &b);
+	if (err)
+		return err;
+	if (b.slot == XW_SLOT_EMPTY) {
+		xw_summary(ctx, "slot already empty %s: queue %u", path,
+			   o->queue);
+		return 0;
+	}
 	snprintf(detail, sizeof(detail), "queue %u", o->queue);
-	if (!bpf_map_delete_elem(map_fd, &key) || errno == ENOENT) {
+	if (!bpf_map_delete_elem(map->fd, &key)) {
 		xw_change(ctx, &(struct xw_change){ .action = "cleared",
 						    .object = "slot",
 						    .path = path,
@@ -309,15 +441,14 @@ int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts)
 		goto out;
 	xw_out_str(ctx, "map", path);
 	xw_out_u64(ctx, "queue", o->queue);
-	if (o->queue >= map.info.map.max_entries) {
-		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, "--queue",
-			      "queue %u is outside %s (%u queues: 0-%u)",
-			      o->queue, path, map.info.map.max_entries,
-			      map.info.map.max_entries - 1);
-		goto out;
+	/* Without --queue the socket's own queue is checked once known. */
+	if (o->queue_given || o->del) {
+		err = check_queue(ctx, o, &map, path);
+		if (err)
+			goto out;
 	}
 	if (o->del) {
-		err = delete (ctx, o, map.fd, path);
+		err = delete (ctx, o, &map, path);
 		goto out;
 	}
 	sock = take_socket(ctx, o);
@@ -325,7 +456,7 @@ int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts)
 		err = sock;
 		goto out;
 	}
-	err = update(ctx, o, map.fd, sock, path);
+	err = insert(ctx, o, &map, sock, path);
 out:
 	if (sock >= 0 && o->pid > 0)
 		close(sock);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # sockmap-insert: AF_XDP sockets into pinned XSKMAPs, by inherited
-# descriptor or from another process, with every refusal, the directory
-# lock, and concurrent runs that never lose an insert.
+# descriptor or from another process, with every refusal (a socket bound
+# elsewhere than its slot, or not at all, among them), true reports, the
+# directory lock, and concurrent runs that never lose an insert.
 
 load lib/test
 
@@ -10,7 +11,7 @@ setup_file() {
 	bed_ns node peer
 	bed_veth node v0 peer p0 numrxqueues 4
 	bed_veth node v1 peer p1
-	bed_veth node probe0 peer probe0p
+	bed_veth node probe0 peer probe0p numrxqueues 8
 	bed_veth node c0 peer pc0 numrxqueues 8
 	in_ns node "$XW" redirect-install --device v0 -q
 	in_ns node "$XW" redirect-install --device c0 -q
@@ -57,15 +58,158 @@ xsk_slot_free() {
 	xsk_hold node v0 3
 	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 3 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
 	run -0 xsk_slot_taken node probe0 v0 3
-	# Inserting the same socket again is no conflict.
+	# Inserting the same socket again is no conflict, and no change.
 	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 3 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$output" "socket already in slot $BPFFS/v0/redirect_ip_map: queue 3" "text output"
+	run -0 --separate-stderr xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)" --replace -j
+	assert_json '.changed == false and .changes == [] and .queue == 3'
+	run -0 xsk_slot_taken node probe0 v0 3
+	xsk_stop
+}
+
+@test "re-inserting an inherited socket already in its slot changes nothing" {
+	run -0 --separate-stderr in_ns node "$XW_HELPERS/xw-xsk-recv" --dev v0 --queue 2 \
+		--timeout-ms 0 -- sh -c "$XW"' sockmap-insert --device v0 --fd "$1" -q &&
+			exec '"$XW"' sockmap-insert --device v0 --fd "$1" -j' sh '{fd}'
+	local doc=${output%%$'\n'*}
+	output=$doc
+	assert_json '.changed == false and .changes == [] and .queue == 2 and .socket.device == "v0" and .socket.queue == 2'
+}
+
+@test "--delete of an empty slot says so and changes nothing" {
+	run -1 xsk_slot_taken node probe0 v0 1
+	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 1 --delete
+	assert_eq "$output" "slot already empty $BPFFS/v0/redirect_ip_map: queue 1" "text output"
+	run -0 --separate-stderr xw sockmap-insert --device v0 --queue 1 --delete -j
+	assert_json '.changed == false and .changes == [] and .queue == 1'
+}
+
+# ifindex NS DEV
+ifindex() {
+	ipn "$1" -j link show "$2" | jq -r '.[0].ifindex'
+}
+
+@test "a socket bound to another device is refused, naming both bindings" {
+	local v0 v1
+	v0=$(ifindex node v0)
+	v1=$(ifindex node v1)
+	xsk_hold node v1 0
+	expect_refused 65 "xdpwire sockmap-insert: socket: bound to v1 (ifindex $v1) queue 0, but the slot is v0 (ifindex $v0) queue 0" \
+		xw sockmap-insert --device v0 --queue 0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	expect_refused_json 65 xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	run -1 xsk_slot_taken node probe0 v0 0
+	xsk_stop
+	# The same by an inherited descriptor.
+	run -3 --separate-stderr in_ns node "$XW_HELPERS/xw-xsk-recv" --dev v1 --queue 0 \
+		--timeout-ms 0 -- "$XW" sockmap-insert --device v0 --fd '{fd}'
+	assert_eq "$stderr" "xdpwire sockmap-insert: socket: bound to v1 (ifindex $v1) queue 0, but the slot is v0 (ifindex $v0) queue 0
+xw-xsk-recv: insert command failed with status 65" "stderr"
+	run -1 xsk_slot_taken node probe0 v0 0
+}
+
+@test "a socket bound in another namespace is refused, naming both namespaces" {
+	local node peer p0 v0
+	node=$(stat -L -c %i "$(ns_path node)")
+	peer=$(stat -L -c %i "$(ns_path peer)")
+	p0=$(ifindex peer p0)
+	v0=$(ifindex node v0)
+	xsk_hold peer p0 0
+	expect_refused 65 "xdpwire sockmap-insert: socket: bound to p0 (ifindex $p0 in netns $peer) queue 0, but the slot is v0 (ifindex $v0 in netns $node) queue 0" \
+		xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	run -1 xsk_slot_taken node probe0 v0 0
+	xsk_stop
+}
+
+@test "a socket bound to another queue is refused, naming both queues" {
+	local v0
+	v0=$(ifindex node v0)
+	xsk_hold node v0 1
+	expect_refused 65 "xdpwire sockmap-insert: socket: bound to v0 (ifindex $v0) queue 1, but the slot is v0 (ifindex $v0) queue 2" \
+		xw sockmap-insert --device v0 --queue 2 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	# With --map no device is known: the queue must still match the key.
+	expect_refused 65 "xdpwire sockmap-insert: socket: bound to v0 (ifindex $v0) queue 1, but the slot is queue 0 of $BPFFS/v0/redirect_ip_map" \
+		xw sockmap-insert --map "$BPFFS/v0/redirect_ip_map" --queue 0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	run -1 xsk_slot_taken node probe0 v0 2
+	run -1 xsk_slot_taken node probe0 v0 0
+	xsk_stop
+	# The same by an inherited descriptor.
+	run -3 --separate-stderr in_ns node "$XW_HELPERS/xw-xsk-recv" --dev v0 --queue 1 \
+		--timeout-ms 0 -- "$XW" sockmap-insert --device v0 --queue 2 --fd '{fd}'
+	assert_eq "$stderr" "xdpwire sockmap-insert: socket: bound to v0 (ifindex $v0) queue 1, but the slot is v0 (ifindex $v0) queue 2
+xw-xsk-recv: insert command failed with status 65" "stderr"
+	run -1 xsk_slot_taken node probe0 v0 2
+}
+
+@test "without --queue the slot is the socket's own bound queue" {
+	xsk_hold node v0 1
+	run -0 --separate-stderr xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)" -j
+	assert_json '.changed and .queue == 1 and .changes[0].detail == "queue 1" and .socket.queue == 1'
+	run -0 xsk_slot_taken node probe0 v0 1
+	run -1 xsk_slot_taken node probe0 v0 0
+	xsk_stop
+	poll_until 2000 xsk_slot_free v0 1
+	# And by an inherited descriptor, on queue 3.
+	xsk_hold node v0 3 -- "$XW" sockmap-insert --device v0 --fd '{fd}' -q
+	run -0 xsk_slot_taken node probe0 v0 3
+	run -1 xsk_slot_taken node probe0 v0 0
+	xsk_stop
+	poll_until 2000 xsk_slot_free v0 3
+}
+
+@test "a socket that is not bound yet is refused with its own message" {
+	xsk_hold_unbound node rings
+	expect_refused 65 "xdpwire sockmap-insert: socket: not bound to a device yet (bind it first)" \
+		xw sockmap-insert --device v0 --queue 0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	xsk_stop
+	xsk_hold_unbound node bare
+	expect_refused 65 "xdpwire sockmap-insert: socket: has no rings and is not bound to a device (set up its UMEM and rings, then bind it)" \
+		xw sockmap-insert --device v0 --queue 0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	xsk_stop
+	run -3 --separate-stderr in_ns node "$XW_HELPERS/xw-xsk-recv" --unbound rings \
+		--timeout-ms 0 -- "$XW" sockmap-insert --device v0 --fd '{fd}'
+	assert_eq "$stderr" "xdpwire sockmap-insert: socket: not bound to a device yet (bind it first)
+xw-xsk-recv: insert command failed with status 65" "stderr"
+	run -1 xsk_slot_taken node probe0 v0 0
+}
+
+@test "the BTF cache is made once per boot; a damaged or foreign one is not trusted" {
+	local v0 v1 cache file line
+	export XDPWIRE_CACHE_DIR=$BED_DIR/cache-t
+	cache=$XDPWIRE_CACHE_DIR
+	file=$cache/xsk_bind-v1-$(cat /proc/sys/kernel/random/boot_id).btf
+	v0=$(ifindex node v0)
+	v1=$(ifindex node v1)
+	line="xdpwire sockmap-insert: socket: bound to v1 (ifindex $v1) queue 0, but the slot is v0 (ifindex $v0) queue 0"
+	xsk_hold node v1 0
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$(stat -c '%a %F' "$cache" "$file")" "700 directory
+600 regular file" "cache modes"
+	cp "$file" "$BED_DIR/good.btf"
+	# Damaged: made again, and the judgement is the same.
+	printf 'not btf' >"$file"
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	cmp "$file" "$BED_DIR/good.btf"
+	# A symbolic link is not followed, and is replaced.
+	rm "$file"
+	printf 'not btf' >"$BED_DIR/planted"
+	ln -s "$BED_DIR/planted" "$file"
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$(stat -c %F "$file")" "regular file" "cache file type"
+	assert_eq "$(cat "$BED_DIR/planted")" "not btf" "planted file"
+	# A directory others may write to is neither read nor written.
+	chmod 0777 "$cache"
+	printf 'not btf' >"$file"
+	expect_refused 65 "$line" xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	assert_eq "$(cat "$file")" "not btf" "cache in a shared directory"
+	assert_eq "$(ls -A "$cache")" "${file##*/}" "cache directory entries"
 	xsk_stop
 }
 
 @test "a queue held by another socket is refused unless --replace" {
-	xsk_hold node v0 0 -- "$XW" sockmap-insert --device v0 --fd '{fd}'
+	# Two sockets cannot bind one queue: the first is v1's, put in by --map.
+	xsk_hold node v1 0 -- "$XW" sockmap-insert --map "$BPFFS/v0/redirect_ip_map" --queue 0 --fd '{fd}'
 	local first=$XSK_PID
-	xsk_hold node v1 0
+	xsk_hold node v0 0
 	expect_refused 69 "xdpwire sockmap-insert: $BPFFS/v0/redirect_ip_map: queue 0 already holds another socket (--replace takes it over)" \
 		xw sockmap-insert --device v0 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
 	run -0 --separate-stderr xw sockmap-insert --device v0 --replace --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"

@@ -6,6 +6,12 @@
  * Usage:
  *   xw-xsk-recv --dev NAME [--queue Q] [--ready-file PATH]
  *               [--timeout-ms MS] [--until KEY=N] [-- CMD ARGS...]
+ *   xw-xsk-recv --unbound bare|rings [--ready-file PATH] [--timeout-ms MS]
+ *               [-- CMD ARGS...]
+ *
+ * --unbound holds a socket that is never bound, for the refusals of
+ * sockmap-insert: "bare" has nothing set up, "rings" has its UMEM and its
+ * fill, completion and RX rings (all the kernel wants before a bind).
  *
  * libxdp is told not to load a program: the XDP program and its XSKMAP
  * belong to the code under test. To get the socket into that map, CMD is
@@ -43,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,6 +86,7 @@ struct counter {
 
 struct opts {
 	const char *dev;
+	const char *unbound;
 	uint32_t queue;
 	const char *ready_file;
 	bool has_timeout;
@@ -106,6 +114,8 @@ struct rx_state {
 };
 
 static volatile sig_atomic_t stop_sig;
+
+static uint64_t now_ms(void);
 
 static void on_stop(int sig)
 {
@@ -164,6 +174,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "ready-file", required_argument, NULL, 'r' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "unbound", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -199,6 +210,11 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case 'u':
 			parse_until(o, optarg);
 			break;
+		case 'n':
+			if (strcmp(optarg, "bare") && strcmp(optarg, "rings"))
+				usage("--unbound wants bare or rings");
+			o->unbound = optarg;
+			break;
 		case 'h':
 			usage("help requested");
 			break;
@@ -206,8 +222,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			usage("unknown option or missing argument");
 		}
 	}
-	if (!o->dev)
-		usage("--dev is required");
+	if (!o->dev && !o->unbound)
+		usage("--dev or --unbound is required");
+	if (o->dev && o->unbound)
+		usage("--dev and --unbound exclude each other");
 	if (optind < argc) {
 		/* getopt only stops early at "--"; a bare word is a typo. */
 		if (strcmp(argv[optind - 1], "--"))
@@ -334,6 +352,50 @@ static void open_xsk(struct rx_state *st, const struct opts *o)
 	refill(st);
 	if (xsk_prod_nb_free(&st->fill, RING_SIZE) != 0)
 		die("fill ring not full after setup", EIO);
+}
+
+static void set_ring(int fd, int opt, const char *what)
+{
+	int size = RING_SIZE;
+
+	if (setsockopt(fd, SOL_XDP, opt, &size, sizeof(size)))
+		die(what, errno);
+}
+
+/* A socket that sockmap-insert must refuse: never bound to a device. */
+static int open_unbound(struct rx_state *st, const struct opts *o)
+{
+	struct xdp_umem_reg reg = {
+		.len = (uint64_t)NUM_FRAMES * FRAME_SIZE,
+		.chunk_size = FRAME_SIZE,
+	};
+	int fd;
+
+	fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket(AF_XDP)", errno);
+	if (!strcmp(o->unbound, "bare"))
+		return fd;
+	st->buf = mmap(NULL, (size_t)reg.len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (st->buf == MAP_FAILED)
+		die("mmap umem", errno);
+	reg.addr = (uint64_t)(uintptr_t)st->buf;
+	if (setsockopt(fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)))
+		die("XDP_UMEM_REG", errno);
+	set_ring(fd, XDP_UMEM_FILL_RING, "XDP_UMEM_FILL_RING");
+	set_ring(fd, XDP_UMEM_COMPLETION_RING, "XDP_UMEM_COMPLETION_RING");
+	set_ring(fd, XDP_RX_RING, "XDP_RX_RING");
+	return fd;
+}
+
+/* Nothing can arrive on an unbound socket: wait for the stop only. */
+static void idle_loop(const struct opts *o)
+{
+	uint64_t deadline = o->has_timeout ? now_ms() + o->timeout_ms : 0;
+
+	while (!stop_sig && (!o->has_timeout || now_ms() < deadline))
+		poll(NULL, 0, TICK_MS);
 }
 
 /* Returns the command's exit status, 128+signal if it was killed. */
@@ -645,8 +707,12 @@ int main(int argc, char **argv)
 
 	parse_args(&o, argc, argv);
 	install_signals();
-	open_xsk(&st, &o);
-	fd = xsk_socket__fd(st.xsk);
+	if (o.unbound) {
+		fd = open_unbound(&st, &o);
+	} else {
+		open_xsk(&st, &o);
+		fd = xsk_socket__fd(st.xsk);
+	}
 
 	if (o.cmd) {
 		status = run_insert(o.cmd, fd);
@@ -664,6 +730,12 @@ int main(int argc, char **argv)
 		write_ready(o.ready_file, line);
 	fputs(line, stderr);
 
+	if (o.unbound) {
+		idle_loop(&o);
+		print_json(&st);
+		close(fd);
+		return 0;
+	}
 	rx_loop(&st, &o);
 	print_json(&st);
 

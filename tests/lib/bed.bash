@@ -47,6 +47,8 @@ bed_setup() {
 	export BED_ID BED_DIR
 	mkdir "$BED_DIR/bpffs" && mount -t bpf bpf "$BED_DIR/bpffs" || return
 	export XDPWIRE_BPFFS=$BED_DIR/bpffs BPFFS=$BED_DIR/bpffs
+	# sockmap-insert's BTF cache: the bed's, never the node's /run/xdpwire.
+	export XDPWIRE_CACHE_DIR=$BED_DIR/cache
 	: >"$BED_DIR/namespaces"
 	: >"$BED_DIR/pids"
 }
