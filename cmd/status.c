@@ -75,7 +75,7 @@ static const char *const counter_names[XW_CNT_MAX] = {
 struct status_walk {
 	/* Kept as text: a tree per install would cost ~15 KiB each. */
 	struct json_object *dirs;
-	FILE *table; /* the text output's rows, printed after the walk */
+	struct xw_status_table *table; /* the text output's rows, or NULL */
 	size_t n_installs, n_ok;
 };
 
@@ -278,7 +278,7 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	struct status_walk *w = arg;
 	struct json_object *o, *installs;
 	struct xw_found_dir d;
-	int k, err;
+	int k, err = 0;
 
 	err = xw_health_inspect(ctx, dir, device, checked, &d);
 	if (err)
@@ -308,9 +308,10 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	    json_object_new_boolean(!d.n_installs && !d.n_temporary &&
 				    !d.n_foreign));
 	if (w->table)
-		xw_status_print_dir(w->table, o);
+		err = xw_status_table_add_dir(w->table, o);
 	xw_health_free(&d);
-	err = xw_json_text_add(w->dirs, o);
+	if (!err)
+		err = xw_json_text_add(w->dirs, o);
 	json_object_put(o);
 	if (err)
 		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
@@ -322,13 +323,12 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 {
 	struct xw_common_opts *c = opts;
 	struct status_walk w = { xw_json_text_array(), NULL, 0, 0 };
-	char prefix[32], *table = NULL;
-	size_t table_len = 0;
+	char prefix[32];
 	int err = 0;
 
 	/* Rows wait for the walk: a failed run prints only its error. */
 	if (!ctx->json && !ctx->quiet) {
-		w.table = open_memstream(&table, &table_len);
+		w.table = xw_status_table_new();
 		if (!w.table)
 			err = -ENOMEM;
 	}
@@ -342,13 +342,9 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 		err = xw_pinwalk(ctx, &c->fs, prefix,
 				 c->have_dev ? c->dev.name : NULL, show_dir,
 				 &w);
-	if (w.table)
-		fclose(w.table);
-	if (!err && table_len) {
-		xw_status_print_header(stdout);
-		fwrite(table, 1, table_len, stdout);
-	}
-	free(table);
+	if (!err && w.table)
+		xw_status_table_print(w.table, stdout);
+	xw_status_table_free(w.table);
 	if (err) {
 		json_object_put(w.dirs);
 		return err;

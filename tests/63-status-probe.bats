@@ -1,0 +1,49 @@
+#!/usr/bin/env bats
+# status as a probe must tell the truth: the table's columns fit their
+# content and an unknown socket count reads as unknown.
+
+load lib/test
+load lib/xsk
+
+setup_file() {
+	bed_setup
+	bed_ns node peer a b sb
+}
+
+setup() {
+	STATE_NS="node"
+}
+
+xw() {
+	in_ns node "$XW" "$@"
+}
+
+ino_of() {
+	stat -L -c %i "$1"
+}
+
+@test "table: columns fit a netns:<inode>/ name and many queues; unknown socket counts are ?" {
+	ipn sb link add sandbox0 type veth peer name psb0 netns "$BED_ID-peer"
+	ipn sb link set sandbox0 up
+	bed_veth node qq0 peer pqq0 numrxqueues 6 numtxqueues 6
+	xw redirect-install --netns "$(ns_path sb)" --device sandbox0 -q
+	xw redirect-install --device qq0 -q
+	local ino
+	ino=$(ino_of "$(ns_path sb)")
+	run -0 --separate-stderr xw status
+	local head=${lines[0]} row col word
+	# Each column starts where its heading does, in every row.
+	for row in "$(grep "^netns:$ino/sandbox0 " <<<"$output")" "$(grep "^qq0 " <<<"$output")"; do
+		for word in INSTALL HEALTH PROGRAM MODE LINK FWD/PORT/NONE/SHORT SLOTS; do
+			col=${head%%"$word"*}
+			col=${#col}
+			[[ ${row:col-2:2} == "  " && ${row:col:1} != " " ]] ||
+				{ echo "column $word at $col: '$head' / '$row'" >&2; return 1; }
+		done
+	done
+	[[ $row =~ \ [0-9]+/[0-9]+/[0-9]+/[0-9]+\ +q0:\?\ q1:\?\ q2:\?\ q3:\?\ q4:\?\ q5:\?$ ]]
+	run -0 --separate-stderr xw status -j --device qq0
+	assert_json '[.directories[].installs[].maps.redirect_ip_map.slots[].sockets_bound] == [null,null,null,null,null,null]'
+	xw redirect-install --netns "$(ns_path sb)" --device sandbox0 --unpin -q
+	xw redirect-install --device qq0 --unpin -q
+}
