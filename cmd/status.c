@@ -76,7 +76,7 @@ struct status_walk {
 	/* Kept as text: a tree per install would cost ~15 KiB each. */
 	struct json_object *dirs;
 	struct xw_status_table *table; /* the text output's rows, or NULL */
-	size_t n_installs, n_ok;
+	size_t n_dirs, n_installs, n_ok;
 };
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
@@ -280,6 +280,7 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	struct xw_found_dir d;
 	int k, err = 0;
 
+	w->n_dirs++;
 	err = xw_health_inspect(ctx, dir, device, checked, &d);
 	if (err)
 		return err;
@@ -322,7 +323,7 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 int cmd_status(struct xw_ctx *ctx, void *opts)
 {
 	struct xw_common_opts *c = opts;
-	struct status_walk w = { xw_json_text_array(), NULL, 0, 0 };
+	struct status_walk w = { xw_json_text_array(), NULL, 0, 0, 0 };
 	char prefix[32];
 	int err = 0;
 
@@ -342,6 +343,10 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 		err = xw_pinwalk(ctx, &c->fs, prefix,
 				 c->have_dev ? c->dev.name : NULL, show_dir,
 				 &w);
+	/* A typo must not pass for a device with nothing installed. */
+	if (!err && c->have_dev && !c->dev.ifindex && !w.n_dirs)
+		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, c->dev.name,
+			      "no such device and nothing pinned for it");
 	if (!err && w.table)
 		xw_status_table_print(w.table, stdout);
 	xw_status_table_free(w.table);

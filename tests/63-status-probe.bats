@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# status as a probe must tell the truth: the table's columns fit their
-# content and an unknown socket count reads as unknown.
+# status as a probe must tell the truth: --device names a device or pins,
+# not a typo; the table's columns fit their content and an unknown socket
+# count reads as unknown.
 
 load lib/test
 load lib/xsk
@@ -46,4 +47,20 @@ ino_of() {
 	assert_json '[.directories[].installs[].maps.redirect_ip_map.slots[].sockets_bound] == [null,null,null,null,null,null]'
 	xw redirect-install --netns "$(ns_path sb)" --device sandbox0 --unpin -q
 	xw redirect-install --device qq0 --unpin -q
+}
+
+@test "--device names a device or its pins: a name that is neither is exit 66" {
+	expect_refused 66 "xdpwire status: nosuch: no such device and nothing pinned for it" \
+		xw status --device nosuch
+	expect_refused_json 66 xw status --device nosuch
+	# A device deleted behind its pins is still asked about, and an
+	# existing device with nothing pinned is simply shown empty.
+	bed_veth node gone1 peer pgone1
+	xw redirect-install --device gone1 -q
+	ipn node link del gone1
+	poll_until 5000 eval '[[ $(xw status -j --device gone1 | jq -r ".directories[0].installs[0].health") == stale ]]'
+	xw pin-gc --device gone1 -q
+	bed_veth node bare1 peer pbare1
+	run -0 --separate-stderr xw status --device bare1
+	assert_eq "$output" "0 install(s), 0 ok, 0 not" "an existing device without pins"
 }
