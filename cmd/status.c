@@ -26,21 +26,43 @@
 #include "../common/xsk_diag.h"
 #include "cmds.h"
 
+struct status_opts {
+	struct xw_common_opts common;
+	bool check;
+};
+
+enum {
+	KEY_CHECK = XW_KEY_CMD_BASE,
+};
+
+static const struct argp_option options[] = {
+	{ "check", KEY_CHECK, NULL, 0,
+	  "Exit 1 when an install shown is not ok (for health probes); the output is the same",
+	  0 },
+	{ 0 }
+};
+
 static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct xw_common_opts *o = state->input;
+	struct status_opts *o = state->input;
 
 	(void)arg;
-	if (key != ARGP_KEY_INIT)
+	switch (key) {
+	case ARGP_KEY_INIT:
+		xw_common_init_children(state, &o->common);
+		return 0;
+	case KEY_CHECK:
+		o->check = true;
+		return 0;
+	default:
 		return ARGP_ERR_UNKNOWN;
-	xw_common_init_children(state, o);
-	return 0;
+	}
 }
 
 static const struct argp argp = {
-	NULL,
+	options,
 	parse_opt,
 	NULL,
 	"Show every install of xdpwire under the bpffs root (or --device's): "
@@ -49,20 +71,20 @@ static const struct argp argp = {
 	"detached), broken (a pin missing or wrong, or the program attached "
 	"without our pins); entries that belong to no install are foreign.  "
 	"Directories of other network namespaces are shown too, judged by "
-	"their links only; --netns judges one namespace fully.  Changes "
-	"nothing.\v"
+	"their links only; --netns judges one namespace fully.  With --check, "
+	"exit 1 unless every install shown is ok.  Changes nothing.\v"
 	"Examples:\n"
 	"  xdpwire status\n"
-	"  xdpwire status -j --device eth0",
+	"  xdpwire status -j --device eth0\n"
+	"  xdpwire status --check -q --device eth0",
 	children,
 	xw_help_filter,
 	NULL
 };
 
-static const struct xw_common_opts defaults = { .device = NULL };
+static const struct status_opts defaults = { .check = false };
 
-const struct xw_cmd_parser status_parser = { &argp,
-					     sizeof(struct xw_common_opts),
+const struct xw_cmd_parser status_parser = { &argp, sizeof(struct status_opts),
 					     &defaults };
 
 static const char *const counter_names[XW_CNT_MAX] = {
@@ -322,7 +344,8 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 
 int cmd_status(struct xw_ctx *ctx, void *opts)
 {
-	struct xw_common_opts *c = opts;
+	struct status_opts *o = opts;
+	struct xw_common_opts *c = &o->common;
 	struct status_walk w = { xw_json_text_array(), NULL, 0, 0, 0 };
 	char prefix[32];
 	int err = 0;
@@ -358,5 +381,7 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 	xw_out_json(ctx, "directories", w.dirs);
 	xw_summary(ctx, "%zu install(s), %zu ok, %zu not", w.n_installs, w.n_ok,
 		   w.n_installs - w.n_ok);
+	if (o->check && w.n_ok < w.n_installs)
+		ctx->result_code = XW_EXIT_NOT_OK;
 	return 0;
 }

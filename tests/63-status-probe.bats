@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # status as a probe must tell the truth: --device names a device or pins,
-# not a typo; the table's columns fit their content and an unknown socket
-# count reads as unknown.
+# not a typo; --check gives the exit code; the table's columns fit their
+# content and an unknown socket count reads as unknown.
 
 load lib/test
 load lib/xsk
@@ -63,4 +63,41 @@ ino_of() {
 	bed_veth node bare1 peer pbare1
 	run -0 --separate-stderr xw status --device bare1
 	assert_eq "$output" "0 install(s), 0 ok, 0 not" "an existing device without pins"
+}
+
+# Text output without its counters (a veth's peer sends IPv6 neighbour
+# discovery, counted as it arrives) and with blanks squeezed.
+uncounted() {
+	sed -E 's#[0-9]+/[0-9]+/[0-9]+/[0-9]+#C#; s/ +/ /g'
+}
+
+@test "--check: exit 0 when every install is ok, 1 when one is not; output unchanged" {
+	bed_veth node ck0 peer pck0
+	bed_veth node ck1 peer pck1
+	xw redirect-install --device ck0 -q
+	xw redirect-install --device ck1 -q
+	run -0 --separate-stderr xw status --device ck0 --check
+	local plain
+	plain=$(xw status --device ck0 | uncounted)
+	assert_eq "$(uncounted <<<"$output")" "$plain" "--check's output"
+	assert_eq "${lines[-1]}" "1 install(s), 1 ok, 0 not" "summary"
+	ipn node link del ck1
+	poll_until 5000 eval '[[ $(xw status -j --device ck1 | jq -r ".directories[0].installs[0].health") == stale ]]'
+	run -1 --separate-stderr xw status --check
+	assert_eq "$stderr" "" "stderr of a failed check"
+	assert_eq "$(uncounted <<<"$output")" "$(xw status | uncounted)" "--check's output when not ok"
+	assert_eq "${lines[-1]}" "2 install(s), 1 ok, 1 not" "summary"
+	run -1 --separate-stderr xw status --check -j
+	assert_json '.version == 1 and .command == "status" and (.error | not) and ([.directories[].installs[].health] | sort) == ["ok","stale"]'
+	run -1 --separate-stderr xw status --check -q
+	assert_eq "$output$stderr" "" "--check -q"
+	run -0 --separate-stderr xw status --check -q --device ck0
+	xw pin-gc -q
+	xw redirect-install --device ck0 --unpin -q
+}
+
+@test "completion: status --check" {
+	load lib/complete
+	run -0 complete_in node "xdpwire status --ch"
+	assert_eq "$output" --check "--ch<TAB>"
 }
