@@ -1,7 +1,10 @@
 #!/usr/bin/env bats
-# status as a probe must tell the truth: --device names a device or pins,
-# not a typo; --check gives the exit code; the table's columns fit their
-# content and an unknown socket count reads as unknown.
+# status as a probe must tell the truth: an install is judged in its own
+# network namespace (found by the inode of its netns:<inode>/ directory,
+# or, pinned at the root from a namespace sharing the bpffs, by where its
+# link is attached), "other-netns" where that namespace cannot be found;
+# --device names a device or pins, not a typo; --check gives the exit
+# code; the table's columns fit their content.
 
 load lib/test
 load lib/xsk
@@ -21,6 +24,79 @@ xw() {
 
 ino_of() {
 	stat -L -c %i "$1"
+}
+
+# The issue's case: a and b share the bpffs and each has a vetha and a
+# nic0, created in the other order, so a's vetha has b's nic0's ifindex.
+@test "an install made inside namespace a, seen from namespace b: judged in a, ok" {
+	bed_veth a vetha peer pva
+	bed_veth a nic0 peer pna
+	bed_veth b nic0 peer pnb
+	bed_veth b vetha peer pvb
+	assert_eq "$(ipn a -j link show vetha | jq '.[0].ifindex')" \
+		"$(ipn b -j link show nic0 | jq '.[0].ifindex')" "a's vetha and b's nic0 share an ifindex"
+	in_ns a "$XW" redirect-install --device vetha -q
+	local link
+	link=$(bpftool link show pinned "$BPFFS/vetha/redirect_link" -j | jq .id)
+	run -0 --separate-stderr in_ns b "$XW" status -j
+	assert_eq "$stderr" "" "stderr"
+	assert_json ".directories[0] | .device == \"vetha\" and .netns == null and .checked and .judged_in == \"$(ns_path a)\""
+	assert_json ".directories[0].installs[0] | .health == \"ok\" and .why == null and .link.id == $link and .link.device == \"vetha\" and .link.is_named_device"
+	run -0 --separate-stderr in_ns b "$XW" status --check
+	[[ ${lines[1]} =~ ^vetha\ +redirect\ +ok\ + ]]
+	assert_eq "${lines[-1]}" "1 install(s), 1 ok, 0 not" "summary"
+	in_ns a "$XW" redirect-install --device vetha --unpin -q
+}
+
+# A namespace held only by a descriptor of a process that lives in node:
+# no /run/netns entry and no process in it names it.  hid0 is installed
+# from inside it (pins at the root), hid1 from node with --netns through
+# that descriptor (pins under netns:<inode>/).
+hidden_ns() {
+	bed_bg unshare --net -- bash -c '
+		ip link set lo up &&
+		ip link add hid0 type veth peer name phid0 netns "$1-peer" &&
+		ip link add hid1 type veth peer name phid1 netns "$1-peer" &&
+		ip link set hid0 up && ip link set hid1 up &&
+		"$2" redirect-install --device hid0 -q || exit
+		exec 3</proc/self/ns/net
+		exec nsenter --net="/run/netns/$1-node" sleep 1000' _ "$BED_ID" "$XW"
+	HIDDEN_PID=$BED_PID
+	poll_until 5000 eval '[[ $(ino_of /proc/$HIDDEN_PID/ns/net) == $(ino_of "$(ns_path node)") ]]'
+	[[ -e $BPFFS/hid0/redirect_link ]]
+	HIDDEN_INO=$(ino_of "/proc/$HIDDEN_PID/fd/3")
+	xw redirect-install --netns "/proc/$HIDDEN_PID/fd/3" --device hid1 -q
+}
+
+@test "installs of a namespace no path names: other-netns, not ok and not broken" {
+	hidden_ns
+	local before
+	before=$(bed_state node)
+	run -0 --separate-stderr xw status -j
+	assert_json '[.directories[] | select(.device == "hid0")][0].installs[0] | .health == "other-netns" and (.why | test("^link [0-9]+ is attached to ifindex [0-9]+ of another network namespace$")) and .pin_gc == "leave"'
+	assert_json "[.directories[] | select(.device == \"hid1\")][0] | .netns == \"netns:$HIDDEN_INO\" and .checked == false and .judged_in == null and .installs[0].health == \"other-netns\" and .installs[0].why == \"network namespace netns:$HIDDEN_INO not found under /run/netns or /proc: judged by its pins and link only\""
+	run -1 --separate-stderr xw status --check -q
+	assert_eq "$output" "" "stdout of --check -q"
+	assert_eq "$stderr" "" "stderr of --check -q"
+	assert_eq "$(bed_state node)" "$before" "state after status"
+	kill "$HIDDEN_PID"
+	poll_until 5000 bed_gone "$HIDDEN_PID"
+	# With the namespace gone, its devices and links went with it.
+	poll_until 5000 eval '[[ $(xw status -j --device hid0 | jq -r ".directories[0].installs[0].health") == stale ]]'
+	xw pin-gc -q
+}
+
+@test "a netns:<inode>/ directory is judged in its namespace, from outside it" {
+	ipn sb link add sandbox1 type veth peer name psb1 netns "$BED_ID-peer"
+	ipn sb link set sandbox1 up
+	xw redirect-install --netns "$(ns_path sb)" --device sandbox1 -q
+	local ino
+	ino=$(ino_of "$(ns_path sb)")
+	run -0 --separate-stderr xw status -j -v
+	assert_json ".directories[] | select(.device == \"sandbox1\") | .netns == \"netns:$ino\" and .checked and .judged_in == \"$(ns_path sb)\" and .ifindex == $(ipn sb -j link show sandbox1 | jq '.[0].ifindex')"
+	assert_json '.directories[] | select(.device == "sandbox1") | .installs[0] | .health == "ok" and .link.device == "sandbox1" and .link.is_named_device and (.maps.redirect_ip_map.slots | length) > 0'
+	[[ $stderr == *"$BPFFS/netns:$ino/sandbox1: judged in network namespace $(ns_path sb)"* ]]
+	xw redirect-install --netns "$(ns_path sb)" --device sandbox1 --unpin -q
 }
 
 @test "table: columns fit a netns:<inode>/ name and many queues; unknown socket counts are ?" {
@@ -53,6 +129,8 @@ ino_of() {
 	expect_refused 66 "xdpwire status: nosuch: no such device and nothing pinned for it" \
 		xw status --device nosuch
 	expect_refused_json 66 xw status --device nosuch
+	expect_refused 66 "xdpwire status: nosuch: no such device and nothing pinned for it" \
+		xw status --device nosuch --check
 	# A device deleted behind its pins is still asked about, and an
 	# existing device with nothing pinned is simply shown empty.
 	bed_veth node gone1 peer pgone1
