@@ -179,3 +179,15 @@ uncounted() {
 	run -0 complete_in node "xdpwire status --ch"
 	assert_eq "$output" --check "--ch<TAB>"
 }
+
+@test "table: control characters in a pinned name are shown escaped" {
+	bed_veth node esc0 peer pesc0
+	xw redirect-install --device esc0 -q
+	bpftool map create "$BPFFS/esc0/x$(printf '\033')[2Jy" type array key 4 value 4 entries 1 name theirs
+	run -0 --separate-stderr xw status --device esc0
+	assert_eq "$(grep '(foreign)' <<<"$output" | sed -E 's/ +/ /g')" 'esc0 (foreign) - x\x1b[2Jy' "foreign row"
+	run -0 --separate-stderr xw status --device esc0 -j
+	assert_json '.directories[0].foreign == ["x\u001b[2Jy"]'
+	rm "$BPFFS/esc0/x$(printf '\033')[2Jy"
+	xw redirect-install --device esc0 --unpin -q
+}
