@@ -92,8 +92,8 @@ void xw_health_free(struct xw_found_dir *d);
 
 /*
  * For a directory inspected unchecked because its namespace could not be
- * entered: an install its pins and link cannot fault is not ok either,
- * only not judged; it becomes other-netns, for the reason why.
+ * found or entered: an install its pins and link cannot fault is not ok
+ * either, only not judged; it becomes other-netns, for the reason why.
  */
 void xw_health_unjudged(struct xw_found_dir *d, const char *why);
 
