@@ -1,12 +1,16 @@
 /*
  * status: every install under the bpffs root (or one device's), what the
- * kernel says of it, and one health word each.  Changes nothing.
+ * kernel says of it, and one health word each, judged in the network
+ * namespace the install belongs to.  Changes nothing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -26,47 +30,76 @@
 #include "../common/xsk_diag.h"
 #include "cmds.h"
 
-/* Status changes nothing: -q would have nothing to silence. */
-static const struct argp_child children[] = {
-	XW_CHILDREN(xw_target_argp, xw_output_noquiet_argp),
+struct status_opts {
+	struct xw_common_opts common;
+	bool check;
+};
+
+enum {
+	KEY_CHECK = XW_KEY_CMD_BASE,
+};
+
+static const struct argp_option options[] = {
+	{ "check", KEY_CHECK, NULL, 0,
+	  "Exit 1 when an install shown is not ok (for health probes); the output is the same",
+	  0 },
 	{ 0 }
 };
 
+/* -q silences the table, which only --check makes meaningful. */
+static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	struct xw_common_opts *o = state->input;
+	struct status_opts *o = state->input;
 
 	(void)arg;
-	if (key != ARGP_KEY_INIT)
+	switch (key) {
+	case ARGP_KEY_INIT:
+		xw_common_init_children(state, &o->common);
+		return 0;
+	case KEY_CHECK:
+		o->check = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (o->common.ctx->quiet && !o->check) {
+			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "-q/--quiet",
+				"does not apply to status without --check (see --help)");
+			return EINVAL;
+		}
+		return 0;
+	default:
 		return ARGP_ERR_UNKNOWN;
-	xw_common_init_children(state, o);
-	return 0;
+	}
 }
 
 static const struct argp argp = {
-	NULL,
+	options,
 	parse_opt,
 	NULL,
 	"Show every install of xdpwire under the bpffs root (or --device's): "
 	"its program, attach mode and link, its maps' slots and counters, "
 	"and one health word: ok, stale (the device is gone or the link "
 	"detached), broken (a pin missing or wrong, or the program attached "
-	"without our pins); entries that belong to no install are foreign.  "
-	"Directories of other network namespaces are shown too, judged by "
-	"their links only; --netns judges one namespace fully.  Changes "
+	"without our pins), other-netns (attached in a network namespace "
+	"that could not be found to judge it in); entries that belong to no "
+	"install are foreign.  Each install is judged in its own namespace: "
+	"netns:<inode>/ directories in the namespace of that inode, a link "
+	"attached elsewhere in the namespace that has the device.  With "
+	"--check, exit 1 unless every install shown is ok.  Changes "
 	"nothing.\v"
 	"Examples:\n"
 	"  xdpwire status\n"
-	"  xdpwire status -j --device eth0",
+	"  xdpwire status -j --device eth0\n"
+	"  xdpwire status --check -q --device eth0",
 	children,
 	xw_help_filter,
 	NULL
 };
 
-static const struct xw_common_opts defaults = { .device = NULL };
+static const struct status_opts defaults = { .check = false };
 
-const struct xw_cmd_parser status_parser = { &argp,
-					     sizeof(struct xw_common_opts),
+const struct xw_cmd_parser status_parser = { &argp, sizeof(struct status_opts),
 					     &defaults };
 
 static const char *const counter_names[XW_CNT_MAX] = {
@@ -79,8 +112,10 @@ static const char *const counter_names[XW_CNT_MAX] = {
 struct status_walk {
 	/* Kept as text: a tree per install would cost ~15 KiB each. */
 	struct json_object *dirs;
-	FILE *table; /* the text output's rows, printed after the walk */
-	size_t n_installs, n_ok;
+	struct xw_status_table *table; /* the text output's rows, or NULL */
+	size_t n_dirs, n_installs, n_ok;
+	int home; /* the namespace status runs in, to come back to */
+	uint64_t home_ino;
 };
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
@@ -276,45 +311,45 @@ static struct json_object *names_json(char (*names)[NAME_MAX + 1], int n)
 	return a;
 }
 
-static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
-		    const char *device, bool checked, void *arg)
+/* Adds the report of d, inspected in the namespace this runs in. */
+static int report_dir(struct xw_ctx *ctx, struct status_walk *w,
+		      struct xw_pindir *dir, struct xw_found_dir *d,
+		      const char *judged_in)
 {
-	struct status_walk *w = arg;
 	struct json_object *o, *installs;
-	struct xw_found_dir d;
-	int k, err;
+	int k, err = 0;
 
-	err = xw_health_inspect(ctx, dir, device, checked, &d);
-	if (err)
-		return err;
 	/* A directory of others' pins only is none of ours to show. */
-	if (!d.n_installs && !d.n_temporary && d.n_foreign) {
-		xw_health_free(&d);
+	if (!d->n_installs && !d->n_temporary && d->n_foreign) {
+		xw_health_free(d);
 		return 0;
 	}
 	o = json_object_new_object();
 	add(o, "path", json_object_new_string(dir->path));
-	add(o, "device", json_object_new_string(d.device));
+	add(o, "device", json_object_new_string(d->device));
 	add(o, "netns", str_or_null(dir->prefix));
-	add(o, "ifindex", d.ifindex ? json_object_new_uint64(d.ifindex) : NULL);
-	add(o, "checked", json_object_new_boolean(checked));
+	add(o, "judged_in", str_or_null(judged_in));
+	add(o, "ifindex",
+	    d->ifindex ? json_object_new_uint64(d->ifindex) : NULL);
+	add(o, "checked", json_object_new_boolean(d->checked));
 	installs = json_object_new_array();
-	for (k = 0; k < d.n_installs; k++) {
+	for (k = 0; k < d->n_installs; k++) {
 		json_object_array_add(installs,
-				      install_json(ctx, &d, &d.installs[k]));
+				      install_json(ctx, d, &d->installs[k]));
 		w->n_installs++;
-		w->n_ok += d.installs[k].health == XW_HEALTH_OK;
+		w->n_ok += d->installs[k].health == XW_HEALTH_OK;
 	}
 	add(o, "installs", installs);
-	add(o, "foreign", names_json(d.foreign, d.n_foreign));
-	add(o, "temporary", names_json(d.temporary, d.n_temporary));
+	add(o, "foreign", names_json(d->foreign, d->n_foreign));
+	add(o, "temporary", names_json(d->temporary, d->n_temporary));
 	add(o, "empty",
-	    json_object_new_boolean(!d.n_installs && !d.n_temporary &&
-				    !d.n_foreign));
+	    json_object_new_boolean(!d->n_installs && !d->n_temporary &&
+				    !d->n_foreign));
 	if (w->table)
-		xw_status_print_dir(w->table, o);
-	xw_health_free(&d);
-	err = xw_json_text_add(w->dirs, o);
+		err = xw_status_table_add_dir(w->table, o);
+	xw_health_free(d);
+	if (!err)
+		err = xw_json_text_add(w->dirs, o);
 	json_object_put(o);
 	if (err)
 		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
@@ -322,17 +357,190 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	return 0;
 }
 
+static int go_home(struct xw_ctx *ctx, const struct status_walk *w)
+{
+	/* Anything after this would look up devices in the wrong place. */
+	if (setns(w->home, CLONE_NEWNET))
+		return xw_fail_errno(ctx, errno, "/proc/self/ns/net",
+				     "cannot return to own network namespace");
+	return 0;
+}
+
+/*
+ * Judges dir fully inside the namespace fd (found at path) and comes
+ * back.  status is single-threaded, so moving the process is safe; every
+ * socket that looks devices up is opened afresh inside.  A namespace that
+ * cannot be entered (another user namespace's) returns the errno, > 0,
+ * and nothing is reported: the caller judges without it.
+ */
+static int report_in(struct xw_ctx *ctx, struct status_walk *w, int fd,
+		     const char *path, struct xw_pindir *dir,
+		     const char *device)
+{
+	struct xw_found_dir d;
+	int err;
+
+	if (setns(fd, CLONE_NEWNET)) {
+		err = errno;
+		xw_debug(ctx, 1, "%s: cannot enter network namespace %s: %s",
+			 dir->path, path, strerror(err));
+		return err;
+	}
+	xw_debug(ctx, 1, "%s: judged in network namespace %s", dir->path, path);
+	err = xw_health_inspect(ctx, dir, device, true, &d);
+	if (!err)
+		err = report_dir(ctx, w, dir, &d, path);
+	if (go_home(ctx, w))
+		return -EIO;
+	return err;
+}
+
+/* A netns:<inode>/ directory: judged in that namespace if it is found. */
+static int show_prefixed(struct xw_ctx *ctx, struct status_walk *w,
+			 struct xw_pindir *dir, const char *device)
+{
+	uint64_t ino = xw_netns_prefix_ino(dir->prefix);
+	char path[PATH_MAX], why[200];
+	struct xw_found_dir d;
+	int fd, err;
+
+	if (ino && ino == w->home_ino) {
+		err = xw_health_inspect(ctx, dir, device, true, &d);
+		return err ?: report_dir(ctx, w, dir, &d, NULL);
+	}
+	fd = ino ? xw_netns_find(ino, path, sizeof(path)) : -ENOENT;
+	if (fd >= 0) {
+		err = report_in(ctx, w, fd, path, dir, device);
+		close(fd);
+		if (err <= 0)
+			return err;
+		snprintf(why, sizeof(why),
+			 "network namespace %s cannot be entered (%s): judged by its pins and link only",
+			 dir->prefix, strerror(err));
+	} else {
+		xw_debug(ctx, 1, "%s: network namespace not found", dir->path);
+		snprintf(why, sizeof(why),
+			 "network namespace %s not found under /run/netns or /proc: judged by its pins and link only",
+			 dir->prefix);
+	}
+	err = xw_health_inspect(ctx, dir, device, false, &d);
+	if (err)
+		return err;
+	xw_health_unjudged(&d, why);
+	return report_dir(ctx, w, dir, &d, NULL);
+}
+
+/* What a namespace must have to be where an install's link is attached. */
+struct link_home {
+	const char *device;
+	uint32_t ifindex, prog_id;
+	uint64_t skip; /* status's own namespace, already asked */
+	int fd;
+	char path[PATH_MAX];
+};
+
+static int has_link(int fd, uint64_t ino, const char *path, void *arg)
+{
+	struct link_home *h = arg;
+	struct xw_dev dev = { .ifindex = h->ifindex };
+	struct xw_xdp_state st;
+
+	if (ino == h->skip || setns(fd, CLONE_NEWNET))
+		return 0;
+	if (if_nametoindex(h->device) != h->ifindex ||
+	    xw_xdp_query(NULL, &dev, &st) || st.prog_id != h->prog_id)
+		return 0;
+	h->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	snprintf(h->path, sizeof(h->path), "%s", path);
+	return h->fd >= 0;
+}
+
+/*
+ * A directory at the root whose link is attached in another namespace: an
+ * install made by a run started inside that namespace, on a bpffs shared
+ * with ours.  The namespace where the device of that name has the link's
+ * ifindex and runs its program is the install's own.
+ */
+static int show_elsewhere(struct xw_ctx *ctx, struct status_walk *w,
+			  struct xw_pindir *dir, const char *device,
+			  struct xw_found_dir *d)
+{
+	struct link_home h = { .device = device,
+			       .skip = w->home_ino,
+			       .fd = -1 };
+	int k, err;
+
+	for (k = 0; k < d->n_installs; k++) {
+		const struct bpf_link_info *li =
+			&xw_found_link(&d->installs[k])->obj.info.link;
+
+		if (d->installs[k].health != XW_HEALTH_OTHER_NETNS)
+			continue;
+		h.ifindex = li->xdp.ifindex;
+		h.prog_id = li->prog_id;
+		break;
+	}
+	xw_netns_each(has_link, &h);
+	if (go_home(ctx, w)) {
+		if (h.fd >= 0)
+			close(h.fd);
+		xw_health_free(d);
+		return -EIO;
+	}
+	if (h.fd < 0) {
+		xw_debug(ctx, 1, "%s: no namespace has %s at ifindex %u",
+			 dir->path, device, h.ifindex);
+		return report_dir(ctx, w, dir, d, NULL);
+	}
+	err = report_in(ctx, w, h.fd, h.path, dir, device);
+	close(h.fd);
+	if (err > 0)
+		return report_dir(ctx, w, dir, d, NULL);
+	xw_health_free(d);
+	return err;
+}
+
+static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
+		    const char *device, bool checked, void *arg)
+{
+	struct status_walk *w = arg;
+	struct xw_found_dir d;
+	int err;
+
+	w->n_dirs++;
+	if (!checked)
+		return show_prefixed(ctx, w, dir, device);
+	err = xw_health_inspect(ctx, dir, device, true, &d);
+	if (err)
+		return err;
+	if (xw_health_elsewhere(&d))
+		return show_elsewhere(ctx, w, dir, device, &d);
+	return report_dir(ctx, w, dir, &d, NULL);
+}
+
+static int open_home(struct xw_ctx *ctx, struct status_walk *w)
+{
+	struct stat st;
+
+	w->home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (w->home < 0 || fstat(w->home, &st))
+		return xw_fail_errno(ctx, errno, "/proc/self/ns/net",
+				     "cannot open own network namespace");
+	w->home_ino = st.st_ino;
+	return 0;
+}
+
 int cmd_status(struct xw_ctx *ctx, void *opts)
 {
-	struct xw_common_opts *c = opts;
-	struct status_walk w = { xw_json_text_array(), NULL, 0, 0 };
-	char prefix[32], *table = NULL;
-	size_t table_len = 0;
+	struct status_opts *o = opts;
+	struct xw_common_opts *c = &o->common;
+	struct status_walk w = { xw_json_text_array(), NULL, 0, 0, 0, -1, 0 };
+	char prefix[32];
 	int err = 0;
 
 	/* Rows wait for the walk: a failed run prints only its error. */
 	if (!ctx->json && !ctx->quiet) {
-		w.table = open_memstream(&table, &table_len);
+		w.table = xw_status_table_new();
 		if (!w.table)
 			err = -ENOMEM;
 	}
@@ -341,18 +549,22 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
 			       "cannot build the report");
 	}
-	err = xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix));
+	err = open_home(ctx, &w);
+	if (!err)
+		err = xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix));
 	if (!err)
 		err = xw_pinwalk(ctx, &c->fs, prefix,
 				 c->have_dev ? c->dev.name : NULL, show_dir,
 				 &w);
-	if (w.table)
-		fclose(w.table);
-	if (!err && table_len) {
-		xw_status_print_header(stdout);
-		fwrite(table, 1, table_len, stdout);
-	}
-	free(table);
+	/* A typo must not pass for a device with nothing installed. */
+	if (!err && c->have_dev && !c->dev.ifindex && !w.n_dirs)
+		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, c->dev.name,
+			      "no such device and nothing pinned for it");
+	if (w.home >= 0)
+		close(w.home);
+	if (!err && w.table)
+		xw_status_table_print(w.table, stdout);
+	xw_status_table_free(w.table);
 	if (err) {
 		json_object_put(w.dirs);
 		return err;
@@ -361,5 +573,7 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 	xw_out_json(ctx, "directories", w.dirs);
 	xw_summary(ctx, "%zu install(s), %zu ok, %zu not", w.n_installs, w.n_ok,
 		   w.n_installs - w.n_ok);
+	if (o->check && w.n_ok < w.n_installs)
+		ctx->result_code = XW_EXIT_NOT_OK;
 	return 0;
 }

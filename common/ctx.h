@@ -32,6 +32,8 @@ struct xw_ctx {
 	struct json_object *warnings;
 	char summary[512]; /* last line of text output */
 	struct xw_failure fail;
+	/* A run that did not fail but answers "no": status --check. */
+	int result_code;
 };
 
 /* One thing a run changed; unset fields are left out of both renderings. */

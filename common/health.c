@@ -20,7 +20,8 @@
 
 const char *xw_health_name(enum xw_health h)
 {
-	static const char *const names[] = { "ok", "stale", "broken" };
+	static const char *const names[] = { "ok", "stale", "broken",
+					     "other-netns" };
 
 	return names[h];
 }
@@ -153,11 +154,28 @@ static void judge_live(struct xw_found_install *in, uint32_t prog_id)
 	judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s", "");
 }
 
+/*
+ * A link's info names an ifindex, not the namespace it counts in: the
+ * device at that index here runs the link's program only if the link is
+ * attached here.  Unknown (the query failed) counts as here.  What the
+ * device runs is kept: it is the named device's when the indexes match.
+ */
+static bool attached_here(struct xw_found_install *in,
+			  const struct bpf_link_info *li)
+{
+	struct xw_dev dev = { .ifindex = li->xdp.ifindex };
+
+	in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
+	if (!in->xdp_known || in->xdp.prog_id == li->prog_id)
+		return true;
+	in->xdp_known = false; /* another device's */
+	return false;
+}
+
 static void judge_linked(struct xw_found_install *in,
 			 const struct xw_found_dir *d)
 {
 	const struct bpf_link_info *li = &xw_found_link(in)->obj.info.link;
-	struct xw_dev dev = { .ifindex = d->ifindex };
 
 	in->attached_ifindex = li->xdp.ifindex;
 	if (!li->xdp.ifindex)
@@ -171,15 +189,19 @@ static void judge_linked(struct xw_found_install *in,
 					  "");
 	if (!d->checked)
 		return judge_live(in, li->prog_id);
+	if (!attached_here(in, li))
+		return judge(in, XW_HEALTH_OTHER_NETNS, XW_GC_LEAVE,
+			     XW_GC_LEAVE,
+			     "link %u is attached to ifindex %u of another network namespace",
+			     li->id, li->xdp.ifindex);
 	if_indextoname(li->xdp.ifindex, in->attached_name);
+	in->xdp_known = in->xdp_known && li->xdp.ifindex == d->ifindex;
 	if (li->xdp.ifindex != d->ifindex)
 		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
 			     "link %u is attached to ifindex %u (%s), not to %s",
 			     li->id, li->xdp.ifindex,
 			     in->attached_name[0] ? in->attached_name : "?",
 			     d->device);
-	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
-	in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
 	judge_live(in, li->prog_id);
 }
 
@@ -325,6 +347,16 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		judge_install(in, d);
 	}
 	return 0;
+}
+
+void xw_health_unjudged(struct xw_found_dir *d, const char *why)
+{
+	int k;
+
+	for (k = 0; k < d->n_installs; k++)
+		if (d->installs[k].health == XW_HEALTH_OK)
+			judge(&d->installs[k], XW_HEALTH_OTHER_NETNS,
+			      XW_GC_NONE, XW_GC_NONE, "%s", why);
 }
 
 void xw_health_free(struct xw_found_dir *d)

@@ -9,6 +9,8 @@
  *   stale   the device is gone or the link detached from it;
  *   broken  a pin missing or of the wrong type, or the program attached
  *           without our link pin;
+ *   other-netns  the link is attached in another network namespace than
+ *           the one judging, which could not be found to judge it there;
  *   foreign entries that belong to no install of ours.
  */
 #ifndef XW_HEALTH_H
@@ -29,6 +31,7 @@ enum xw_health {
 	XW_HEALTH_OK,
 	XW_HEALTH_STALE,
 	XW_HEALTH_BROKEN,
+	XW_HEALTH_OTHER_NETNS,
 };
 
 /* What pin-gc does about an install, without and with --repair. */
@@ -86,6 +89,24 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		      const char *device, bool checked,
 		      struct xw_found_dir *out);
 void xw_health_free(struct xw_found_dir *d);
+
+/*
+ * For a directory inspected unchecked because its namespace could not be
+ * found or entered: an install its pins and link cannot fault is not ok
+ * either, only not judged; it becomes other-netns, for the reason why.
+ */
+void xw_health_unjudged(struct xw_found_dir *d, const char *why);
+
+/* Whether an install's link is attached in another namespace. */
+static inline bool xw_health_elsewhere(const struct xw_found_dir *d)
+{
+	int k;
+
+	for (k = 0; k < d->n_installs; k++)
+		if (d->installs[k].health == XW_HEALTH_OTHER_NETNS)
+			return true;
+	return false;
+}
 
 const char *xw_health_name(enum xw_health h);
 const char *xw_gc_action_name(enum xw_gc_action a);

@@ -44,6 +44,26 @@ enum xw_initial { XW_INITIAL_NO, XW_INITIAL_YES, XW_INITIAL_UNKNOWN };
  */
 enum xw_initial xw_netns_initial(uint64_t ino);
 
+/*
+ * Calls fn for every network namespace this process can name: the bind
+ * mounts under /run/netns, then those of the processes under /proc, each
+ * namespace once, with fd an open descriptor of it (closed after fn).  A
+ * non-zero return of fn stops the walk and is returned.  Entries that are
+ * not network namespaces, or vanish meanwhile, are passed over; nothing is
+ * followed that could block (only regular nsfs files are opened).
+ */
+typedef int (*xw_netns_fn)(int fd, uint64_t ino, const char *path, void *arg);
+int xw_netns_each(xw_netns_fn fn, void *arg);
+
+/*
+ * Opens the network namespace with inode ino, found as xw_netns_each()
+ * finds them, and names where in path; -ENOENT when none is found.
+ */
+int xw_netns_find(uint64_t ino, char *path, size_t size);
+
+/* The inode of "netns:<inode>", or 0 if prefix is not one. */
+uint64_t xw_netns_prefix_ino(const char *prefix);
+
 /* "netns:<inode>" for a foreign namespace, "" otherwise. */
 int xw_netns_pin_prefix(const struct xw_netns *ns, char *buf, size_t size);
 

@@ -425,5 +425,5 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 			code = XW_EXIT_OSERR;
 		}
 	}
-	return code;
+	return code ?: ctx->result_code;
 }

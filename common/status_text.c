@@ -1,11 +1,53 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "status_text.h"
 
-#define ROW "%-20s %-12s %-7s %-22s %-8s %-16s %s\n"
+enum {
+	COL_WHERE,
+	COL_KIND,
+	COL_HEALTH,
+	COL_PROG,
+	COL_MODE,
+	COL_LINK,
+	COL_COUNTERS,
+	COL_SLOTS,
+	N_COLS
+};
+
+static const char *const heading[N_COLS] = {
+	"DEVICE",
+	"INSTALL",
+	"HEALTH",
+	"PROGRAM",
+	"MODE",
+	"LINK",
+	"FWD/PORT/NONE/SHORT",
+	"SLOTS",
+};
+
+#define GAP 2 /* spaces between columns */
+
+/*
+ * A row: its first n cells are columns; tail, if any, is free text from
+ * column n on (a reason, a list of names) and widens nothing.
+ */
+struct row {
+	char *cell[N_COLS];
+	int n;
+	char *tail;
+};
+
+struct xw_status_table {
+	struct row *rows;
+	size_t n, cap;
+};
 
 static struct json_object *get(struct json_object *o, const char *key)
 {
@@ -25,115 +67,280 @@ static const char *str(struct json_object *o, const char *key)
 	return opt(o, key) ?: "-";
 }
 
-/* "q0:1 q1:0" for an XSKMAP, "0->h0" for a DEVMAP, "-" for nothing. */
-static void slots_text(struct json_object *maps, char *buf, size_t size)
+/*
+ * Appends s to the stream with control characters as \xHH: names come
+ * from the bpffs, where anybody with access can pin anything, and must not
+ * drive the terminal.
+ */
+static void put_escaped(FILE *f, const char *s)
 {
-	size_t len = 0, k;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
 
-	buf[0] = '\0';
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* A new string: printf's output with control characters escaped. */
+static char *text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *text(const char *fmt, ...)
+{
+	char *raw = NULL, *out = NULL;
+	size_t len = 0;
+	va_list ap;
+	FILE *f;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&raw, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	f = open_memstream(&out, &len);
+	if (f) {
+		put_escaped(f, raw);
+		if (fclose(f)) {
+			free(out);
+			out = NULL;
+		}
+	}
+	free(raw);
+	return out;
+}
+
+static struct row *new_row(struct xw_status_table *t)
+{
+	struct row *grown;
+
+	if (t->n == t->cap) {
+		grown = realloc(t->rows, (t->cap * 2 + 16) * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		t->rows = grown;
+		t->cap = t->cap * 2 + 16;
+	}
+	memset(&t->rows[t->n], 0, sizeof(t->rows[t->n]));
+	return &t->rows[t->n++];
+}
+
+/* The row's cells; false (the row half-made, freed later) on ENOMEM. */
+static bool set(struct row *r, int col, char *s)
+{
+	r->cell[col] = s;
+	if (col >= r->n)
+		r->n = col + 1;
+	return s;
+}
+
+/* "q0:1 q1:?" for an XSKMAP (? where unknown), "0->h0" for a DEVMAP. */
+static char *slots_text(struct json_object *maps)
+{
+	char *buf = NULL;
+	size_t len = 0, k;
+	bool any = false;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
 	json_object_object_foreach(maps, name, m)
 	{
 		struct json_object *slots = get(m, "slots");
 
 		(void)name;
-		for (k = 0;
-		     slots && k < json_object_array_length(slots) && len < size;
-		     k++) {
+		for (k = 0; slots && k < json_object_array_length(slots); k++) {
 			struct json_object *s =
 				json_object_array_get_idx(slots, k);
 
+			fputs(any ? " " : "", f);
+			any = true;
 			if (get(s, "queue"))
-				len += (size_t)snprintf(buf + len, size - len,
-							"%sq%s:%s",
-							len ? " " : "",
-							str(s, "queue"),
-							str(s,
-							    "sockets_bound"));
+				fprintf(f, "q%s:%s", str(s, "queue"),
+					opt(s, "sockets_bound") ?: "?");
 			else
-				len += (size_t)snprintf(buf + len, size - len,
-							"%s%s->%s",
-							len ? " " : "",
-							str(s, "key"),
-							opt(s, "device") ?:
-									   str(s,
-									       "ifindex"));
+				fprintf(f, "%s->%s", str(s, "key"),
+					opt(s, "device") ?: str(s, "ifindex"));
 		}
 	}
-	if (!buf[0])
-		snprintf(buf, size, "-");
+	if (!any)
+		fputs("-", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
-static void counters_text(struct json_object *maps, char *buf, size_t size)
+static char *counters_text(struct json_object *maps)
 {
-	snprintf(buf, size, "-");
 	json_object_object_foreach(maps, name, m)
 	{
 		struct json_object *c = get(m, "counters");
 
 		(void)name;
 		if (c)
-			snprintf(buf, size, "%s/%s/%s/%s", str(c, "forwarded"),
-				 str(c, "pass_port"), str(c, "no_target"),
-				 str(c, "malformed"));
+			return text("%s/%s/%s/%s", str(c, "forwarded"),
+				    str(c, "pass_port"), str(c, "no_target"),
+				    str(c, "malformed"));
 	}
+	return text("-");
 }
 
-static void print_install(FILE *f, const char *where, struct json_object *in)
+static int add_install(struct xw_status_table *t, const char *where,
+		       struct json_object *in)
 {
 	struct json_object *prog = get(in, "program"), *link = get(in, "link");
-	char p[64] = "-", l[64] = "-", slots[256], counters[96], cols[352];
+	struct row *r = new_row(t);
 	const char *why = opt(in, "why");
+	char *slots;
+	bool ok;
 
-	if (prog)
-		snprintf(p, sizeof(p), "%s %s", str(prog, "id"),
-			 str(prog, "name"));
+	if (!r)
+		return -ENOMEM;
+	ok = set(r, COL_WHERE, text("%s", where)) &&
+	     set(r, COL_KIND, text("%s", str(in, "kind"))) &&
+	     set(r, COL_HEALTH, text("%s", str(in, "health")));
+	ok = ok &&
+	     set(r, COL_PROG,
+		 prog ? text("%s %s", str(prog, "id"), str(prog, "name")) :
+			text("-"));
+	ok = ok && set(r, COL_MODE, text("%s", str(in, "mode")));
 	if (link && json_object_get_boolean(get(link, "attached")))
-		snprintf(l, sizeof(l), "%s -> %s", str(link, "id"),
-			 opt(link, "device") ?: str(link, "ifindex"));
-	else if (link)
-		snprintf(l, sizeof(l), "%s detached", str(link, "id"));
-	slots_text(get(in, "maps"), slots, sizeof(slots));
-	counters_text(get(in, "maps"), counters, sizeof(counters));
-	snprintf(cols, sizeof(cols), "%s  %s", slots, counters);
-	fprintf(f, ROW, where, str(in, "kind"), str(in, "health"), p,
-		str(in, "mode"), l, cols);
-	if (why)
-		fprintf(f, "%-20s %s: %s\n", "", str(in, "health"), why);
+		ok = ok &&
+		     set(r, COL_LINK,
+			 text("%s -> %s", str(link, "id"),
+			      opt(link, "device") ?: str(link, "ifindex")));
+	else
+		ok = ok && set(r, COL_LINK,
+			       link ? text("%s detached", str(link, "id")) :
+				      text("-"));
+	ok = ok && set(r, COL_COUNTERS, counters_text(get(in, "maps")));
+	slots = ok ? slots_text(get(in, "maps")) : NULL;
+	ok = ok && set(r, COL_SLOTS, slots ? text("%s", slots) : NULL);
+	free(slots);
+	if (!ok)
+		return -ENOMEM;
+	if (!why)
+		return 0;
+	r = new_row(t);
+	if (!r || !set(r, COL_WHERE, text("%s", "")))
+		return -ENOMEM;
+	r->tail = text("%s: %s", str(in, "health"), why);
+	return r->tail ? 0 : -ENOMEM;
 }
 
-static void print_names(FILE *f, const char *where, const char *what,
-			struct json_object *names)
+static int add_names(struct xw_status_table *t, const char *where,
+		     const char *what, struct json_object *names)
 {
-	size_t k, n = json_object_array_length(names);
+	size_t k, n = json_object_array_length(names), len = 0;
+	char *list = NULL;
+	struct row *r;
+	FILE *f;
 
 	if (!n)
-		return;
-	fprintf(f, "%-20s %-12s %-7s ", where, what, "-");
-	for (k = 0; k < n; k++)
-		fprintf(f, "%s%s", k ? ", " : "",
-			json_object_get_string(
-				json_object_array_get_idx(names, k)));
-	fputc('\n', f);
+		return 0;
+	r = new_row(t);
+	if (!r || !set(r, COL_WHERE, text("%s", where)) ||
+	    !set(r, COL_KIND, text("%s", what)) ||
+	    !set(r, COL_HEALTH, text("-")))
+		return -ENOMEM;
+	f = open_memstream(&list, &len);
+	if (!f)
+		return -ENOMEM;
+	for (k = 0; k < n; k++) {
+		fputs(k ? ", " : "", f);
+		put_escaped(f, json_object_get_string(
+				       json_object_array_get_idx(names, k)));
+	}
+	if (fclose(f)) {
+		free(list);
+		return -ENOMEM;
+	}
+	r->tail = list;
+	return 0;
 }
 
-void xw_status_print_header(FILE *f)
+struct xw_status_table *xw_status_table_new(void)
 {
-	fprintf(f, ROW, "DEVICE", "INSTALL", "HEALTH", "PROGRAM", "MODE",
-		"LINK", "SLOTS  COUNTERS fwd/port/none/short");
+	return calloc(1, sizeof(struct xw_status_table));
 }
 
-void xw_status_print_dir(FILE *f, struct json_object *d)
+int xw_status_table_add_dir(struct xw_status_table *t, struct json_object *d)
 {
 	struct json_object *ins = get(d, "installs");
 	char where[64];
+	struct row *r;
 	size_t i;
+	int err = 0;
 
 	snprintf(where, sizeof(where), "%s%s%s", opt(d, "netns") ?: "",
 		 opt(d, "netns") ? "/" : "", str(d, "device"));
-	for (i = 0; i < json_object_array_length(ins); i++)
-		print_install(f, where, json_object_array_get_idx(ins, i));
-	print_names(f, where, "(foreign)", get(d, "foreign"));
-	print_names(f, where, "(temporary)", get(d, "temporary"));
-	if (json_object_get_boolean(get(d, "empty")))
-		fprintf(f, "%-20s %-12s %-7s\n", where, "(empty)", "-");
+	for (i = 0; !err && i < json_object_array_length(ins); i++)
+		err = add_install(t, where, json_object_array_get_idx(ins, i));
+	if (!err)
+		err = add_names(t, where, "(foreign)", get(d, "foreign"));
+	if (!err)
+		err = add_names(t, where, "(temporary)", get(d, "temporary"));
+	if (err || !json_object_get_boolean(get(d, "empty")))
+		return err;
+	r = new_row(t);
+	if (!r || !set(r, COL_WHERE, text("%s", where)) ||
+	    !set(r, COL_KIND, text("(empty)")) ||
+	    !set(r, COL_HEALTH, text("-")))
+		return -ENOMEM;
+	return 0;
+}
+
+static void print_row(FILE *f, const size_t *width, const char *const *cell,
+		      int n, const char *tail)
+{
+	int c;
+
+	for (c = 0; c < n; c++) {
+		if (c == n - 1 && !tail)
+			fputs(cell[c], f); /* no trailing blanks */
+		else
+			fprintf(f, "%-*s", (int)(width[c] + GAP), cell[c]);
+	}
+	if (tail)
+		fputs(tail, f);
+	fputc('\n', f);
+}
+
+void xw_status_table_print(const struct xw_status_table *t, FILE *f)
+{
+	size_t width[N_COLS], i;
+	int c;
+
+	if (!t->n)
+		return; /* no heading over nothing */
+	for (c = 0; c < N_COLS; c++)
+		width[c] = strlen(heading[c]);
+	for (i = 0; i < t->n; i++)
+		for (c = 0; c < t->rows[i].n; c++)
+			if (strlen(t->rows[i].cell[c]) > width[c])
+				width[c] = strlen(t->rows[i].cell[c]);
+	print_row(f, width, heading, N_COLS, NULL);
+	for (i = 0; i < t->n; i++)
+		print_row(f, width, (const char *const *)t->rows[i].cell,
+			  t->rows[i].n, t->rows[i].tail);
+}
+
+void xw_status_table_free(struct xw_status_table *t)
+{
+	size_t i;
+	int c;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->n; i++) {
+		for (c = 0; c < N_COLS; c++)
+			free(t->rows[i].cell[c]);
+		free(t->rows[i].tail);
+	}
+	free(t->rows);
+	free(t);
 }

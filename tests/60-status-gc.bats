@@ -59,7 +59,8 @@ no_xdp() {
 	assert_json '.directories[0].installs[0].maps.redirect_ip_map | .type == "xskmap" and (.slots | length) == .entries'
 	assert_json '.directories[2].installs[0].maps.tunnel_host_map.slots == [{"key":0,"ifindex":'"$(ipn node -j link show h0 | jq '.[0].ifindex')"',"device":"h0"}]'
 	assert_json '.directories[1].installs[0].maps.tunnel_veth_map.slots[0].device == "n0"'
-	assert_json '.directories[0].installs[0].maps.redirect_counters.counters == {"forwarded":0,"pass_port":0,"no_target":0,"malformed":0}'
+	# The peer's IPv6 neighbour discovery may arrive meanwhile: no_target.
+	assert_json '.directories[0].installs[0].maps.redirect_counters.counters | keys_unsorted == ["forwarded","pass_port","no_target","malformed"] and .forwarded == 0 and .pass_port == 0 and .malformed == 0'
 	assert_json '[.directories[].installs[] | .pin_gc] == ["none","none","none"]'
 	run -0 --separate-stderr xw status
 	[[ ${lines[0]} == DEVICE* ]]
@@ -201,8 +202,7 @@ xdpwire pin-gc: warning: $BPFFS/w0: tunnel host install left alone: tunnel_host_
 }
 
 @test "--device may name a deleted device; a bad name is refused" {
-	run -0 --separate-stderr xw status --device gone0 -j
-	assert_json '.directories == []'
+	expect_refused 66 "xdpwire status: gone0: no such device and nothing pinned for it" xw status --device gone0
 	expect_refused 65 "xdpwire status: --device: 'a/b' is not a valid device name: contains '/'" xw status --device a/b
 	expect_refused 65 "xdpwire pin-gc: --device: '..' is not a valid device name: '.' and '..' are not device names" xw pin-gc --device ..
 }

@@ -66,11 +66,11 @@ renew_nic() {
 	frames_reach_sandbox 5
 }
 
-@test "a --netns install: judged by its link from outside, fully with --netns" {
+@test "a --netns install: judged in its namespace from outside, and with --netns" {
 	local ino
 	ino=$(stat -L -c %i "$(ns_path sandbox)")
 	run -0 --separate-stderr xw status -j
-	assert_json ".directories[] | select(.netns == \"netns:$ino\") | .device == \"sv0\" and .checked == false and .installs[0].health == \"ok\""
+	assert_json ".directories[] | select(.netns == \"netns:$ino\") | .device == \"sv0\" and .checked and .judged_in == \"$(ns_path sandbox)\" and .installs[0].health == \"ok\" and .installs[0].link.device == \"sv0\""
 	run -0 --separate-stderr xw status -j --netns "$(ns_path sandbox)"
 	assert_json ".directories == [.directories[0]] and .directories[0].netns == \"netns:$ino\" and .directories[0].checked and .directories[0].installs[0].health == \"ok\" and .directories[0].installs[0].link.device == \"sv0\""
 }
