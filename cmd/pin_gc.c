@@ -66,7 +66,8 @@ static const struct argp argp = {
 	NULL,
 	"Remove what status calls stale: the pins of installs whose device "
 	"is gone or whose link is detached, what an install that died "
-	"half-way left, and directories left empty.  Installs that are ok, "
+	"half-way left, and the directories this empties (or that are empty "
+	"and carry xdpwire's mark, mode 1700).  Installs that are ok, "
 	"broken ones that need a person, and foreign entries are never "
 	"touched; the broken ones are named in a warning.  With --repair, "
 	"re-pin a live install's lost program and map pins from the kernel's "

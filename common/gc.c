@@ -157,6 +157,32 @@ static int act(struct xw_ctx *ctx, struct xw_pindir *dir,
 	}
 }
 
+/*
+ * Removes the directory, now empty of ours: only if this run emptied it
+ * (it held installs or temporaries of ours) or it carries xdpwire's mark.
+ * An empty directory of another tool, or of an older xdpwire, stays.
+ */
+static int remove_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
+		      const struct xw_found_dir *d, bool *acted)
+{
+	bool emptied = d->n_installs || d->n_temporary;
+	const char *why = emptied ?
+				  "nothing left in it" :
+				  "empty, and marked as xdpwire's (mode 1700)";
+
+	if (!emptied && !xw_pindir_marked(dir)) {
+		xw_debug(ctx, 1,
+			 "%s: kept: empty, but not xdpwire's (no mark, mode 1700) and not emptied by this run",
+			 dir->path);
+		return 0;
+	}
+	if (ctx->dry_run || xw_pindir_remove_if_empty(ctx, dir)) {
+		say(ctx, dir, "removed", "remove", "directory", NULL, 0, why);
+		*acted = true;
+	}
+	return 0;
+}
+
 int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
 	      bool repair, bool *acted, size_t *left)
 {
@@ -189,14 +215,5 @@ int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
 		    (repair ? d->installs[k].repair : d->installs[k].gc) !=
 			    XW_GC_REMOVE)
 			return 0;
-	if (ctx->dry_run) {
-		say(ctx, dir, "removed", "remove", "directory", NULL, 0,
-		    d->n_installs ? "nothing left in it" : "empty");
-		*acted = true;
-	} else if (xw_pindir_remove_if_empty(ctx, dir)) {
-		say(ctx, dir, "removed", "remove", "directory", NULL, 0,
-		    d->n_installs ? "nothing left in it" : "empty");
-		*acted = true;
-	}
-	return 0;
+	return remove_dir(ctx, dir, d, acted);
 }
