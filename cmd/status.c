@@ -22,6 +22,7 @@
 #include "../common/json_text.h"
 #include "../common/netns.h"
 #include "../common/pinwalk.h"
+#include "../common/repair_cmd.h"
 #include "../common/status_text.h"
 #include "../common/xsk_diag.h"
 #include "cmds.h"
@@ -77,6 +78,7 @@ struct status_walk {
 	struct json_object *dirs;
 	FILE *table; /* the text output's rows, printed after the walk */
 	size_t n_installs, n_ok;
+	const struct xw_common_opts *opts;
 };
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
@@ -262,6 +264,22 @@ static struct json_object *install_json(struct xw_ctx *ctx,
 	return o;
 }
 
+/* "repair": the command that repairs an unhealthy install, or null. */
+static void add_repair(struct json_object *o, const struct status_walk *w,
+		       const struct xw_pindir *dir,
+		       const struct xw_found_dir *d,
+		       const struct xw_found_install *in)
+{
+	const struct xw_repair_scope scope = { w->opts->fs.path, w->opts->netns,
+					       dir->prefix };
+	char cmd[PATH_MAX + 256];
+
+	add(o, "repair",
+	    xw_repair_command(&scope, d, in, cmd, sizeof(cmd)) ?
+		    json_object_new_string(cmd) :
+		    NULL);
+}
+
 static struct json_object *names_json(char (*names)[NAME_MAX + 1], int n)
 {
 	struct json_object *a = json_object_new_array();
@@ -296,8 +314,10 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	add(o, "checked", json_object_new_boolean(checked));
 	installs = json_object_new_array();
 	for (k = 0; k < d.n_installs; k++) {
-		json_object_array_add(installs,
-				      install_json(ctx, &d, &d.installs[k]));
+		struct json_object *io = install_json(ctx, &d, &d.installs[k]);
+
+		add_repair(io, w, dir, &d, &d.installs[k]);
+		json_object_array_add(installs, io);
 		w->n_installs++;
 		w->n_ok += d.installs[k].health == XW_HEALTH_OK;
 	}
@@ -321,7 +341,7 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 int cmd_status(struct xw_ctx *ctx, void *opts)
 {
 	struct xw_common_opts *c = opts;
-	struct status_walk w = { xw_json_text_array(), NULL, 0, 0 };
+	struct status_walk w = { xw_json_text_array(), NULL, 0, 0, c };
 	char prefix[32], *table = NULL;
 	size_t table_len = 0;
 	int err = 0;

@@ -183,6 +183,36 @@ static void judge_linked(struct xw_found_install *in,
 	judge_live(in, li->prog_id);
 }
 
+/*
+ * No link pin and nothing attached, the device there: what --repair does.
+ * With the program pinned, a re-run of the install would attach it again
+ * with the same maps (sockets and all), so --repair does just that,
+ * re-pinning a lost map pin from the program's own maps first.  Maps alone
+ * never ran: nothing of the install to restore.  From outside the
+ * directory's namespace the device cannot be reached: --netns can.
+ */
+static enum xw_gc_action relink_action(struct xw_found_install *in,
+				       const struct xw_found_dir *d)
+{
+	struct xw_found_pin *prog = xw_found_prog(in);
+	int role;
+
+	if (prog->obj.fd < 0)
+		return XW_GC_REMOVE;
+	if (!d->checked)
+		return XW_GC_LEAVE;
+	live_maps(in, xw_pinned_id(&prog->obj));
+	for (role = 0; role < in->layout->n_maps; role++) {
+		struct xw_found_pin *m = xw_found_map(in, role);
+
+		if (!in->map_ids[role] ||
+		    (m->obj.fd >= 0 &&
+		     xw_pinned_id(&m->obj) != in->map_ids[role]))
+			return XW_GC_LEAVE;
+	}
+	return XW_GC_REATTACH;
+}
+
 static void judge_unlinked(struct xw_found_install *in,
 			   const struct xw_found_dir *d)
 {
@@ -212,7 +242,7 @@ static void judge_unlinked(struct xw_found_install *in,
 		if (fd >= 0)
 			close(fd);
 	}
-	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, XW_GC_REMOVE,
+	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, relink_action(in, d),
 	      "%s is missing and nothing of it is attached: what an install that died half-way leaves",
 	      xw_found_link(in)->spec->name);
 }

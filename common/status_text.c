@@ -78,6 +78,17 @@ static void counters_text(struct json_object *maps, char *buf, size_t size)
 	}
 }
 
+/* Under an unhealthy install: the command that repairs it, if any. */
+static void print_repair(FILE *f, struct json_object *in)
+{
+	const char *repair = opt(in, "repair");
+
+	if (!strcmp(str(in, "health"), "ok"))
+		return;
+	fprintf(f, "%-20s repair: %s\n", "",
+		repair ?: "no command for it (see why)");
+}
+
 static void print_install(FILE *f, const char *where, struct json_object *in)
 {
 	struct json_object *prog = get(in, "program"), *link = get(in, "link");
@@ -99,6 +110,7 @@ static void print_install(FILE *f, const char *where, struct json_object *in)
 		str(in, "mode"), l, cols);
 	if (why)
 		fprintf(f, "%-20s %s: %s\n", "", str(in, "health"), why);
+	print_repair(f, in);
 }
 
 static void print_names(FILE *f, const char *where, const char *what,

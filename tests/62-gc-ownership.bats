@@ -8,6 +8,7 @@ load lib/test
 setup_file() {
 	bed_setup
 	bed_ns node peer
+	bed_veth node probe0 peer probe0p
 }
 
 setup() {
@@ -63,4 +64,51 @@ xw() {
 	run -0 --separate-stderr xw pin-gc
 	assert_eq "$output" "$(printf '%s\n' "removed directory $BPFFS/m0: empty, and marked as xdpwire's (mode 1700)" "1 directory changed")" "pin-gc"
 	[[ ! -e $BPFFS/m0 ]]
+}
+
+@test "a link pin removed by hand: --repair attaches the pinned program again, same maps, the socket still in its slot" {
+	dev l0
+	xw redirect-install --device l0 --pass-port 2222 -q
+	local map prog
+	map=$(bpftool map show pinned "$BPFFS/l0/redirect_ip_map" -j | jq .id)
+	prog=$(bpftool prog show pinned "$BPFFS/l0/redirect_program" -j | jq .id)
+	xsk_hold node l0 0 -- "$XW" sockmap-insert --device l0 --fd '{fd}' -q
+	rm "$BPFFS/l0/redirect_link"
+	poll_until 5000 eval '[[ -z $(bed_prog_id node l0) ]]'
+	local repair="xdpwire pin-gc --repair --bpffs $BPFFS --device l0"
+	run -0 --separate-stderr xw status -j --device l0
+	assert_json '.directories[0].installs[0] | .health == "broken" and .pin_gc_repair == "reattach" and .repair == "'"$repair"'"'
+	run -0 --separate-stderr xw status --device l0
+	assert_eq "${lines[3]}" "                     repair: $repair" "the repair line under the install"
+	# The exact command status gave, run as given.
+	run -0 --separate-stderr in_ns node bash -c "PATH=$(dirname "$XW"):\$PATH; $repair"
+	assert_eq "$(sed -E 's/ \(id [0-9]+\)//; s/, (native|generic): .*//' <<<"$output")" "$(printf '%s\n' \
+		"attached program $BPFFS/l0/redirect_link: to l0 (ifindex $(ipn node -j link show l0 | jq '.[0].ifindex'))" \
+		"1 directory changed")" "what --repair did"
+	run -0 --separate-stderr xw status -j --device l0
+	assert_json '.directories[0].installs[0] | .health == "ok" and .repair == null and .program.id == '"$prog"' and .maps.redirect_ip_map.id == '"$map"
+	assert_eq "$(bed_prog_id node l0)" "$prog" "the pinned program attached again"
+	# The runtime's socket was never re-inserted, and it is still there.
+	run -0 xsk_slot_taken node probe0 l0 0
+	xsk_stop
+	# The program keeps its configuration: a re-run with it changes nothing.
+	run -0 --separate-stderr xw redirect-install --device l0 --pass-port 2222
+	[[ $output == *"nothing changed"* ]]
+}
+
+@test "status names the command for each unhealthy install: pin-gc where nothing can be restored, none where a person must look" {
+	dev g0
+	dev g1
+	xw redirect-install --device g0 -q
+	ipn node link del g0
+	mkdir -m 700 "$BPFFS/g1"
+	ln -s /etc/passwd "$BPFFS/g1/redirect_link"
+	poll_until 5000 eval '[[ $(xw status -j --device g0 | jq -r ".directories[0].installs[0].health") == stale ]]'
+	run -0 --separate-stderr xw status -j
+	assert_json '[.directories[] | select(.device == "g0" or .device == "g1") | .installs[0].repair] == ["xdpwire pin-gc --bpffs '"$BPFFS"' --device g0", null]'
+	run -0 --separate-stderr xw status --device g1
+	assert_eq "${lines[3]}" "                     repair: no command for it (see why)" "no command for a planted symlink"
+	run -0 --separate-stderr in_ns node bash -c "PATH=$(dirname "$XW"):\$PATH; xdpwire pin-gc --bpffs $BPFFS --device g0"
+	[[ ! -e $BPFFS/g0 ]]
+	rm -r "$BPFFS/g1"
 }
