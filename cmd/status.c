@@ -316,6 +316,9 @@ static int show_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
 	for (k = 0; k < d.n_installs; k++) {
 		struct json_object *io = install_json(ctx, &d, &d.installs[k]);
 
+		add(io, "owner",
+		    json_object_new_string(d.installs[k].runtime ? "runtime" :
+								   "xdpwire"));
 		add_repair(io, w, dir, &d, &d.installs[k]);
 		json_object_array_add(installs, io);
 		w->n_installs++;

@@ -78,11 +78,18 @@ static void counters_text(struct json_object *maps, char *buf, size_t size)
 	}
 }
 
-/* Under an unhealthy install: the command that repairs it, if any. */
+/*
+ * Under an install: whose it is when it is the runtime's own, and under
+ * an unhealthy one the command that repairs it, if any.
+ */
 static void print_repair(FILE *f, struct json_object *in)
 {
 	const char *repair = opt(in, "repair");
 
+	if (!strcmp(str(in, "owner"), "runtime"))
+		fprintf(f,
+			"%-20s owner: the runtime's own (its program, judged by its link and device)\n",
+			"");
 	if (!strcmp(str(in, "health"), "ok"))
 		return;
 	fprintf(f, "%-20s repair: %s\n", "",

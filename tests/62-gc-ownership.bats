@@ -112,3 +112,66 @@ xw() {
 	[[ ! -e $BPFFS/g0 ]]
 	rm -r "$BPFFS/g1"
 }
+
+# runtime_wire NIC VETH: wires VETH to NIC as an unchanged runtime does in
+# its tunnel mode, its own program pinned under the convention's names.
+runtime_wire() {
+	in_ns node "$XW_HELPERS/xw-runtime-wire" "$XW_HELPERS/runtime_veth.bpf.o" \
+		"$2" "$BPFFS/$2" "$BPFFS/$1/tunnel_host_map" "$1"
+}
+
+ifindex() {
+	ipn node -j link show "$1" | jq '.[0].ifindex'
+}
+
+@test "a veth the runtime wired itself: status shows the runtime's install, ok; tunnel-install --veth refuses it, changing nothing" {
+	dev rn0
+	dev rv0
+	xw tunnel-install --device rn0 -q
+	runtime_wire rn0 rv0
+	local prog link
+	prog=$(bpftool prog show pinned "$BPFFS/rv0/tunnel_veth_program" -j | jq .id)
+	link=$(bpftool link show pinned "$BPFFS/rv0/tunnel_veth_link" -j | jq .id)
+	run -0 --separate-stderr xw status -j --device rv0
+	assert_json '.directories[0].installs == [.directories[0].installs[0]] and (.directories[0].installs[0] | .kind == "tunnel veth" and .owner == "runtime" and .health == "ok" and .why == null and .repair == null and .pin_gc == "none" and .program.name == "xdp_veth_prog" and .program.id == '"$prog"' and .link.id == '"$link"' and .link.device == "rv0")'
+	assert_json '.directories[0].installs[0].maps.tunnel_veth_map.slots[0].device == "rn0"'
+	run -0 --separate-stderr xw status --device rv0
+	assert_eq "${lines[2]}" "                     owner: the runtime's own (its program, judged by its link and device)" "owner line"
+	assert_eq "${lines[-1]}" "1 install(s), 1 ok, 0 not" "summary"
+	# pin-gc leaves a healthy runtime install alone, --repair too.
+	run -0 --separate-stderr xw pin-gc --repair --device rv0
+	assert_eq "$output" "nothing to do" "pin-gc --repair"
+	expect_refused 69 "xdpwire tunnel-install: rv0: already wired by the runtime itself: link $link (tunnel_veth_link) runs its program $prog (xdp_veth_prog), not xdpwire's: nothing changed" \
+		xw tunnel-install --device rn0 --veth rv0
+	expect_refused_json 69 xw tunnel-install --device rn0 --veth rv0
+	assert_json '.error | test("already wired by the runtime itself")'
+	assert_eq "$(bed_prog_id node rv0)" "$prog" "the runtime's program on rv0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/rn0/tunnel_host_map")" "$(ifindex rv0)" "slot 0 of rn0"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/rv0/tunnel_veth_map")" "$(ifindex rn0)" "slot 0 of rv0"
+}
+
+@test "the runtime's veth deleted: its install is stale, and pin-gc removes its pins and the directory it made" {
+	dev rn1
+	dev rv1
+	xw tunnel-install --device rn1 -q
+	runtime_wire rn1 rv1
+	ipn node link del rv1
+	poll_until 5000 eval '[[ $(xw status -j --device rv1 | jq -r ".directories[0].installs[0].health") == stale ]]'
+	run -0 --separate-stderr xw status -j --device rv1
+	assert_json '.directories[0].installs[0] | .owner == "runtime" and (.why | test("^link [0-9]+ is detached: its device was deleted$")) and .pin_gc == "remove" and .repair == "xdpwire pin-gc --bpffs '"$BPFFS"' --device rv1"'
+	local before
+	before=$(bed_state node)
+	run -0 --separate-stderr xw pin-gc --dry-run --device rv1
+	assert_eq "$(bed_state node)" "$before" "state after --dry-run"
+	run -0 --separate-stderr xw pin-gc --device rv1
+	assert_eq "$(sed -E 's/ \(id [0-9]+\)//; s/: link [0-9]+ is detached: its device was deleted$//' <<<"$output")" "$(printf '%s\n' \
+		"removed link $BPFFS/rv1/tunnel_veth_link" \
+		"removed program $BPFFS/rv1/tunnel_veth_program" \
+		"removed map $BPFFS/rv1/tunnel_veth_map" \
+		"removed directory $BPFFS/rv1: nothing left in it" \
+		"1 directory changed")" "pin-gc"
+	[[ ! -e $BPFFS/rv1 ]]
+	assert_eq "$(xw status -j --device rn1 | jq -r '.directories[0].installs[0].health')" ok "the NIC's install"
+	run -0 --separate-stderr xw pin-gc --device rv1
+	assert_eq "$output" "nothing to do" "second pin-gc"
+}
