@@ -241,6 +241,16 @@ static void judge_unlinked(struct xw_found_install *in,
 		}
 		if (fd >= 0)
 			close(fd);
+		/*
+		 * The runtime attaches its veth program first and pins map,
+		 * program and link after: these may be its, half-way.
+		 */
+		if (in->layout == &xw_tunnel_veth_layout)
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     XW_GC_LEAVE,
+				     "%s is missing and program %u, not xdpwire's, is attached to %s: the runtime may be wiring it",
+				     xw_found_link(in)->spec->name,
+				     in->xdp.prog_id, d->device);
 	}
 	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, relink_action(in, d),
 	      "%s is missing and nothing of it is attached: what an install that died half-way leaves",

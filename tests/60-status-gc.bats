@@ -11,6 +11,10 @@ load lib/xsk
 setup_file() {
 	bed_setup
 	bed_ns node peer
+	# No IPv6 on the pairs: a late DAD or router solicitation from a peer
+	# would tick the counters that the first test expects at 0.
+	in_ns node sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	in_ns peer sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	bed_veth node probe0 peer probe0p
 }
 

@@ -175,3 +175,32 @@ ifindex() {
 	run -0 --separate-stderr xw pin-gc --device rv1
 	assert_eq "$output" "nothing to do" "second pin-gc"
 }
+
+@test "a runtime caught half-way (its program attached, its map pinned) is left alone; once it died, pin-gc removes what it left" {
+	dev rn2
+	dev rv2
+	xw tunnel-install --device rn2 -q
+	local out=$BED_DIR/runtime-hold.out holder prog
+	bed_bg in_ns node env XW_RUNTIME_HOLD_AFTER=map "$XW_HELPERS/xw-runtime-wire" \
+		"$XW_HELPERS/runtime_veth.bpf.o" rv2 "$BPFFS/rv2" "$BPFFS/rn2/tunnel_host_map" rn2 >"$out"
+	holder=$BED_PID
+	poll_until 5000 grep -qx holding "$out"
+	prog=$(bed_prog_id node rv2)
+	run -0 --separate-stderr xw status -j --device rv2
+	assert_json '.directories[0].installs[0] | .health == "broken" and .pin_gc == "leave" and .pin_gc_repair == "leave" and .repair == null and .why == "tunnel_veth_link is missing and program '"$prog"', not xdpwire'"'"'s, is attached to rv2: the runtime may be wiring it"'
+	local before
+	before=$(bed_state node)
+	run -0 --separate-stderr xw pin-gc --device rv2
+	assert_eq "$stderr" "xdpwire pin-gc: warning: $BPFFS/rv2: tunnel veth install left alone: tunnel_veth_link is missing and program $prog, not xdpwire's, is attached to rv2: the runtime may be wiring it" "warning"
+	assert_eq "$(bed_state node)" "$before" "state after pin-gc"
+	# The runtime dies: its unpinned link, and its program, go with it.
+	kill "$holder"
+	poll_until 5000 bed_gone "$holder"
+	poll_until 5000 eval '[[ -z $(bed_prog_id node rv2) ]]'
+	run -0 --separate-stderr xw pin-gc --device rv2
+	assert_eq "$(sed -E 's/ \(id [0-9]+\)//; s/: tunnel_veth_link is missing .*//' <<<"$output")" "$(printf '%s\n' \
+		"removed map $BPFFS/rv2/tunnel_veth_map" \
+		"removed directory $BPFFS/rv2: nothing left in it" \
+		"1 directory changed")" "pin-gc after the runtime died"
+	[[ ! -e $BPFFS/rv2 ]]
+}

@@ -16,12 +16,16 @@
  *
  * Run inside the namespace of VETH and NIC.  Exit 0 wired, 1 a step failed
  * (named on stderr; steps done stay done, as the runtime leaves them), 2
- * usage.
+ * usage.  XW_RUNTIME_HOLD_AFTER=map stops after pinning the map, prints
+ * "holding" and keeps the unpinned link until killed: a runtime caught
+ * half-way.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <bpf/bpf.h>
@@ -50,6 +54,7 @@ int main(int argc, char **argv)
 	struct bpf_map *map;
 	__u32 key = 0;
 	int host_map, err;
+	const char *hold;
 
 	if (argc != 6) {
 		fprintf(stderr,
@@ -76,6 +81,13 @@ int main(int argc, char **argv)
 	if (mkdir(argv[3], 0700) && errno != EEXIST)
 		return fail(argv[3], errno);
 	err = pin(argv[3], "tunnel_veth_map", bpf_map__fd(map));
+	hold = getenv("XW_RUNTIME_HOLD_AFTER");
+	if (!err && hold && !strcmp(hold, "map")) {
+		printf("holding\n");
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
 	if (!err)
 		err = pin(argv[3], "tunnel_veth_program",
 			  bpf_program__fd(prog));
