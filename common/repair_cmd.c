@@ -68,6 +68,20 @@ static bool netns_path(const struct xw_repair_scope *scope, char *path,
 	return found;
 }
 
+/*
+ * Seen from outside its namespace, an install whose link pin was lost
+ * cannot be judged (its device cannot be looked up from here); pin-gc
+ * --repair --netns judges it there and restores or removes it.
+ */
+static bool from_outside_relinkable(const struct xw_found_dir *d,
+				    const struct xw_found_install *in)
+{
+	const struct xw_found_pin *link = &in->pins[0], *prog = &in->pins[1];
+
+	return !d->checked && !in->runtime && link->obj.fd < 0 &&
+	       !link->present && prog->obj.fd >= 0;
+}
+
 bool xw_repair_command(const struct xw_repair_scope *scope,
 		       const struct xw_found_dir *d,
 		       const struct xw_found_install *in, char *buf,
@@ -86,7 +100,10 @@ bool xw_repair_command(const struct xw_repair_scope *scope,
 		snprintf(buf, size, "xdpwire pin-gc");
 		break;
 	default:
-		return false;
+		if (!from_outside_relinkable(d, in))
+			return false;
+		snprintf(buf, size, "xdpwire pin-gc --repair");
+		break;
 	}
 	if (scope->prefix[0]) {
 		/* No path known: a guessed one would not be exact. */

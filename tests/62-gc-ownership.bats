@@ -204,3 +204,28 @@ ifindex() {
 		"1 directory changed")" "pin-gc after the runtime died"
 	[[ ! -e $BPFFS/rv2 ]]
 }
+
+@test "an install of another namespace, seen from outside: its repair command names that namespace, and works as given" {
+	bed_veth node ox0 peer ns0
+	in_ns node "$XW" redirect-install --netns "$(ns_path peer)" --device ns0 -q
+	local ino dir
+	ino=$(stat -L -c %i "$(ns_path peer)")
+	dir=$BPFFS/netns:$ino/ns0
+	rm "$dir/redirect_program"
+	local repair="xdpwire pin-gc --repair --netns $(ns_path peer) --bpffs $BPFFS --device ns0"
+	run -0 --separate-stderr xw status -j
+	assert_json '[.directories[] | select(.netns == "netns:'"$ino"'") | .installs[0] | {health, pin_gc_repair, repair}] == [{"health":"broken","pin_gc_repair":"repin","repair":"'"$repair"'"}]'
+	run -0 --separate-stderr in_ns node bash -c "PATH=$(dirname "$XW"):\$PATH; $repair"
+	run -0 --separate-stderr xw status -j --netns "$(ns_path peer)"
+	assert_json '.directories[0].installs[0] | .health == "ok" and .repair == null'
+	# Its link pin lost: from outside, the device cannot be looked up, so
+	# the command judges it inside the namespace, where --repair attaches it.
+	rm "$dir/redirect_link"
+	poll_until 5000 eval '[[ -z $(in_ns peer ip -j -d link show ns0 | jq -r ".[0].xdp.prog.id // empty") ]]'
+	run -0 --separate-stderr xw status -j
+	assert_json '[.directories[] | select(.netns == "netns:'"$ino"'") | .installs[0].repair] == ["'"$repair"'"]'
+	run -0 --separate-stderr in_ns node bash -c "PATH=$(dirname "$XW"):\$PATH; $repair"
+	run -0 --separate-stderr xw status -j --netns "$(ns_path peer)"
+	assert_json '.directories[0].installs[0] | .health == "ok" and .repair == null'
+	in_ns node "$XW" redirect-install --netns "$(ns_path peer)" --device ns0 --unpin -q
+}
