@@ -33,7 +33,7 @@ static const struct argp_option options[] = {
 	{ "dry-run", KEY_DRY_RUN, NULL, 0,
 	  "Say what would be done, and change nothing", 0 },
 	{ "repair", KEY_REPAIR, NULL, 0,
-	  "Restore what can be restored instead of removing it: lost pins of a live install, a program whose device is back",
+	  "Restore what can be restored instead of removing it: lost pins of a live install, a program whose device is back or whose link pin was lost",
 	  0 },
 	{ 0 }
 };
@@ -66,12 +66,13 @@ static const struct argp argp = {
 	NULL,
 	"Remove what status calls stale: the pins of installs whose device "
 	"is gone or whose link is detached, what an install that died "
-	"half-way left, and directories left empty.  Installs that are ok, "
+	"half-way left, and the directories this empties (or that are empty "
+	"and carry xdpwire's mark, mode 1700).  Installs that are ok, "
 	"broken ones that need a person, and foreign entries are never "
 	"touched; the broken ones are named in a warning.  With --repair, "
 	"re-pin a live install's lost program and map pins from the kernel's "
-	"own view of it, and attach a stale install's program again when a "
-	"device of its name is back.\v"
+	"own view of it, and attach an install's pinned program again when a "
+	"device of its name is back or its link pin was lost.\v"
 	"Examples:\n"
 	"  xdpwire pin-gc --dry-run\n"
 	"  xdpwire pin-gc --repair --device eth0",

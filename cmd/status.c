@@ -26,6 +26,7 @@
 #include "../common/json_text.h"
 #include "../common/netns.h"
 #include "../common/pinwalk.h"
+#include "../common/repair_cmd.h"
 #include "../common/status_text.h"
 #include "../common/xsk_diag.h"
 #include "cmds.h"
@@ -116,6 +117,7 @@ struct status_walk {
 	size_t n_dirs, n_installs, n_ok;
 	int home; /* the namespace status runs in, to come back to */
 	uint64_t home_ino;
+	const struct xw_common_opts *opts; /* for the repair commands */
 };
 
 static void add(struct json_object *o, const char *key, struct json_object *v)
@@ -301,6 +303,22 @@ static struct json_object *install_json(struct xw_ctx *ctx,
 	return o;
 }
 
+/* "repair": the command that repairs an unhealthy install, or null. */
+static void add_repair(struct json_object *o, const struct status_walk *w,
+		       const struct xw_pindir *dir,
+		       const struct xw_found_dir *d,
+		       const struct xw_found_install *in)
+{
+	const struct xw_repair_scope scope = { w->opts->fs.path, w->opts->netns,
+					       dir->prefix };
+	char cmd[PATH_MAX + 256];
+
+	add(o, "repair",
+	    xw_repair_command(&scope, d, in, cmd, sizeof(cmd)) ?
+		    json_object_new_string(cmd) :
+		    NULL);
+}
+
 static struct json_object *names_json(char (*names)[NAME_MAX + 1], int n)
 {
 	struct json_object *a = json_object_new_array();
@@ -334,8 +352,13 @@ static int report_dir(struct xw_ctx *ctx, struct status_walk *w,
 	add(o, "checked", json_object_new_boolean(d->checked));
 	installs = json_object_new_array();
 	for (k = 0; k < d->n_installs; k++) {
-		json_object_array_add(installs,
-				      install_json(ctx, d, &d->installs[k]));
+		struct xw_found_install *in = &d->installs[k];
+		struct json_object *io = install_json(ctx, d, in);
+
+		add(io, "owner",
+		    json_object_new_string(in->runtime ? "runtime" : "xdpwire"));
+		add_repair(io, w, dir, d, in);
+		json_object_array_add(installs, io);
 		w->n_installs++;
 		w->n_ok += d->installs[k].health == XW_HEALTH_OK;
 	}
@@ -534,7 +557,11 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 {
 	struct status_opts *o = opts;
 	struct xw_common_opts *c = &o->common;
-	struct status_walk w = { xw_json_text_array(), NULL, 0, 0, 0, -1, 0 };
+	struct status_walk w = {
+		.dirs = xw_json_text_array(),
+		.home = -1,
+		.opts = c,
+	};
 	char prefix[32];
 	int err = 0;
 

@@ -122,8 +122,10 @@ static bool still_linked(int parent_fd, const char *name, int fd)
 }
 
 /*
- * Opens name under parent without following a symlink; creates it 0700
- * first when asked.  *created tells whether this call made it.
+ * Opens name under parent without following a symlink; creates it with
+ * XW_PINDIR_MODE first when asked.  *created tells whether this call made
+ * it.  mkdirat() sets the mark bit with the directory itself (the umask
+ * never clears S_ISVTX), so no kill can leave one of ours unmarked.
  */
 static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 		       const char *path, bool create, bool *created)
@@ -132,7 +134,7 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 
 	*created = false;
 	if (create) {
-		if (!mkdirat(parent_fd, name, 0700)) {
+		if (!mkdirat(parent_fd, name, XW_PINDIR_MODE)) {
 			*created = true;
 		} else if (errno != EEXIST) {
 			err = errno;
@@ -157,8 +159,8 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 		return xw_fail_errno(ctx, err, path,
 				     "cannot open pin directory");
 	}
-	if (*created && fchmod(fd, 0700)) {
-		err = xw_fail_errno(ctx, errno, path, "cannot set mode 0700");
+	if (*created && fchmod(fd, XW_PINDIR_MODE)) {
+		err = xw_fail_errno(ctx, errno, path, "cannot set mode 1700");
 		close(fd);
 		return err;
 	}
@@ -302,6 +304,13 @@ bool xw_pindir_remove_if_empty(struct xw_ctx *ctx, struct xw_pindir *dir)
 		unlinkat(dir->root_fd, dir->prefix, AT_REMOVEDIR);
 	dir->created = dir->prefix_created = false;
 	return removed;
+}
+
+bool xw_pindir_marked(const struct xw_pindir *dir)
+{
+	struct stat st;
+
+	return !fstat(dir->fd, &st) && (st.st_mode & 07777) == XW_PINDIR_MODE;
 }
 
 void xw_pindir_close(struct xw_pindir *dir)

@@ -36,6 +36,14 @@ struct xw_pindir {
 
 #define XW_PINDIR_CREATE 0x1
 
+/*
+ * The mode of the directories xdpwire creates: 0700, and the sticky bit as
+ * the mark that proves a directory is xdpwire's (bpffs takes no regular
+ * files or xattrs to mark it otherwise).  pin-gc removes an empty
+ * directory only if it carries the mark or pin-gc itself emptied it.
+ */
+#define XW_PINDIR_MODE 01700
+
 /* An empty directory handle, safe to close. */
 void xw_pindir_init(struct xw_pindir *dir);
 
@@ -60,6 +68,9 @@ int xw_pindir_open_path(struct xw_ctx *ctx, const char *path,
  * is left in it; returns true if it did.
  */
 bool xw_pindir_remove_if_empty(struct xw_ctx *ctx, struct xw_pindir *dir);
+
+/* Whether the directory carries xdpwire's mark (XW_PINDIR_MODE). */
+bool xw_pindir_marked(const struct xw_pindir *dir);
 
 void xw_pindir_close(struct xw_pindir *dir);
 

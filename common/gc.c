@@ -102,15 +102,27 @@ static int repin(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	return err;
 }
 
-/* The device is back under its name: the pinned program goes on it. */
+/*
+ * The pinned program goes on the device again: its device is back under
+ * its name (the link is defunct), or its link pin was lost (no link).
+ */
 static int reattach(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		    const struct xw_found_dir *d, struct xw_found_install *in)
 {
 	struct xw_dev dev = { .ifindex = d->ifindex };
-	int map_fds[XW_LAYOUT_MAX_MAPS], role, fd, err;
+	int map_fds[XW_LAYOUT_MAX_MAPS], role, fd, err = 0;
+	bool defunct = xw_found_link(in)->obj.fd >= 0;
 	enum xw_xdp_mode got = XW_MODE_AUTO;
 	char detail[160];
 
+	/* Lost map pins first: the link pin commits, as an install's does. */
+	for (role = 0; !defunct && !err && role < in->layout->n_maps; role++)
+		if (xw_found_map(in, role)->obj.fd < 0)
+			err = repin_one(ctx, dir, xw_found_map(in, role),
+					in->map_ids[role],
+					"the pinned program's own map");
+	if (err)
+		return err;
 	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
 	if (!ctx->dry_run) {
 		fd = xw_xdp_attach(ctx, &dev, xw_found_prog(in)->obj.fd,
@@ -128,9 +140,13 @@ static int reattach(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		 ctx->dry_run ? "" : xw_mode_name(got), in->why);
 	say(ctx, dir, "attached", "attach", "program", in->layout->link.name,
 	    xw_pinned_id(&xw_found_prog(in)->obj), detail);
+	/*
+	 * The sockets in a defunct link's maps died with the old device; a
+	 * lost link pin leaves them live and bound, as a re-run would.
+	 */
 	for (role = 0; role < in->layout->n_maps; role++)
 		map_fds[role] = xw_found_map(in, role)->obj.fd;
-	if (!ctx->dry_run)
+	if (!ctx->dry_run && defunct)
 		xw_install_clear_device_bound(ctx, dir, in->layout, map_fds);
 	return 0;
 }
@@ -155,6 +171,32 @@ static int act(struct xw_ctx *ctx, struct xw_pindir *dir,
 	default:
 		return 0;
 	}
+}
+
+/*
+ * Removes the directory, now empty of ours: only if this run emptied it
+ * (it held installs or temporaries of ours) or it carries xdpwire's mark.
+ * An empty directory of another tool, or of an older xdpwire, stays.
+ */
+static int remove_dir(struct xw_ctx *ctx, struct xw_pindir *dir,
+		      const struct xw_found_dir *d, bool *acted)
+{
+	bool emptied = d->n_installs || d->n_temporary;
+	const char *why = emptied ?
+				  "nothing left in it" :
+				  "empty, and marked as xdpwire's (mode 1700)";
+
+	if (!emptied && !xw_pindir_marked(dir)) {
+		xw_debug(ctx, 1,
+			 "%s: kept: empty, but not xdpwire's (no mark, mode 1700) and not emptied by this run",
+			 dir->path);
+		return 0;
+	}
+	if (ctx->dry_run || xw_pindir_remove_if_empty(ctx, dir)) {
+		say(ctx, dir, "removed", "remove", "directory", NULL, 0, why);
+		*acted = true;
+	}
+	return 0;
 }
 
 int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
@@ -189,14 +231,5 @@ int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
 		    (repair ? d->installs[k].repair : d->installs[k].gc) !=
 			    XW_GC_REMOVE)
 			return 0;
-	if (ctx->dry_run) {
-		say(ctx, dir, "removed", "remove", "directory", NULL, 0,
-		    d->n_installs ? "nothing left in it" : "empty");
-		*acted = true;
-	} else if (xw_pindir_remove_if_empty(ctx, dir)) {
-		say(ctx, dir, "removed", "remove", "directory", NULL, 0,
-		    d->n_installs ? "nothing left in it" : "empty");
-		*acted = true;
-	}
-	return 0;
+	return remove_dir(ctx, dir, d, acted);
 }

@@ -205,6 +205,36 @@ static void judge_linked(struct xw_found_install *in,
 	judge_live(in, li->prog_id);
 }
 
+/*
+ * No link pin and nothing attached, the device there: what --repair does.
+ * With the program pinned, a re-run of the install would attach it again
+ * with the same maps (sockets and all), so --repair does just that,
+ * re-pinning a lost map pin from the program's own maps first.  Maps alone
+ * never ran: nothing of the install to restore.  From outside the
+ * directory's namespace the device cannot be reached: --netns can.
+ */
+static enum xw_gc_action relink_action(struct xw_found_install *in,
+				       const struct xw_found_dir *d)
+{
+	struct xw_found_pin *prog = xw_found_prog(in);
+	int role;
+
+	if (prog->obj.fd < 0)
+		return XW_GC_REMOVE;
+	if (!d->checked)
+		return XW_GC_LEAVE;
+	live_maps(in, xw_pinned_id(&prog->obj));
+	for (role = 0; role < in->layout->n_maps; role++) {
+		struct xw_found_pin *m = xw_found_map(in, role);
+
+		if (!in->map_ids[role] ||
+		    (m->obj.fd >= 0 &&
+		     xw_pinned_id(&m->obj) != in->map_ids[role]))
+			return XW_GC_LEAVE;
+	}
+	return XW_GC_REATTACH;
+}
+
 static void judge_unlinked(struct xw_found_install *in,
 			   const struct xw_found_dir *d)
 {
@@ -233,10 +263,116 @@ static void judge_unlinked(struct xw_found_install *in,
 		}
 		if (fd >= 0)
 			close(fd);
+		/*
+		 * The runtime attaches its veth program first and pins map,
+		 * program and link after: these may be its, half-way.
+		 */
+		if (in->layout == &xw_tunnel_veth_layout)
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     XW_GC_LEAVE,
+				     "%s is missing and program %u, not xdpwire's, is attached to %s: the runtime may be wiring it",
+				     xw_found_link(in)->spec->name,
+				     in->xdp.prog_id, d->device);
 	}
-	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, XW_GC_REMOVE,
+	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, relink_action(in, d),
 	      "%s is missing and nothing of it is attached: what an install that died half-way leaves",
 	      xw_found_link(in)->spec->name);
+}
+
+/* The name of the program the install holds or its link runs, or "". */
+static void prog_name(struct xw_found_install *in, char *name, size_t size)
+{
+	struct xw_found_pin *prog = xw_found_prog(in),
+			    *link = xw_found_link(in);
+	struct bpf_prog_info pi;
+	int fd;
+
+	name[0] = '\0';
+	if (prog->obj.fd >= 0) {
+		snprintf(name, size, "%s", prog->obj.info.prog.name);
+		return;
+	}
+	if (link->obj.fd < 0)
+		return;
+	fd = bpf_prog_get_fd_by_id(link->obj.info.link.prog_id);
+	if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi))
+		snprintf(name, size, "%s", pi.name);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * The runtime pins only the veth's install itself (map, program, link, in
+ * that order), with a program of its own: that program is what tells.
+ */
+static bool runtime_owned(struct xw_found_install *in)
+{
+	char name[BPF_OBJ_NAME_LEN];
+
+	if (in->layout != &xw_tunnel_veth_layout)
+		return false;
+	prog_name(in, name, sizeof(name));
+	return name[0] && strcmp(name, xw_program_of(in->layout)->prog_name);
+}
+
+/*
+ * The runtime's install without its link pin.  The runtime attaches before
+ * it pins anything, so while it is wiring, a program is on the device:
+ * left alone then.  With the device gone or nothing on it, the runtime
+ * died half-way or the link pin was removed: nothing xdpwire can restore
+ * (the program is the runtime's), and the runtime collects nothing.
+ */
+static void judge_runtime_unlinked(struct xw_found_install *in,
+				   const struct xw_found_dir *d)
+{
+	struct xw_dev dev = { .ifindex = d->ifindex };
+	const char *link = xw_found_link(in)->spec->name;
+
+	if (d->checked && !d->ifindex)
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+			     "device %s is gone", d->device);
+	if (d->checked) {
+		snprintf(dev.name, sizeof(dev.name), "%s", d->device);
+		in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
+	}
+	if (!in->xdp_known || in->xdp.prog_id)
+		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
+			     "the runtime's install has no %s%s", link,
+			     in->xdp_known ?
+				     ", and a program is attached: the runtime may be wiring it" :
+				     "");
+	judge(in, XW_HEALTH_BROKEN, XW_GC_REMOVE, XW_GC_REMOVE,
+	      "the runtime's install has no %s and nothing is attached: what a runtime that died half-way leaves",
+	      link);
+}
+
+/* The runtime's own install: its link and its device say it all. */
+static void judge_runtime(struct xw_found_install *in,
+			  const struct xw_found_dir *d)
+{
+	const struct bpf_link_info *li = &xw_found_link(in)->obj.info.link;
+	struct xw_dev dev = { .ifindex = d->ifindex };
+
+	if (xw_found_link(in)->obj.fd < 0)
+		return judge_runtime_unlinked(in, d);
+	in->attached_ifindex = li->xdp.ifindex;
+	if (!li->xdp.ifindex)
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+			     "link %u is detached: its device was deleted",
+			     li->id);
+	if (!d->checked)
+		return judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s",
+			     "");
+	if_indextoname(li->xdp.ifindex, in->attached_name);
+	if (li->xdp.ifindex != d->ifindex)
+		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
+			     "link %u is attached to ifindex %u (%s), not to %s",
+			     li->id, li->xdp.ifindex,
+			     in->attached_name[0] ? in->attached_name : "?",
+			     d->device);
+	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
+	in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
+	judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s", "");
 }
 
 static void judge_install(struct xw_found_install *in,
@@ -250,7 +386,10 @@ static void judge_install(struct xw_found_install *in,
 				     XW_GC_LEAVE, "%s: %s",
 				     in->pins[k].spec->name,
 				     in->pins[k].problem);
-	if (xw_found_link(in)->obj.fd >= 0)
+	in->runtime = runtime_owned(in);
+	if (in->runtime)
+		judge_runtime(in, d);
+	else if (xw_found_link(in)->obj.fd >= 0)
 		judge_linked(in, d);
 	else
 		judge_unlinked(in, d);

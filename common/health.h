@@ -12,6 +12,10 @@
  *   other-netns  the link is attached in another network namespace than
  *           the one judging, which could not be found to judge it there;
  *   foreign entries that belong to no install of ours.
+ *
+ * An install of the runtime's own (see xw_found_install.runtime) is ok
+ * when its link is attached to the named device, stale when the device is
+ * gone, broken otherwise.
  */
 #ifndef XW_HEALTH_H
 #define XW_HEALTH_H
@@ -65,6 +69,12 @@ struct xw_found_install {
 	bool xdp_known; /* xdp below was read from the device */
 	struct xw_xdp_state xdp;
 	uint32_t map_ids[XW_LAYOUT_MAX_MAPS]; /* the live program's, by role */
+	/*
+	 * The runtime's own: the convention's pin names holding a program
+	 * that is not ours, as a runtime in tunnel mode pins its veth's.
+	 * Judged by its link and device only; it has no counters.
+	 */
+	bool runtime;
 };
 
 struct xw_found_dir {

@@ -189,6 +189,37 @@ static char *counters_text(struct json_object *maps)
 	return text("-");
 }
 
+/* A line under an install, from the INSTALL column on; widens nothing. */
+static int add_note(struct xw_status_table *t, char *note)
+{
+	struct row *r = note ? new_row(t) : NULL;
+
+	if (!r || !set(r, COL_WHERE, text("%s", ""))) {
+		free(note);
+		return -ENOMEM;
+	}
+	r->tail = note;
+	return 0;
+}
+
+/*
+ * Under an install: whose it is when it is the runtime's own, and under
+ * an unhealthy one the command that repairs it, if any.
+ */
+static int add_repair(struct xw_status_table *t, struct json_object *in)
+{
+	const char *repair = opt(in, "repair");
+
+	if (!strcmp(str(in, "owner"), "runtime") &&
+	    add_note(t, text("owner: the runtime's own (its program, judged "
+			     "by its link and device)")))
+		return -ENOMEM;
+	if (!strcmp(str(in, "health"), "ok"))
+		return 0;
+	return add_note(t, text("repair: %s",
+				repair ?: "no command for it (see why)"));
+}
+
 static int add_install(struct xw_status_table *t, const char *where,
 		       struct json_object *in)
 {
@@ -223,13 +254,9 @@ static int add_install(struct xw_status_table *t, const char *where,
 	free(slots);
 	if (!ok)
 		return -ENOMEM;
-	if (!why)
-		return 0;
-	r = new_row(t);
-	if (!r || !set(r, COL_WHERE, text("%s", "")))
+	if (why && add_note(t, text("%s: %s", str(in, "health"), why)))
 		return -ENOMEM;
-	r->tail = text("%s: %s", str(in, "health"), why);
-	return r->tail ? 0 : -ENOMEM;
+	return add_repair(t, in);
 }
 
 static int add_names(struct xw_status_table *t, const char *where,

@@ -3,7 +3,9 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -188,6 +190,35 @@ static int check_slot_free(struct xw_ctx *ctx, const struct xw_common_opts *c,
 		name, slot, c->dev.name, name);
 }
 
+/*
+ * A runtime in tunnel mode wires the veth itself: its own program under
+ * the convention's pin names.  Swapping ours in through its link would
+ * take the sandbox from under it, so the veth is refused instead.
+ */
+static int check_not_runtimes(struct xw_ctx *ctx, const struct xw_pindir *dir,
+			      const struct xw_dev *veth)
+{
+	const struct xw_layout *l = &xw_tunnel_veth_layout;
+	struct xw_pinned link = { .fd = -1 };
+	struct bpf_prog_info pi;
+	int fd, err;
+
+	err = xw_pin_open(ctx, dir, &l->link, &link);
+	if (err || link.fd < 0)
+		return err;
+	fd = bpf_prog_get_fd_by_id(link.info.link.prog_id);
+	if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi) &&
+	    strcmp(pi.name, xw_tunnel_veth_program.prog_name))
+		err = xw_fail(
+			ctx, XW_EXIT_UNAVAILABLE, 0, veth->name,
+			"already wired by the runtime itself: link %u (%s) runs its program %u (%s), not xdpwire's: nothing changed",
+			link.info.link.id, l->link.name, pi.id, pi.name);
+	if (fd >= 0)
+		close(fd);
+	xw_pinned_close(&link);
+	return err;
+}
+
 static bool has_link(const struct xw_pindir *dir, const struct xw_layout *l)
 {
 	struct stat st;
@@ -236,7 +267,9 @@ static int wire_locked(struct xw_ctx *ctx, struct xw_common_opts *c,
 	bool fresh;
 	int err;
 
-	err = check_not_elsewhere(ctx, vdir, veth, &c->dev);
+	err = check_not_runtimes(ctx, vdir, veth);
+	if (!err)
+		err = check_not_elsewhere(ctx, vdir, veth, &c->dev);
 	if (!err)
 		err = check_slot_free(ctx, c, host_map, veth);
 	if (err)

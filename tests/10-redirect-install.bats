@@ -37,7 +37,7 @@ xw() {
 	for pin in redirect_ip_map redirect_counters redirect_program redirect_link; do
 		[[ -f $BPFFS/a0/$pin ]] || { echo "no $pin" >&2; false; }
 	done
-	assert_eq "$(stat -c %a "$BPFFS/a0")" 700 "mode of the pin directory"
+	assert_eq "$(stat -c %a "$BPFFS/a0")" 1700 "mode of the pin directory (0700 and xdpwire's mark)"
 	assert_eq "$(bed_prog_id node a0)" "$(json .program_id)" "attached program"
 }
 

@@ -58,7 +58,7 @@ ifindex() {
 	run -0 bpftool link show pinned "$BPFFS/n0/tunnel_host_link" -j
 	assert_json ".prog_id == $prog"
 	assert_eq "$(bed_prog_id host n0)" "$prog" "program attached to n0"
-	assert_eq "$(stat -c %a "$BPFFS/n0")" 700 "mode of the pin directory"
+	assert_eq "$(stat -c %a "$BPFFS/n0")" 1700 "mode of the pin directory (0700 and xdpwire's mark)"
 	assert_eq "$(bed_devmap_slot0 "$BPFFS/n0/tunnel_host_map")" "" "slot 0 before any sandbox"
 
 	run -0 --separate-stderr xw tunnel-install --device n0 -j

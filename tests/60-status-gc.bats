@@ -11,6 +11,10 @@ load lib/xsk
 setup_file() {
 	bed_setup
 	bed_ns node peer
+	# No IPv6 on the pairs: a late DAD or router solicitation from a peer
+	# would tick the counters that the first test expects at 0.
+	in_ns node sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+	in_ns peer sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	bed_veth node probe0 peer probe0p
 }
 
@@ -59,8 +63,7 @@ no_xdp() {
 	assert_json '.directories[0].installs[0].maps.redirect_ip_map | .type == "xskmap" and (.slots | length) == .entries'
 	assert_json '.directories[2].installs[0].maps.tunnel_host_map.slots == [{"key":0,"ifindex":'"$(ipn node -j link show h0 | jq '.[0].ifindex')"',"device":"h0"}]'
 	assert_json '.directories[1].installs[0].maps.tunnel_veth_map.slots[0].device == "n0"'
-	# The peer's IPv6 neighbour discovery may arrive meanwhile: no_target.
-	assert_json '.directories[0].installs[0].maps.redirect_counters.counters | keys_unsorted == ["forwarded","pass_port","no_target","malformed"] and .forwarded == 0 and .pass_port == 0 and .malformed == 0'
+	assert_json '.directories[0].installs[0].maps.redirect_counters.counters == {"forwarded":0,"pass_port":0,"no_target":0,"malformed":0}'
 	assert_json '[.directories[].installs[] | .pin_gc] == ["none","none","none"]'
 	run -0 --separate-stderr xw status
 	[[ ${lines[0]} == DEVICE* ]]
