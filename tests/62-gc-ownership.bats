@@ -23,6 +23,13 @@ xw() {
 	in_ns node "$XW" "$@"
 }
 
+# under_install TEXT: TEXT as status's table prints it under an install,
+# starting in the INSTALL column of the heading in ${lines[0]}.
+under_install() {
+	local before=${lines[0]%%INSTALL*}
+	printf '%*s%s' "${#before}" '' "$1"
+}
+
 @test "an empty directory another tool made survives pin-gc; one that this run emptied goes, marked or not" {
 	mkdir "$BPFFS/myapp"
 	mkdir -m 700 "$BPFFS/old0" # as the runtime, or an older xdpwire, makes one
@@ -79,7 +86,7 @@ xw() {
 	run -0 --separate-stderr xw status -j --device l0
 	assert_json '.directories[0].installs[0] | .health == "broken" and .pin_gc_repair == "reattach" and .repair == "'"$repair"'"'
 	run -0 --separate-stderr xw status --device l0
-	assert_eq "${lines[3]}" "                     repair: $repair" "the repair line under the install"
+	assert_eq "${lines[3]}" "$(under_install "repair: $repair")" "the repair line under the install"
 	# The exact command status gave, run as given.
 	run -0 --separate-stderr in_ns node bash -c "PATH=$(dirname "$XW"):\$PATH; $repair"
 	assert_eq "$(sed -E 's/ \(id [0-9]+\)//; s/, (native|generic): .*//' <<<"$output")" "$(printf '%s\n' \
@@ -107,7 +114,7 @@ xw() {
 	run -0 --separate-stderr xw status -j
 	assert_json '[.directories[] | select(.device == "g0" or .device == "g1") | .installs[0].repair] == ["xdpwire pin-gc --bpffs '"$BPFFS"' --device g0", null]'
 	run -0 --separate-stderr xw status --device g1
-	assert_eq "${lines[3]}" "                     repair: no command for it (see why)" "no command for a planted symlink"
+	assert_eq "${lines[3]}" "$(under_install "repair: no command for it (see why)")" "no command for a planted symlink"
 	run -0 --separate-stderr in_ns node bash -c "PATH=$(dirname "$XW"):\$PATH; xdpwire pin-gc --bpffs $BPFFS --device g0"
 	[[ ! -e $BPFFS/g0 ]]
 	rm -r "$BPFFS/g1"
@@ -136,7 +143,7 @@ ifindex() {
 	assert_json '.directories[0].installs == [.directories[0].installs[0]] and (.directories[0].installs[0] | .kind == "tunnel veth" and .owner == "runtime" and .health == "ok" and .why == null and .repair == null and .pin_gc == "none" and .program.name == "xdp_veth_prog" and .program.id == '"$prog"' and .link.id == '"$link"' and .link.device == "rv0")'
 	assert_json '.directories[0].installs[0].maps.tunnel_veth_map.slots[0].device == "rn0"'
 	run -0 --separate-stderr xw status --device rv0
-	assert_eq "${lines[2]}" "                     owner: the runtime's own (its program, judged by its link and device)" "owner line"
+	assert_eq "${lines[2]}" "$(under_install "owner: the runtime's own (its program, judged by its link and device)")" "owner line"
 	assert_eq "${lines[-1]}" "1 install(s), 1 ok, 0 not" "summary"
 	# pin-gc leaves a healthy runtime install alone, --repair too.
 	run -0 --separate-stderr xw pin-gc --repair --device rv0
