@@ -356,7 +356,8 @@ static int report_dir(struct xw_ctx *ctx, struct status_walk *w,
 		struct json_object *io = install_json(ctx, d, in);
 
 		add(io, "owner",
-		    json_object_new_string(in->runtime ? "runtime" : "xdpwire"));
+		    json_object_new_string(in->runtime ? "runtime" :
+							 "xdpwire"));
 		add_repair(io, w, dir, d, in);
 		json_object_array_add(installs, io);
 		w->n_installs++;

@@ -235,21 +235,34 @@ static enum xw_gc_action relink_action(struct xw_found_install *in,
 	return XW_GC_REATTACH;
 }
 
-static void judge_unlinked(struct xw_found_install *in,
-			   const struct xw_found_dir *d)
+/*
+ * What is attached to an install's device without a link, into in->xdp
+ * (xdp_known says whether it could be read); false if the device is gone.
+ */
+static bool query_device(struct xw_found_install *in,
+			 const struct xw_found_dir *d)
 {
-	const struct xw_program *p = xw_program_of(in->layout);
 	struct xw_dev dev = { .ifindex = d->ifindex };
-	struct bpf_prog_info pi;
-	int fd;
 
 	if (d->checked && !d->ifindex)
-		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
-			     "device %s is gone", d->device);
+		return false;
 	if (d->checked) {
 		snprintf(dev.name, sizeof(dev.name), "%s", d->device);
 		in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
 	}
+	return true;
+}
+
+static void judge_unlinked(struct xw_found_install *in,
+			   const struct xw_found_dir *d)
+{
+	const struct xw_program *p = xw_program_of(in->layout);
+	struct bpf_prog_info pi;
+	int fd;
+
+	if (!query_device(in, d))
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+			     "device %s is gone", d->device);
 	if (in->xdp_known && in->xdp.prog_id) {
 		fd = bpf_prog_get_fd_by_id(in->xdp.prog_id);
 		if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi) &&
@@ -325,16 +338,11 @@ static bool runtime_owned(struct xw_found_install *in)
 static void judge_runtime_unlinked(struct xw_found_install *in,
 				   const struct xw_found_dir *d)
 {
-	struct xw_dev dev = { .ifindex = d->ifindex };
 	const char *link = xw_found_link(in)->spec->name;
 
-	if (d->checked && !d->ifindex)
+	if (!query_device(in, d))
 		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
 			     "device %s is gone", d->device);
-	if (d->checked) {
-		snprintf(dev.name, sizeof(dev.name), "%s", d->device);
-		in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
-	}
 	if (!in->xdp_known || in->xdp.prog_id)
 		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
 			     "the runtime's install has no %s%s", link,
