@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/cli.h"
+#include "../common/ctx.h"
 #include "../common/exit.h"
 #include "../common/parse.h"
 #include "cmds.h"
@@ -44,8 +45,13 @@ int cmd_complete(int argc, char **argv)
 	}
 	cmd = argc == 2 ? xw_cmd_find(argv[1]) : NULL;
 	if (!cmd) {
+		char safe[256];
+
+		xw_escape(argc > 1 ? argv[1] : "",
+			  argc > 1 ? strnlen(argv[1], 64) : 0, safe,
+			  sizeof(safe));
 		fprintf(stderr, "xdpwire __complete: %s: unknown command\n",
-			argc > 1 ? argv[1] : "");
+			safe);
 		return XW_EXIT_USAGE;
 	}
 	xw_argp_for_each_option(cmd->parser->argp, print_option, NULL);

@@ -25,6 +25,13 @@ static bool fd_on_bpffs(int fd)
 	return !fstatfs(fd, &sfs) && sfs.f_type == BPF_FS_MAGIC;
 }
 
+static bool is_symlink(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st) && S_ISLNK(st.st_mode);
+}
+
 int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
 {
 	int err;
@@ -33,7 +40,9 @@ int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
 	if (xw_path(fs->path, sizeof(fs->path), "%s", path))
 		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, "bpffs",
 			       "path too long");
-	fs->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* A symbolic link, FIFO, socket or device there is ENOTDIR. */
+	fs->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK |
+				    O_CLOEXEC);
 	if (fs->fd < 0) {
 		err = errno;
 		if (err == ENOENT)
@@ -43,7 +52,10 @@ int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
 		if (err == ENOTDIR)
 			return xw_fail(
 				ctx, XW_EXIT_DATAERR, 0, path,
-				"not a directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)");
+				"%s (the bpffs root: --bpffs or XDPWIRE_BPFFS)",
+				is_symlink(path) ?
+					"a symbolic link, not followed" :
+					"not a directory");
 		return xw_fail_errno(ctx, err, path, "cannot open bpffs root");
 	}
 	/* Refuse rather than mount one: pins on another fs would fail anyway. */
@@ -264,9 +276,15 @@ int xw_pindir_open_path(struct xw_ctx *ctx, const char *path,
 	if (xw_path(dir->path, sizeof(dir->path), "%s", path))
 		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, "--map",
 			       "path too long");
-	dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir->fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK |
+				     O_CLOEXEC);
 	if (dir->fd < 0) {
 		err = errno;
+		if (err == ENOTDIR)
+			return xw_fail(ctx, XW_EXIT_DATAERR, 0, path, "%s",
+				       is_symlink(path) ?
+					       "a symbolic link, not followed" :
+					       "not a directory");
 		return xw_fail(ctx,
 			       err == ENOENT ? XW_EXIT_NOINPUT :
 					       xw_exit_for_errno(err),

@@ -97,10 +97,18 @@ void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 
 /*
  * Copies in[0..len) to out (NUL-terminated, at most size bytes), control
- * characters as \xNN; returns the length written.  What every stderr line
- * goes through.
+ * characters (C0, DEL, C1) and bytes that are not part of well-formed
+ * UTF-8 as \xNN, valid multibyte characters as they are; returns the
+ * length written.  What every stderr line goes through.
  */
 size_t xw_escape(const char *in, size_t len, char *out, size_t size);
+
+/*
+ * A new copy of the JSON text json (free() it) with each byte that is not
+ * part of well-formed UTF-8 written as the text \xNN, as on stderr: json-c
+ * passes such bytes through, and a document with them is not JSON.
+ */
+char *xw_json_valid_utf8(const char *json);
 
 /*
  * Writes the run's outcome (error line, changes and summary, or the JSON

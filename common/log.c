@@ -21,28 +21,49 @@ static const char *lib_cmd = "";
 static char held[4096];
 static size_t held_len;
 
+/*
+ * Each line of libbpf's text gets our prefix and has its control
+ * characters and invalid UTF-8 escaped: its messages quote pin paths
+ * and names a user gave, and a line of it must not pass for another's.
+ */
+static size_t escape_lines(const char *prefix, const char *text, char *out,
+			   size_t size)
+{
+	size_t n = 0, len, plen = strlen(prefix);
+	const char *nl;
+
+	while (*text && n + plen + 2 < size) {
+		nl = strchr(text, '\n');
+		len = nl ? (size_t)(nl - text) : strlen(text);
+		memcpy(out + n, prefix, plen);
+		n += plen;
+		n += xw_escape(text, len, out + n, size - n - 1);
+		out[n++] = '\n';
+		text += len + (nl ? 1 : 0);
+	}
+	out[n] = '\0';
+	return n;
+}
+
 static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
-	char line[1024];
-	const char *text;
-	int n;
+	char prefix[64], text[1024], line[4096];
+	size_t n;
 
 	if (level == LIBBPF_DEBUG && lib_verbose < 2)
 		return 0;
 	if (level == LIBBPF_INFO && lib_verbose < 1)
 		return 0;
 	/* Most of libbpf's lines carry "libbpf: " already; ours replaces it. */
-	n = snprintf(line, sizeof(line), "xdpwire %s: libbpf: ", lib_cmd);
-	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	text = line + n;
-	if (!strncmp(text, "libbpf: ", 8))
-		memmove(line + n, text + 8, strlen(text + 8) + 1);
+	snprintf(prefix, sizeof(prefix), "xdpwire %s: libbpf: ", lib_cmd);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	n = escape_lines(prefix, text + (strncmp(text, "libbpf: ", 8) ? 0 : 8),
+			 line, sizeof(line));
 	if (lib_verbose) {
 		fputs(line, stderr);
 		return 0;
 	}
-	n = (int)strlen(line);
 	if (held_len + n < sizeof(held)) {
 		memcpy(held + held_len, line, n);
 		held_len += n;

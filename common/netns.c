@@ -33,14 +33,20 @@ int xw_netns_self(struct xw_ctx *ctx, struct xw_netns *ns)
 	return own_netns_ino(ctx, &ns->ino);
 }
 
-int xw_netns_open(struct xw_ctx *ctx, const char *path, uint64_t *ino)
+/*
+ * Opens path as O_PATH first: that neither blocks (a FIFO), nor runs a
+ * device's open, nor takes a terminal.  Only an nsfs file is then opened
+ * for real, through the descriptor, so the path cannot be swapped.  The
+ * magic links under /proc/PID/ns are symbolic links: they are followed.
+ */
+static int open_nsfs(struct xw_ctx *ctx, const char *path, struct stat *st)
 {
+	char self[64];
 	struct statfs sfs;
-	struct stat st;
-	int fd, type, err;
+	int opath, fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	opath = open(path, O_PATH | O_CLOEXEC);
+	if (opath < 0) {
 		err = errno;
 		if (err == ENOENT)
 			return xw_fail(
@@ -49,16 +55,34 @@ int xw_netns_open(struct xw_ctx *ctx, const char *path, uint64_t *ino)
 		return xw_fail_errno(ctx, err, path,
 				     "cannot open network namespace");
 	}
-	if (fstatfs(fd, &sfs) || fstat(fd, &st)) {
+	if (fstatfs(opath, &sfs) || fstat(opath, st)) {
 		err = xw_fail_errno(ctx, errno, path, "cannot stat");
-		goto fail;
+		goto out;
 	}
 	if (sfs.f_type != NSFS_MAGIC) {
 		err = xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
 			"not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)");
-		goto fail;
+		goto out;
 	}
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", opath);
+	fd = open(self, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	err = fd < 0 ? xw_fail_errno(ctx, errno, path,
+				     "cannot open network namespace") :
+		       fd;
+out:
+	close(opath);
+	return err;
+}
+
+int xw_netns_open(struct xw_ctx *ctx, const char *path, uint64_t *ino)
+{
+	struct stat st;
+	int fd, type, err;
+
+	fd = open_nsfs(ctx, path, &st);
+	if (fd < 0)
+		return fd;
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type != CLONE_NEWNET) {
 		err = xw_fail(ctx, XW_EXIT_DATAERR, 0, path,

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,27 +42,11 @@ void xw_ctx_free(struct xw_ctx *ctx)
 	ctx->warnings = NULL;
 }
 
-size_t xw_escape(const char *in, size_t len, char *out, size_t size)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < len && n + 5 <= size; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c < 0x20 || c == 0x7f)
-			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
-		else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return n;
-}
-
 /*
  * Writes buf as one line to fd, adding the newline; retries short writes.
- * A control character in it (from a name or path the user gave) is
- * written as \xNN: it must not move the cursor, end the line early or
- * play with the terminal.
+ * A control character or invalid UTF-8 in it (from a name or path the
+ * user gave) is written as \xNN: it must not move the cursor, end the
+ * line early, play with the terminal or garble a log.
  */
 static void write_line(int fd, char *buf, size_t len, size_t cap)
 {
@@ -322,8 +307,11 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
 {
 	const char *text = json_object_to_json_string_ext(doc, XW_JSON_FLAGS);
+	char *valid = xw_json_valid_utf8(text);
 	struct json_object *again = NULL;
 
+	if (valid)
+		text = valid;
 	if (ctx->pretty)
 		again = json_tokener_parse(text);
 	if (again)
@@ -332,6 +320,7 @@ static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
 	fputs(text, stdout);
 	fputc('\n', stdout);
 	json_object_put(again);
+	free(valid);
 }
 
 /* Appends to buf without ever running past it; returns the new length. */

@@ -324,7 +324,8 @@ int xw_xsk_btf_open(const struct xw_ctx *ctx, bool fresh, bool *cached)
 	*cached = false;
 	dir = cache_name(name, sizeof(name)) ? -1 : open_cache_dir(ctx);
 	if (dir >= 0 && !fresh) {
-		fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		fd = openat(dir, name,
+			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0 && private_to_us(fd, false)) {
 			close(dir);
 			*cached = true;
