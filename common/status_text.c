@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "ctx.h"
 #include "status_text.h"
 
 enum {
@@ -68,20 +69,20 @@ static const char *str(struct json_object *o, const char *key)
 }
 
 /*
- * Appends s to the stream with control characters as \xHH: names come
- * from the bpffs, where anybody with access can pin anything, and must not
- * drive the terminal.
+ * Appends s to the stream with control characters and invalid UTF-8 as
+ * \xHH (xw_escape): names come from the bpffs, where anybody with access
+ * can pin anything, and must not drive the terminal.
  */
 static void put_escaped(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t len = strlen(s);
+	char *out = malloc(4 * len + 1);
 
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	if (!out)
+		return;
+	xw_escape(s, len, out, 4 * len + 1);
+	fputs(out, f);
+	free(out);
 }
 
 /* A new string: printf's output with control characters escaped. */

@@ -126,3 +126,13 @@ NOT_NS="not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)"
 	run -65 --separate-stderr xw redirect-install --device w0 --mode 'é' -j
 	assert_json '.error == "--mode: '"'"'é'"'"' is not a mode (auto, native or generic)"'
 }
+
+@test "status: a pinned name of invalid UTF-8 and a C1 control is escaped in the table, valid JSON under -j" {
+	local name=$'x\xff\xc2\x9by'
+	bpftool map create "$BPFFS/w0/$name" type array key 4 value 4 entries 1 name theirs
+	run -0 --separate-stderr xw status --device w0
+	assert_eq "$(grep '(foreign)' <<<"$output" | sed -E 's/ +/ /g')" 'w0 (foreign) - x\xff\xc2\x9by' "foreign row"
+	run -0 --separate-stderr xw status --device w0 -j
+	assert_json '.directories[0].foreign == ["x\\xff\u009by"]'
+	rm "$BPFFS/w0/$name"
+}
