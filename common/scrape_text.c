@@ -1,15 +1,31 @@
 /* scrape without -j: the document as a compact summary, one line a thing. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
+#include "ctx.h"
 #include "scrape.h"
 #include "scrape_text.h"
 
 static const char *str(struct json_object *o, const char *key)
 {
 	return json_object_get_string(json_object_object_get(o, key));
+}
+
+/*
+ * An interface name, control characters and invalid UTF-8 as \xNN: the
+ * sandbox names its devices, and a name may carry an escape sequence
+ * (the kernel refuses only '/', ':' and white space).  One per line.
+ */
+static const char *name(struct json_object *o, const char *key)
+{
+	static char buf[4 * 64 + 1];
+	const char *raw = str(o, key);
+
+	xw_escape(raw, strnlen(raw, 64), buf, sizeof(buf));
+	return buf;
 }
 
 static int num(struct json_object *o, const char *key)
@@ -40,7 +56,7 @@ static void interface(FILE *f, const struct xw_scrape *s, struct json_object *i)
 	char dst[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
 	size_t k;
 
-	fprintf(f, "%s (ifindex %d, mtu %d, %s):", str(i, "name"),
+	fprintf(f, "%s (ifindex %d, mtu %d, %s):", name(i, "name"),
 		num(i, "ifindex"), num(i, "mtu"),
 		ll ? json_object_get_string(ll) : "no link-layer address");
 	addresses(f, json_object_object_get(i, "addresses"));
@@ -81,7 +97,7 @@ static void gateway(FILE *f, const char *family, struct json_object *g)
 		struct json_object *h = json_object_array_get_idx(hops, k);
 
 		fprintf(f, "%s via %s dev %s", k ? "," : "", str(h, "gateway"),
-			str(h, "interface"));
+			name(h, "interface"));
 		if (json_object_array_length(hops) > 1)
 			fprintf(f, " weight %d", num(h, "weight"));
 	}
@@ -96,7 +112,7 @@ void xw_scrape_print(FILE *f, const struct xw_scrape *s)
 		struct json_object *l =
 			json_object_array_get_idx(s->loopback, k);
 
-		fprintf(f, "%s (ifindex %d, loopback):", str(l, "name"),
+		fprintf(f, "%s (ifindex %d, loopback):", name(l, "name"),
 			num(l, "ifindex"));
 		addresses(f, json_object_object_get(l, "addresses"));
 	}
@@ -106,7 +122,7 @@ void xw_scrape_print(FILE *f, const struct xw_scrape *s)
 		struct json_object *i =
 			json_object_array_get_idx(s->skipped, k);
 
-		fprintf(f, "skipped %s (ifindex %d): %s\n", str(i, "name"),
+		fprintf(f, "skipped %s (ifindex %d): %s\n", name(i, "name"),
 			num(i, "ifindex"), str(i, "reason"));
 	}
 	gateway(f, "IPv4", json_object_object_get(s->gateways, "ipv4"));

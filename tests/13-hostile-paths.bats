@@ -136,3 +136,12 @@ NOT_NS="not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)"
 	assert_json '.directories[0].foreign == ["x\\xff\u009by"]'
 	rm "$BPFFS/w0/$name"
 }
+
+@test "scrape's text: a device name with an escape sequence is shown escaped" {
+	bed_ns esc escp
+	bed_veth esc $'e\e[2Jx' escp pesc
+	ipn esc addr add 10.99.0.1/24 dev $'e\e[2Jx'
+	run -0 --separate-stderr in_ns esc timeout 10 "$XW" scrape
+	assert_eq "$(grep -c $'\e' <<<"$output")" 0 "raw escape characters"
+	assert_eq "$(grep -F 'e\x1b[2Jx (ifindex' <<<"$output" | cut -d' ' -f1)" 'e\x1b[2Jx' "the device's line"
+}
