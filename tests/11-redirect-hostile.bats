@@ -96,7 +96,7 @@ pinned_id() {
 		xw redirect-install --device w8 --bpffs /nonexistent
 	XDPWIRE_BPFFS=/nonexistent expect_refused 66 "xdpwire redirect-install: /nonexistent: no such directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)" \
 		xw redirect-install --device w8
-	expect_refused 65 "xdpwire redirect-install: $BED_DIR: not a bpf filesystem (mount one with: mount -t bpf bpf $BED_DIR)" \
+	expect_refused 65 "xdpwire redirect-install: $BED_DIR: not a bpf filesystem (mount one with: mount -t bpf -o mode=0700 bpf $BED_DIR)" \
 		xw redirect-install --device w8 --bpffs "$BED_DIR"
 	expect_refused 65 "xdpwire redirect-install: /etc/hostname: not a directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)" \
 		xw redirect-install --device w8 --bpffs /etc/hostname
