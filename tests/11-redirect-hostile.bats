@@ -8,9 +8,10 @@ setup_file() {
 	bed_setup
 	bed_ns node peer
 	local d
-	for d in w0 w1 w2 w3 w4 w5 w6 w7 w8; do
+	for d in w0 w1 w2 w3 w4 w5 w6 w7 w8 w9; do
 		bed_veth node "$d" peer "p$d"
 	done
+	bed_veth node wq peer pwq numrxqueues 4
 	FOREIGN_OBJ=$XW_HELPERS/pass.bpf.o
 	export FOREIGN_OBJ
 }
@@ -59,6 +60,32 @@ pinned_id() {
 	rm "$BPFFS/w2/redirect_link"
 	expect_refused 65 "xdpwire redirect-install: $BPFFS/w2/redirect_program: pinned object is a map, expected a program: left alone" \
 		xw redirect-install --device w2
+}
+
+@test "another tool's program at redirect_program is refused, named, and left alone" {
+	plant w9
+	bpftool prog load "$FOREIGN_OBJ" "$BPFFS/w9/redirect_program" type xdp
+	local id=$(pinned_id prog "$BPFFS/w9/redirect_program")
+	expect_refused 65 "xdpwire redirect-install: $BPFFS/w9/redirect_program: pinned program $id 'xw_test_pass' is not xdpwire's (xw_redirect): left alone" \
+		xw redirect-install --device w9
+	assert_eq "$(pinned_id prog "$BPFFS/w9/redirect_program")" "$id" "the planted program"
+	expect_refused_json 65 xw redirect-install --device w9
+	rm -r "$BPFFS/w9"
+}
+
+@test "an XSKMAP with more slots than the device has RX queues is refused, named" {
+	plant wq
+	bpftool map create "$BPFFS/wq/redirect_ip_map" type xskmap key 4 value 4 entries 9 name planted
+	local id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
+	expect_refused 65 "xdpwire redirect-install: $BPFFS/wq/redirect_ip_map: pinned map $id has 9 entries for 4 RX queues: not one xdpwire sized: left alone" \
+		xw redirect-install --device wq
+	rm "$BPFFS/wq/redirect_ip_map"
+	# One of the right size is adopted.
+	bpftool map create "$BPFFS/wq/redirect_ip_map" type xskmap key 4 value 4 entries 4 name planted
+	id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
+	run -0 --separate-stderr xw redirect-install --device wq -j
+	assert_json ".maps.redirect_ip_map.id == $id and .maps.redirect_ip_map.entries == 4"
+	run -0 xw redirect-install --device wq --unpin -q
 }
 
 @test "counters of the wrong size or length are refused" {
