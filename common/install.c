@@ -421,8 +421,9 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 /*
  * What is pinned must be ours before the install builds on it: another
  * tool's program at the program pin would be silently replaced, and an
- * XSKMAP with more slots than the device has queues is not one an install
- * of ours sized (a smaller one is a device that grew: a warning later).
+ * XSKMAP of another name with more slots than the device has queues
+ * would be adopted.  Ours may be larger (the device lost queues since) or
+ * smaller (it gained some: a warning later); by name, it is ours.
  */
 static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
 			 const struct xw_install *in, const struct xw_state *st)
@@ -444,16 +445,18 @@ static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	}
 	for (i = 0; i < l->n_maps; i++) {
 		mi = &st->maps[i].info.map;
+		want = bpf_map__name(in->maps[i]);
 		if (st->maps[i].fd < 0 ||
 		    l->maps[i].type != BPF_MAP_TYPE_XSKMAP ||
-		    mi->max_entries <= bpf_map__max_entries(in->maps[i]))
+		    mi->max_entries <= bpf_map__max_entries(in->maps[i]) ||
+		    !strncmp(mi->name, want, sizeof(mi->name) - 1))
 			continue;
 		xw_pindir_entry_path(dir, l->maps[i].name, path, sizeof(path));
 		return xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
-			"pinned map %u has %u entries for %u RX queues: not one xdpwire sized: left alone",
-			mi->id, mi->max_entries,
-			bpf_map__max_entries(in->maps[i]));
+			"pinned map %u '%.16s' has %u entries for %u RX queues: not xdpwire's (%s): left alone",
+			mi->id, mi->name, mi->max_entries,
+			bpf_map__max_entries(in->maps[i]), want);
 	}
 	return 0;
 }

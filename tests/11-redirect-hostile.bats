@@ -73,11 +73,11 @@ pinned_id() {
 	rm -r "$BPFFS/w9"
 }
 
-@test "an XSKMAP with more slots than the device has RX queues is refused, named" {
+@test "another XSKMAP with more slots than the device has RX queues is refused, named" {
 	plant wq
 	bpftool map create "$BPFFS/wq/redirect_ip_map" type xskmap key 4 value 4 entries 9 name planted
 	local id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
-	expect_refused 65 "xdpwire redirect-install: $BPFFS/wq/redirect_ip_map: pinned map $id has 9 entries for 4 RX queues: not one xdpwire sized: left alone" \
+	expect_refused 65 "xdpwire redirect-install: $BPFFS/wq/redirect_ip_map: pinned map $id 'planted' has 9 entries for 4 RX queues: not xdpwire's (xsk_map): left alone" \
 		xw redirect-install --device wq
 	rm "$BPFFS/wq/redirect_ip_map"
 	# One of the right size is adopted.
@@ -85,6 +85,14 @@ pinned_id() {
 	id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
 	run -0 --separate-stderr xw redirect-install --device wq -j
 	assert_json ".maps.redirect_ip_map.id == $id and .maps.redirect_ip_map.entries == 4"
+	# Ours, from when the device had more queues, is kept.
+	run -0 xw redirect-install --device wq --unpin -q
+	run -0 xw redirect-install --device wq -q
+	id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
+	ipn node link del wq
+	bed_veth node wq peer pwq numrxqueues 2
+	run -0 --separate-stderr xw redirect-install --device wq -j
+	assert_json ".rx_queues == 2 and .maps.redirect_ip_map.id == $id"
 	run -0 xw redirect-install --device wq --unpin -q
 }
 
