@@ -6,7 +6,7 @@
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
-#   make lint       clang-format and cppcheck
+#   make lint       clang-format, cppcheck, and the C objects at every -O level
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
 
 .DELETE_ON_ERROR:
@@ -21,6 +21,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 BUILD := build
+# Where the BPF skeletons are; build-matrix's builds share the main one's.
+SKEL_BUILD := $(BUILD)
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
@@ -34,14 +36,14 @@ endif
 
 CFLAGS ?= -O2 -g
 XW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
-	-I$(BUILD) $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
+	-I$(BUILD) -I$(SKEL_BUILD) $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
 # Third-party libraries are linked in statically: one binary to copy to a
 # node, and no dynamic loading on every (frequent, latency-bound) run.
 XW_LDLIBS := -Wl,-Bstatic -lbpf -lnl-route-3 -lnl-3 -ljson-c -lelf -lz \
 	-Wl,-Bdynamic -lpthread -lm
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
-SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(SKEL_BUILD)/%.skel.h,$(BPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 CMD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -183,7 +185,19 @@ bench: deps
 
 LINT_SRCS := $(wildcard bpf/*.c bpf/*.h cmd/*.c cmd/*.h common/*.c common/*.h \
 	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/bench/*.c)
-lint:
+# gcc's -Wformat-truncation and friends see different things at each
+# optimisation level, so -Werror must hold at every level CI or a
+# packager may use: the C objects only (fast), into build/O<n>.
+OPT_LEVELS := 0 1 2 3
+objs: $(CMD_OBJS) $(COMMON_OBJS)
+
+build-matrix: $(SKELS)
+	$(Q)for o in $(OPT_LEVELS); do \
+		$(MAKE) --no-print-directory BUILD=$(BUILD)/O$$o \
+			SKEL_BUILD=$(BUILD) CFLAGS="-O$$o -g" objs || exit; \
+	done
+
+lint: build-matrix
 	$(Q)clang-format --dry-run --Werror $(LINT_SRCS)
 	$(Q)cppcheck --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 		--enable=warning,performance,portability \
@@ -208,6 +222,6 @@ clean:
 
 FORCE:
 
-.PHONY: all man tests deps check demo demo-tunnel bench lint install clean FORCE
+.PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench lint install clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -32,6 +32,62 @@ static bool is_symlink(const char *path)
 	return !lstat(path, &st) && S_ISLNK(st.st_mode);
 }
 
+/*
+ * The bpffs root may be shared the way /tmp is: owned by us or by root,
+ * and writable by others only with the sticky bit (bpffs's own default,
+ * 1777), which keeps others from removing or renaming our directories in
+ * it.  What they can create there is theirs, and refused by
+ * pindir_trusted() below.
+ */
+static int root_trusted(struct xw_ctx *ctx, int fd, const char *path)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return xw_fail_errno(ctx, errno, path,
+				     "cannot stat bpffs root");
+	if ((st.st_uid == geteuid() || st.st_uid == 0) &&
+	    (!(st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_mode & S_ISVTX))
+		return 0;
+	return xw_fail(
+		ctx, XW_EXIT_DATAERR, 0, path,
+		"bpffs root owned by uid %u with mode %04o: others could replace what is pinned in it (mount one with: mount -t bpf -o mode=0700 bpf %s)",
+		(unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777),
+		path);
+}
+
+/*
+ * A pin directory (and the netns:<inode> one holding it) must be the
+ * caller's and writable by nobody else: whoever can write to it can unlink
+ * the link pin and so detach our program, or plant objects for us to use.
+ * The directory is also the lock, so this covers the lock too.  Under
+ * XW_PINDIR_UNTRUSTED_SKIP (a walk over the whole tree) such a directory
+ * is a warning and -EACCES, and the walk goes on without entering it.
+ */
+static int pindir_trusted(struct xw_ctx *ctx, int fd, const char *path,
+			  unsigned int flags)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return xw_fail_errno(ctx, errno, path,
+				     "cannot stat pin directory");
+	if (st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	if (flags & XW_PINDIR_UNTRUSTED_SKIP) {
+		xw_warn(ctx, path,
+			"owned by uid %u with mode %04o: not trusted, left alone",
+			(unsigned int)st.st_uid,
+			(unsigned int)(st.st_mode & 07777));
+		return -EACCES;
+	}
+	return xw_fail(
+		ctx, XW_EXIT_DATAERR, 0, path,
+		"owned by uid %u with mode %04o: refusing a pin directory not owned by uid %u or writable by group or others",
+		(unsigned int)st.st_uid, (unsigned int)(st.st_mode & 07777),
+		(unsigned int)geteuid());
+}
+
 int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
 {
 	int err;
@@ -64,10 +120,15 @@ int xw_bpffs_open(struct xw_ctx *ctx, const char *path, struct xw_bpffs *fs)
 		fs->fd = -1;
 		return xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
-			"not a bpf filesystem (mount one with: mount -t bpf bpf %s)",
+			"not a bpf filesystem (mount one with: mount -t bpf -o mode=0700 bpf %s)",
 			path);
 	}
-	return 0;
+	err = root_trusted(ctx, fs->fd, path);
+	if (err) {
+		close(fs->fd);
+		fs->fd = -1;
+	}
+	return err;
 }
 
 void xw_bpffs_close(struct xw_bpffs *fs)
@@ -140,8 +201,9 @@ static bool still_linked(int parent_fd, const char *name, int fd)
  * never clears S_ISVTX), so no kill can leave one of ours unmarked.
  */
 static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
-		       const char *path, bool create, bool *created)
+		       const char *path, unsigned int flags, bool *created)
 {
+	bool create = flags & XW_PINDIR_CREATE;
 	int fd, err;
 
 	*created = false;
@@ -181,6 +243,11 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
 			       "not on a bpf filesystem");
 	}
+	err = pindir_trusted(ctx, fd, path, flags);
+	if (err) {
+		close(fd);
+		return err;
+	}
 	return fd;
 }
 
@@ -203,7 +270,6 @@ void xw_pindir_init(struct xw_pindir *dir)
 static int pindir_try_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 			   unsigned int flags, struct xw_pindir *dir)
 {
-	bool create = flags & XW_PINDIR_CREATE;
 	char prefix_path[PATH_MAX];
 	int fd, err;
 
@@ -213,14 +279,14 @@ static int pindir_try_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 			    dir->prefix))
 			return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG,
 				       fs->path, "pin path too long");
-		fd = open_subdir(ctx, fs->fd, dir->prefix, prefix_path, create,
+		fd = open_subdir(ctx, fs->fd, dir->prefix, prefix_path, flags,
 				 &dir->prefix_created);
 		if (fd < 0)
 			return fd;
 		dir->root_fd = fs->fd;
 		dir->parent_fd = fd;
 	}
-	fd = open_subdir(ctx, dir->parent_fd, dir->name, dir->path, create,
+	fd = open_subdir(ctx, dir->parent_fd, dir->name, dir->path, flags,
 			 &dir->created);
 	if (fd < 0)
 		return fd;

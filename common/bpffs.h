@@ -35,6 +35,8 @@ struct xw_pindir {
 };
 
 #define XW_PINDIR_CREATE 0x1
+/* A directory not ours alone is a warning and -EACCES, not a failure. */
+#define XW_PINDIR_UNTRUSTED_SKIP 0x2
 
 /*
  * The mode of the directories xdpwire creates: 0700, and the sticky bit as
@@ -53,7 +55,9 @@ void xw_bpffs_close(struct xw_bpffs *fs);
 /*
  * Opens and locks <root>/[<prefix>/]<name>.  Without XW_PINDIR_CREATE a
  * missing directory returns -ENOENT and records no failure, so a caller can
- * report "nothing installed".
+ * report "nothing installed".  A directory (or netns:<inode> parent) not
+ * owned by the effective uid, or writable by group or others, is refused
+ * (exit 65) and never pinned into.
  */
 int xw_pindir_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 		   const char *prefix, const char *name, unsigned int flags,

@@ -113,7 +113,8 @@ static int reattach(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	int map_fds[XW_LAYOUT_MAX_MAPS], role, fd, err = 0;
 	bool defunct = xw_found_link(in)->obj.fd >= 0;
 	enum xw_xdp_mode got = XW_MODE_AUTO;
-	char detail[160];
+	/* Room for in->why whole: gcc -O0 cannot prove a smaller bound. */
+	char detail[64 + sizeof(in->why)];
 
 	/* Lost map pins first: the link pin commits, as an install's does. */
 	for (role = 0; !defunct && !err && role < in->layout->n_maps; role++)

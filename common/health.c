@@ -129,6 +129,17 @@ static void judge_live(struct xw_found_install *in, uint32_t prog_id)
 		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_REPIN,
 			     "%s is missing; the link still runs program %u",
 			     prog->spec->name, prog_id);
+	/*
+	 * An install pins its new program before it switches the link: ours
+	 * at the pin and another at the link is one killed in between.
+	 */
+	if (xw_pinned_id(&prog->obj) != prog_id &&
+	    !strcmp(prog->obj.info.prog.name,
+		    xw_program_of(in->layout)->prog_name))
+		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_REPIN,
+			     "%s holds program %u, the link runs program %u: an install killed half-way through an update; its re-run finishes it (pin-gc --repair goes back to program %u)",
+			     prog->spec->name, xw_pinned_id(&prog->obj),
+			     prog_id, prog_id);
 	if (xw_pinned_id(&prog->obj) != prog_id)
 		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_REPIN,
 			     "%s holds program %u, the link runs program %u",

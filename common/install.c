@@ -418,6 +418,49 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 	return err;
 }
 
+/*
+ * What is pinned must be ours before the install builds on it: another
+ * tool's program at the program pin would be silently replaced, and an
+ * XSKMAP of another name with more slots than the device has queues
+ * would be adopted.  Ours may be larger (the device lost queues since) or
+ * smaller (it gained some: a warning later); by name, it is ours.
+ */
+static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
+			 const struct xw_install *in, const struct xw_state *st)
+{
+	const struct xw_layout *l = in->layout;
+	const struct bpf_map_info *mi;
+	char path[PATH_MAX];
+	const char *want;
+	int i;
+
+	want = bpf_program__name(in->prog);
+	if (st->prog.fd >= 0 && strncmp(st->prog.info.prog.name, want,
+					sizeof(st->prog.info.prog.name) - 1)) {
+		xw_pindir_entry_path(dir, l->prog.name, path, sizeof(path));
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"pinned program %u '%.16s' is not xdpwire's (%s): left alone",
+			st->prog.info.prog.id, st->prog.info.prog.name, want);
+	}
+	for (i = 0; i < l->n_maps; i++) {
+		mi = &st->maps[i].info.map;
+		want = bpf_map__name(in->maps[i]);
+		if (st->maps[i].fd < 0 ||
+		    l->maps[i].type != BPF_MAP_TYPE_XSKMAP ||
+		    mi->max_entries <= bpf_map__max_entries(in->maps[i]) ||
+		    !strncmp(mi->name, want, sizeof(mi->name) - 1))
+			continue;
+		xw_pindir_entry_path(dir, l->maps[i].name, path, sizeof(path));
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, path,
+			"pinned map %u '%.16s' has %u entries for %u RX queues: not xdpwire's (%s): left alone",
+			mi->id, mi->name, mi->max_entries,
+			bpf_map__max_entries(in->maps[i]), want);
+	}
+	return 0;
+}
+
 int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 		     const struct xw_pindir *dir, struct xw_install *in,
 		     struct xw_install_result *res)
@@ -436,6 +479,9 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	err = xw_state_read(ctx, dev, dir, in->layout, &st);
 	if (err)
 		return err;
+	err = check_adopted(ctx, dir, in, &st);
+	if (err)
+		goto out;
 	/* Anything attached other than through our live link is not ours. */
 	if (st.xdp.prog_id && (st.link_state != XW_LINK_LIVE ||
 			       st.xdp.prog_id != st.link.info.link.prog_id)) {

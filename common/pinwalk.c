@@ -48,14 +48,15 @@ static int subdirs(const char *path, struct dirent ***list)
 
 static int visit(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 		 const char *prefix, const char *name, const char *device,
-		 bool checked, xw_pindir_fn fn, void *arg)
+		 bool checked, unsigned int flags, xw_pindir_fn fn, void *arg)
 {
 	struct xw_pindir dir;
 	int err;
 
-	err = xw_pindir_open(ctx, fs, prefix, name, 0, &dir);
-	if (err == -ENOENT)
-		return 0; /* removed since it was listed */
+	/* A walk warns about a directory it cannot trust and goes on. */
+	err = xw_pindir_open(ctx, fs, prefix, name, flags, &dir);
+	if (err == -ENOENT || err == -EACCES)
+		return 0; /* removed since it was listed, or not trusted */
 	if (err)
 		return err;
 	err = fn(ctx, &dir, device, checked, arg);
@@ -86,8 +87,8 @@ static int walk_level(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 		    !strncmp(name, XW_NETNS_PREFIX, strlen(XW_NETNS_PREFIX)))
 			err = walk_level(ctx, fs, name, false, fn, arg);
 		else if (!xw_dirname_to_ifname(name, device))
-			err = visit(ctx, fs, prefix, name, device, checked, fn,
-				    arg);
+			err = visit(ctx, fs, prefix, name, device, checked,
+				    XW_PINDIR_UNTRUSTED_SKIP, fn, arg);
 	}
 	for (k = 0; k < n; k++)
 		free(list[k]);
@@ -104,5 +105,5 @@ int xw_pinwalk(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 	if (!device)
 		return walk_level(ctx, fs, prefix, true, fn, arg);
 	xw_ifname_to_dirname(device, dirname);
-	return visit(ctx, fs, prefix, dirname, device, true, fn, arg);
+	return visit(ctx, fs, prefix, dirname, device, true, 0, fn, arg);
 }

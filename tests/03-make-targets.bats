@@ -67,3 +67,18 @@ make_plan() {
 		}
 	done
 }
+
+@test "make lint builds every C object with -Werror at -O0, -O1, -O2 and -O3" {
+	local o src obj
+	make_plan lint
+	for o in 0 1 2 3; do
+		for src in "$XW_ROOT"/common/*.c "$XW_ROOT"/cmd/*.c; do
+			src=${src#"$XW_ROOT"/}
+			obj=build/O$o/${src%.c}.o
+			[[ $output == *"-O$o -g "*" -Werror "*" -c $src -o $obj"* ]] || {
+				echo "make lint does not build $obj at -O$o" >&2
+				return 1
+			}
+		done
+	done
+}

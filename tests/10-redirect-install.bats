@@ -269,6 +269,24 @@ g0: redirect removed"
 	assert_json '[.changes[] | .action + " " + .object] == ["attached program", "pinned link"]'
 }
 
+@test "a pass-port update killed before it switches the link: status says the re-run finishes it" {
+	dev u0
+	xw redirect-install --device u0 -q
+	local old new
+	old=$(bed_prog_id node u0)
+	XDPWIRE_TEST_FAULT=kill:update-link run -137 xw redirect-install --device u0 --pass-port 2222
+	new=$(bpftool prog show pinned "$BPFFS/u0/redirect_program" -j | jq .id)
+	assert_eq "$(bed_prog_id node u0)" "$old" "the program still attached"
+	run -0 --separate-stderr xw status -j --device u0
+	assert_json '.directories[0].installs[0] | .health == "broken" and .pin_gc == "leave" and .why == "redirect_program holds program '"$new"', the link runs program '"$old"': an install killed half-way through an update; its re-run finishes it (pin-gc --repair goes back to program '"$old"')" and .repair == "xdpwire pin-gc --repair --bpffs '"$BPFFS"' --device u0"'
+	run -0 --separate-stderr xw redirect-install --device u0 --pass-port 2222 -j
+	assert_json '[.changes[] | .action + " " + .object] == ["updated link"]'
+	assert_eq "$(bed_prog_id node u0)" "$new" "the program attached after the re-run"
+	run -0 --separate-stderr xw status -j --device u0
+	assert_json '.directories[0].installs[0].health == "ok"'
+	xw redirect-install --device u0 --unpin -q
+}
+
 @test "a socket map smaller than the device's queues is kept, with a warning" {
 	dev q0 numrxqueues 2
 	xw redirect-install --device q0 -q

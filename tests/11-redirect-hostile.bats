@@ -8,9 +8,10 @@ setup_file() {
 	bed_setup
 	bed_ns node peer
 	local d
-	for d in w0 w1 w2 w3 w4 w5 w6 w7 w8; do
+	for d in w0 w1 w2 w3 w4 w5 w6 w7 w8 w9; do
 		bed_veth node "$d" peer "p$d"
 	done
+	bed_veth node wq peer pwq numrxqueues 4
 	FOREIGN_OBJ=$XW_HELPERS/pass.bpf.o
 	export FOREIGN_OBJ
 }
@@ -61,6 +62,40 @@ pinned_id() {
 		xw redirect-install --device w2
 }
 
+@test "another tool's program at redirect_program is refused, named, and left alone" {
+	plant w9
+	bpftool prog load "$FOREIGN_OBJ" "$BPFFS/w9/redirect_program" type xdp
+	local id=$(pinned_id prog "$BPFFS/w9/redirect_program")
+	expect_refused 65 "xdpwire redirect-install: $BPFFS/w9/redirect_program: pinned program $id 'xw_test_pass' is not xdpwire's (xw_redirect): left alone" \
+		xw redirect-install --device w9
+	assert_eq "$(pinned_id prog "$BPFFS/w9/redirect_program")" "$id" "the planted program"
+	expect_refused_json 65 xw redirect-install --device w9
+	rm -r "$BPFFS/w9"
+}
+
+@test "another XSKMAP with more slots than the device has RX queues is refused, named" {
+	plant wq
+	bpftool map create "$BPFFS/wq/redirect_ip_map" type xskmap key 4 value 4 entries 9 name planted
+	local id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
+	expect_refused 65 "xdpwire redirect-install: $BPFFS/wq/redirect_ip_map: pinned map $id 'planted' has 9 entries for 4 RX queues: not xdpwire's (xsk_map): left alone" \
+		xw redirect-install --device wq
+	rm "$BPFFS/wq/redirect_ip_map"
+	# One of the right size is adopted.
+	bpftool map create "$BPFFS/wq/redirect_ip_map" type xskmap key 4 value 4 entries 4 name planted
+	id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
+	run -0 --separate-stderr xw redirect-install --device wq -j
+	assert_json ".maps.redirect_ip_map.id == $id and .maps.redirect_ip_map.entries == 4"
+	# Ours, from when the device had more queues, is kept.
+	run -0 xw redirect-install --device wq --unpin -q
+	run -0 xw redirect-install --device wq -q
+	id=$(pinned_id map "$BPFFS/wq/redirect_ip_map")
+	ipn node link del wq
+	bed_veth node wq peer pwq numrxqueues 2
+	run -0 --separate-stderr xw redirect-install --device wq -j
+	assert_json ".rx_queues == 2 and .maps.redirect_ip_map.id == $id"
+	run -0 xw redirect-install --device wq --unpin -q
+}
+
 @test "counters of the wrong size or length are refused" {
 	plant w3
 	bpftool map create "$BPFFS/w3/redirect_counters" type percpu_array key 4 value 4 entries 4 name bad
@@ -96,7 +131,7 @@ pinned_id() {
 		xw redirect-install --device w8 --bpffs /nonexistent
 	XDPWIRE_BPFFS=/nonexistent expect_refused 66 "xdpwire redirect-install: /nonexistent: no such directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)" \
 		xw redirect-install --device w8
-	expect_refused 65 "xdpwire redirect-install: $BED_DIR: not a bpf filesystem (mount one with: mount -t bpf bpf $BED_DIR)" \
+	expect_refused 65 "xdpwire redirect-install: $BED_DIR: not a bpf filesystem (mount one with: mount -t bpf -o mode=0700 bpf $BED_DIR)" \
 		xw redirect-install --device w8 --bpffs "$BED_DIR"
 	expect_refused 65 "xdpwire redirect-install: /etc/hostname: not a directory (the bpffs root: --bpffs or XDPWIRE_BPFFS)" \
 		xw redirect-install --device w8 --bpffs /etc/hostname
