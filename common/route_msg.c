@@ -8,19 +8,37 @@
 
 #include "route_msg.h"
 
+/* Attributes read as numbers, so that none is shorter than its number. */
+static struct nla_policy route_policy[RTA_MAX + 1] = {
+	[RTA_OIF] = { .type = NLA_U32 },
+	[RTA_PRIORITY] = { .type = NLA_U32 },
+	[RTA_TABLE] = { .type = NLA_U32 },
+};
+
+/*
+ * Hops as the kernel writes them: 4-aligned lengths that fill the
+ * attribute exactly.  Anything else is refused, not skipped: --steal hands
+ * the same message to libnl's parser, whose remaining length (a size_t)
+ * wraps on a hop of unaligned length, and which then allocates hops past
+ * the message without end.
+ */
 static int parse_hops(const struct nlattr *mp, struct xw_route_msg *r)
 {
 	const struct rtnexthop *nh = nla_data(mp);
 	int left = nla_len(mp);
 
-	while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
-	       nh->rtnh_len <= left) {
+	while (left > 0) {
 		struct nlattr *tb[RTA_MAX + 1];
 		struct xw_route_hop *h;
-		int alen = nh->rtnh_len - (int)RTNH_LENGTH(0);
+		int alen;
 
+		if (left < (int)sizeof(*nh) || nh->rtnh_len < sizeof(*nh) ||
+		    nh->rtnh_len > left ||
+		    nh->rtnh_len != RTNH_ALIGN(nh->rtnh_len))
+			return -NLE_INVAL;
 		if (r->n_hops == XW_MAX_HOPS)
 			return -NLE_RANGE;
+		alen = nh->rtnh_len - (int)RTNH_LENGTH(0);
 		h = &r->hops[r->n_hops++];
 		h->ifindex = nh->rtnh_ifindex;
 		/* The kernel counts weight - 1. */
@@ -30,7 +48,7 @@ static int parse_hops(const struct nlattr *mp, struct xw_route_msg *r)
 		    !nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
 			       alen, NULL))
 			h->gateway = tb[RTA_GATEWAY];
-		left -= RTNH_ALIGN(nh->rtnh_len);
+		left -= nh->rtnh_len;
 		nh = RTNH_NEXT(nh);
 	}
 	return 0;
@@ -40,12 +58,14 @@ int xw_route_msg_parse(struct nlmsghdr *hdr, struct nlattr **tb,
 		       struct xw_route_msg *r)
 {
 	struct rtmsg *rtm = nlmsg_data(hdr);
-	uint32_t table = rtm->rtm_table;
+	uint32_t table;
 	int err;
 
-	err = nlmsg_parse(hdr, sizeof(*rtm), tb, RTA_MAX, NULL);
+	/* First: it checks that the message holds a whole rtmsg. */
+	err = nlmsg_parse(hdr, sizeof(*rtm), tb, RTA_MAX, route_policy);
 	if (err)
 		return err;
+	table = rtm->rtm_table;
 	r->family = rtm->rtm_family;
 	if (r->family != AF_INET && r->family != AF_INET6)
 		return XW_ROUTE_OTHER_FAMILY;
