@@ -23,6 +23,7 @@
 #include "ctx.h"
 #include "exit.h"
 #include "json_text.h"
+#include "nladdr.h"
 #include "route_msg.h"
 #include "scrape.h"
 
@@ -32,19 +33,6 @@
 static const char *family_name(int family)
 {
 	return family == AF_INET ? "inet" : "inet6";
-}
-
-/* An IP address as inet_ntop writes it; NULL if it is none. */
-static const char *ip_str(struct nl_addr *a, char *buf, size_t size)
-{
-	int family = a ? nl_addr_get_family(a) : 0;
-	size_t want = family == AF_INET ? 4 : 16;
-
-	if ((family != AF_INET && family != AF_INET6) ||
-	    nl_addr_get_len(a) != want)
-		return NULL;
-	return inet_ntop(family, nl_addr_get_binary_addr(a), buf,
-			 (socklen_t)size);
 }
 
 /* A link-layer address, lowercase hex bytes joined by ':'; or NULL. */
@@ -225,7 +213,7 @@ static int read_addrs(struct xw_ctx *ctx, struct xw_scrape *s)
 		if (!i || !i->wanted ||
 		    (family != AF_INET && family != AF_INET6))
 			continue;
-		ip = ip_str(rtnl_addr_get_local(a), buf, sizeof(buf));
+		ip = xw_nladdr_ip(rtnl_addr_get_local(a), buf, sizeof(buf));
 		if (!ip)
 			continue;
 		j = json_object_new_object();
@@ -623,7 +611,7 @@ static int read_neighbors(struct xw_ctx *ctx, struct xw_scrape *s)
 		if (!i || !(rtnl_neigh_get_state(nb) & NUD_PERMANENT) ||
 		    (family != AF_INET && family != AF_INET6))
 			continue;
-		ip = ip_str(rtnl_neigh_get_dst(nb), buf, sizeof(buf));
+		ip = xw_nladdr_ip(rtnl_neigh_get_dst(nb), buf, sizeof(buf));
 		if (!ip)
 			continue;
 		j = json_object_new_object();
