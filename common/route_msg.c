@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -8,11 +9,17 @@
 
 #include "route_msg.h"
 
-/* Attributes read as numbers, so that none is shorter than its number. */
+/*
+ * Attributes read as numbers, so that none is shorter than its number; and
+ * RTA_VIA, which --steal's libnl parser copies with a length of its size
+ * less 2 (a negative length for one shorter than its family field).
+ */
 static struct nla_policy route_policy[RTA_MAX + 1] = {
 	[RTA_OIF] = { .type = NLA_U32 },
 	[RTA_PRIORITY] = { .type = NLA_U32 },
 	[RTA_TABLE] = { .type = NLA_U32 },
+	[RTA_FLOW] = { .type = NLA_U32 },
+	[RTA_VIA] = { .minlen = offsetof(struct rtvia, rtvia_addr) },
 };
 
 /*
@@ -30,7 +37,7 @@ static int parse_hops(const struct nlattr *mp, struct xw_route_msg *r)
 	while (left > 0) {
 		struct nlattr *tb[RTA_MAX + 1];
 		struct xw_route_hop *h;
-		int alen;
+		int alen, err;
 
 		if (left < (int)sizeof(*nh) || nh->rtnh_len < sizeof(*nh) ||
 		    nh->rtnh_len > left ||
@@ -44,10 +51,14 @@ static int parse_hops(const struct nlattr *mp, struct xw_route_msg *r)
 		/* The kernel counts weight - 1. */
 		h->weight = nh->rtnh_hops + 1;
 		h->gateway = NULL;
-		if (alen > 0 &&
-		    !nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-			       alen, NULL))
+		if (alen > 0) {
+			err = nla_parse(tb, RTA_MAX,
+					(struct nlattr *)RTNH_DATA(nh), alen,
+					route_policy);
+			if (err)
+				return err;
 			h->gateway = tb[RTA_GATEWAY];
+		}
 		left -= nh->rtnh_len;
 		nh = RTNH_NEXT(nh);
 	}

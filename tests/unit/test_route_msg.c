@@ -100,6 +100,31 @@ static void test_u32_attribute_without_value(void **state)
 	}
 }
 
+/*
+ * RTA_VIA of 1 byte, at the top or in a hop: --steal's libnl parser would
+ * copy it with a length of -1 (found by tests/fuzz/fuzz_route_msg).
+ */
+static void test_via_shorter_than_its_family(void **state)
+{
+	struct {
+		struct nlmsghdr h;
+		struct rtmsg rtm;
+		struct nlattr a;
+		uint8_t via[4];
+	} m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.h.nlmsg_len = sizeof(m);
+	m.h.nlmsg_type = RTM_NEWROUTE;
+	m.rtm.rtm_family = AF_INET;
+	m.rtm.rtm_table = RT_TABLE_MAIN;
+	m.rtm.rtm_type = RTN_UNICAST;
+	m.a.nla_len = sizeof(m.a) + 1;
+	m.a.nla_type = RTA_VIA;
+	assert_true(parse_at_end(&m, sizeof(m)) < 0);
+}
+
 /* 10.0.0.0/8 through two hops with gateways; hop 2's length is given. */
 struct mp_msg {
 	struct nlmsghdr h;
@@ -151,6 +176,10 @@ static void test_multipath(void **state)
 	assert_int_equal(r->hops[0].weight, 2);
 	assert_memory_equal(nla_data(r->hops[1].gateway), "\x0a\x00\x00\x02",
 			    4);
+	/* Hop 2's gateway made a 1-byte RTA_VIA. */
+	m.gw2.nla_type = RTA_VIA;
+	m.gw2.nla_len = sizeof(m.gw2) + 1;
+	assert_true(xw_route_msg_parse(&m.h, tb, r) < 0);
 	free(r);
 }
 
@@ -192,6 +221,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shorter_than_rtmsg),
 		cmocka_unit_test(test_u32_attribute_without_value),
+		cmocka_unit_test(test_via_shorter_than_its_family),
 		cmocka_unit_test(test_multipath),
 		cmocka_unit_test(test_multipath_hop_not_aligned),
 		cmocka_unit_test(test_multipath_hop_bad_length),
