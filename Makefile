@@ -7,6 +7,7 @@
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
 #   make lint       clang-format, cppcheck, and the C objects at every -O level
+#   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (600) each
 #   make install    PREFIX=/usr/local (DESTDIR honoured)
 
 .DELETE_ON_ERROR:
@@ -154,13 +155,44 @@ $(BUILD)/man/%: man/%.rst
 
 man: $(MANS)
 
-tests: xdpwire $(UNIT_TESTS) $(HELPERS) $(MANS) $(BUILD)/tests/bench/xw-timeit
+# libFuzzer harnesses: tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz_NAME, built
+# by clang with the sanitizers from the common/ sources each one names
+# below (not build/'s objects, which are built without them), linked
+# dynamically.  tests/run runs each for a few seconds; make fuzz for longer.
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	$(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
+FUZZ_LDLIBS := $(shell $(PKG_CONFIG) --libs libnl-route-3.0 json-c 2>/dev/null)
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 600
+
+$(BUILD)/fuzz/fuzz_json_text: common/json_text.c
+$(BUILD)/fuzz/fuzz_names: common/ifname.c
+$(BUILD)/fuzz/fuzz_nl_objects: common/nladdr.c
+$(BUILD)/fuzz/fuzz_options: common/parse.c
+$(BUILD)/fuzz/fuzz_route_msg: common/route_msg.c
+
+# One compiler run over several sources: no -MMD, every header instead.
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard common/*.h)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LDLIBS)
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZERS)
+	$(Q)XW_FUZZ_SECONDS=$(FUZZ_SECONDS) XW_FUZZ_KEEP=1 tests/fuzz/run
+
+tests: xdpwire $(UNIT_TESTS) $(HELPERS) $(MANS) $(BUILD)/tests/bench/xw-timeit \
+	$(FUZZERS)
 
 # Debian packages for build and tests, installed only when missing.
 DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libxdp-dev xdp-tools libnl-3-dev libnl-route-3-dev libjson-c-dev \
 	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
-	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck
+	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
+	libclang-rt-14-dev
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
@@ -184,7 +216,8 @@ bench: deps
 	$(Q)tests/bench/run
 
 LINT_SRCS := $(wildcard bpf/*.c bpf/*.h cmd/*.c cmd/*.h common/*.c common/*.h \
-	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/bench/*.c)
+	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/bench/*.c \
+	tests/fuzz/*.c)
 # gcc's -Wformat-truncation and friends see different things at each
 # optimisation level, so -Werror must hold at every level CI or a
 # packager may use: the C objects only (fast), into build/O<n>.
@@ -203,7 +236,8 @@ lint: build-matrix
 		--enable=warning,performance,portability \
 		--library=tests/lib/cppcheck.cfg --suppress=missingIncludeSystem \
 		--suppress=arithOperationsOnVoidPointer \
-		-D__linux__ -I$(BUILD) cmd common tests/unit tests/helpers tests/bench bpf
+		-D__linux__ -I$(BUILD) cmd common tests/unit tests/helpers tests/bench \
+		tests/fuzz bpf
 
 install: xdpwire $(MANS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
@@ -222,6 +256,6 @@ clean:
 
 FORCE:
 
-.PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench lint install clean FORCE
+.PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench fuzz lint install clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

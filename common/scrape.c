@@ -23,6 +23,8 @@
 #include "ctx.h"
 #include "exit.h"
 #include "json_text.h"
+#include "nladdr.h"
+#include "route_msg.h"
 #include "scrape.h"
 
 /* Routes arrive 64 KiB at a time, in one read each (no peek first). */
@@ -31,19 +33,6 @@
 static const char *family_name(int family)
 {
 	return family == AF_INET ? "inet" : "inet6";
-}
-
-/* An IP address as inet_ntop writes it; NULL if it is none. */
-static const char *ip_str(struct nl_addr *a, char *buf, size_t size)
-{
-	int family = a ? nl_addr_get_family(a) : 0;
-	size_t want = family == AF_INET ? 4 : 16;
-
-	if ((family != AF_INET && family != AF_INET6) ||
-	    nl_addr_get_len(a) != want)
-		return NULL;
-	return inet_ntop(family, nl_addr_get_binary_addr(a), buf,
-			 (socklen_t)size);
 }
 
 /* A link-layer address, lowercase hex bytes joined by ':'; or NULL. */
@@ -224,7 +213,7 @@ static int read_addrs(struct xw_ctx *ctx, struct xw_scrape *s)
 		if (!i || !i->wanted ||
 		    (family != AF_INET && family != AF_INET6))
 			continue;
-		ip = ip_str(rtnl_addr_get_local(a), buf, sizeof(buf));
+		ip = xw_nladdr_ip(rtnl_addr_get_local(a), buf, sizeof(buf));
 		if (!ip)
 			continue;
 		j = json_object_new_object();
@@ -269,24 +258,6 @@ static struct xw_scrape_iface *nic(const struct xw_scrape *s, int ifindex)
 	return i && i->wanted && !i->loopback ? i : NULL;
 }
 
-/* A route message's next hops, however the kernel laid them out. */
-struct hop {
-	int ifindex;
-	int weight;
-	const struct nlattr *gateway; /* RTA_GATEWAY, or NULL */
-};
-
-#define XW_MAX_HOPS 256 /* the kernel's own limit per route */
-
-struct parsed_route {
-	int family;
-	unsigned int prefix_len;
-	uint8_t dst[16];
-	uint32_t metric;
-	struct hop hops[XW_MAX_HOPS];
-	int n_hops;
-};
-
 /* An address attribute of the route's family as text, or NULL. */
 static const char *attr_ip(int family, const struct nlattr *a, char *buf,
 			   size_t size)
@@ -297,7 +268,7 @@ static const char *attr_ip(int family, const struct nlattr *a, char *buf,
 }
 
 static struct json_object *default_json(const struct xw_scrape *s,
-					const struct parsed_route *r)
+					const struct xw_route_msg *r)
 {
 	struct json_object *d = json_object_new_object(), *hops;
 	char buf[INET6_ADDRSTRLEN];
@@ -326,8 +297,8 @@ static struct json_object *default_json(const struct xw_scrape *s,
 }
 
 /* Kept compact: a json-c object per route would take ~1.4 KiB. */
-static int add_route(struct xw_scrape_iface *i, const struct parsed_route *r,
-		     const struct hop *h)
+static int add_route(struct xw_scrape_iface *i, const struct xw_route_msg *r,
+		     const struct xw_route_hop *h)
 {
 	struct xw_scrape_route *rt, *grown;
 	size_t cap;
@@ -355,93 +326,30 @@ static int add_route(struct xw_scrape_iface *i, const struct parsed_route *r,
 	return 0;
 }
 
-static int parse_hops(const struct nlattr *mp, struct parsed_route *r)
-{
-	const struct rtnexthop *nh = nla_data(mp);
-	int left = nla_len(mp);
-
-	while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
-	       nh->rtnh_len <= left) {
-		struct nlattr *tb[RTA_MAX + 1];
-		struct hop *h;
-		int alen = nh->rtnh_len - (int)RTNH_LENGTH(0);
-
-		if (r->n_hops == XW_MAX_HOPS)
-			return -NLE_RANGE;
-		h = &r->hops[r->n_hops++];
-		h->ifindex = nh->rtnh_ifindex;
-		/* The kernel counts weight - 1. */
-		h->weight = nh->rtnh_hops + 1;
-		h->gateway = NULL;
-		if (alen > 0 &&
-		    !nla_parse(tb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-			       alen, NULL))
-			h->gateway = tb[RTA_GATEWAY];
-		left -= RTNH_ALIGN(nh->rtnh_len);
-		nh = RTNH_NEXT(nh);
-	}
-	return 0;
-}
-
-/*
- * The route message's fields scrape reads, straight from its attributes:
- * libnl's route objects cost several allocations per route, and a table
- * may hold 100,000 routes.  Returns 1 for a route to leave out.
- */
+/* Routes left out, counted for -v. */
 static int parse_route(struct xw_scrape *s, struct nlmsghdr *hdr,
-		       struct nlattr **tb, struct parsed_route *r)
+		       struct nlattr **tb, struct xw_route_msg *r)
 {
-	struct rtmsg *rtm = nlmsg_data(hdr);
-	uint32_t table = rtm->rtm_table;
-	int err;
+	int ret = xw_route_msg_parse(hdr, tb, r);
 
-	err = nlmsg_parse(hdr, sizeof(*rtm), tb, RTA_MAX, NULL);
-	if (err)
-		return err;
-	r->family = rtm->rtm_family;
-	if (r->family != AF_INET && r->family != AF_INET6)
-		return 1;
-	/* Tables past 255 exist only as the attribute. */
-	if (tb[RTA_TABLE])
-		table = nla_get_u32(tb[RTA_TABLE]);
-	if (table != RT_TABLE_MAIN) {
+	if (ret == XW_ROUTE_OTHER_TABLE)
 		s->n_other_tables++;
-		return 1;
-	}
-	if (rtm->rtm_type != RTN_UNICAST) {
+	else if (ret == XW_ROUTE_OTHER_TYPE)
 		s->n_other_types++;
-		return 1;
-	}
-	r->prefix_len = rtm->rtm_dst_len;
-	memset(r->dst, 0, sizeof(r->dst));
-	if (tb[RTA_DST] && nla_len(tb[RTA_DST]) <= (int)sizeof(r->dst))
-		memcpy(r->dst, nla_data(tb[RTA_DST]),
-		       (size_t)nla_len(tb[RTA_DST]));
-	r->metric = tb[RTA_PRIORITY] ? nla_get_u32(tb[RTA_PRIORITY]) : 0;
-	r->n_hops = 0;
-	if (tb[RTA_MULTIPATH])
-		return parse_hops(tb[RTA_MULTIPATH], r);
-	if (tb[RTA_OIF] || tb[RTA_GATEWAY]) {
-		r->hops[0].ifindex =
-			tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : 0;
-		r->hops[0].weight = 1;
-		r->hops[0].gateway = tb[RTA_GATEWAY];
-		r->n_hops = 1;
-	}
-	return 0;
+	return ret;
 }
 
 struct route_walk {
 	struct xw_ctx *ctx;
 	struct xw_scrape *s;
-	struct parsed_route r;
+	struct xw_route_msg r;
 	int err;
 };
 
 static int take_route(struct route_walk *w, struct nlmsghdr *hdr)
 {
 	struct xw_scrape *s = w->s;
-	struct parsed_route *r = &w->r;
+	struct xw_route_msg *r = &w->r;
 	struct nlattr *tb[RTA_MAX + 1];
 	struct rtnl_route *obj = NULL;
 	bool ours = false;
@@ -703,7 +611,7 @@ static int read_neighbors(struct xw_ctx *ctx, struct xw_scrape *s)
 		if (!i || !(rtnl_neigh_get_state(nb) & NUD_PERMANENT) ||
 		    (family != AF_INET && family != AF_INET6))
 			continue;
-		ip = ip_str(rtnl_neigh_get_dst(nb), buf, sizeof(buf));
+		ip = xw_nladdr_ip(rtnl_neigh_get_dst(nb), buf, sizeof(buf));
 		if (!ip)
 			continue;
 		j = json_object_new_object();

@@ -11,10 +11,11 @@
 #include "ctx.h"
 #include "exit.h"
 #include "fault.h"
+#include "nladdr.h"
 #include "scrape.h"
 #include "steal.h"
 
-/* "10.0.0.2/24", for messages. */
+/* "10.0.0.2/24", for messages: of an address collect() took. */
 static const char *addr_text(struct rtnl_addr *a, char *buf, size_t size)
 {
 	return nl_addr2str(rtnl_addr_get_local(a), buf, size);
@@ -28,7 +29,11 @@ static const char *iface_name(const struct xw_scrape *s, struct rtnl_addr *a)
 	return i ? i->name : "?";
 }
 
-/* The addresses to take, in dump order (IPv4 primaries first). */
+/*
+ * The addresses to take, in dump order (IPv4 primaries first): those
+ * scrape reported, so not one whose local address is not an IP address of
+ * its family (nl_addr2str would read past a short one).
+ */
 static size_t collect(const struct xw_scrape *s, struct rtnl_addr **out,
 		      size_t cap)
 {
@@ -40,10 +45,10 @@ static size_t collect(const struct xw_scrape *s, struct rtnl_addr **out,
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
 		struct xw_scrape_iface *i =
 			xw_scrape_find(s, (uint32_t)rtnl_addr_get_ifindex(a));
-		int family = rtnl_addr_get_family(a);
+		char buf[64];
 
 		if (i && i->wanted && !i->loopback &&
-		    (family == AF_INET || family == AF_INET6))
+		    xw_nladdr_ip(rtnl_addr_get_local(a), buf, sizeof(buf)))
 			out[n++] = a;
 	}
 	return n;
