@@ -361,7 +361,10 @@ int xw_pindir_open_path(struct xw_ctx *ctx, const char *path,
 		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path,
 			       "not on a bpf filesystem");
 	}
-	err = lock_dir(ctx, dir->fd, path);
+	/* --map's directory is trusted no more than an install's. */
+	err = pindir_trusted(ctx, dir->fd, path, 0);
+	if (!err)
+		err = lock_dir(ctx, dir->fd, path);
 	if (err) {
 		xw_pindir_close(dir);
 		return err;

@@ -63,7 +63,10 @@ int xw_pindir_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 		   const char *prefix, const char *name, unsigned int flags,
 		   struct xw_pindir *dir);
 
-/* Opens and locks the bpffs directory path itself (sockmap-insert --map). */
+/*
+ * Opens and locks the bpffs directory path itself (sockmap-insert --map),
+ * refused like a pin directory when another user owns or can write to it.
+ */
 int xw_pindir_open_path(struct xw_ctx *ctx, const char *path,
 			struct xw_pindir *dir);
 

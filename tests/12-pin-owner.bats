@@ -53,6 +53,16 @@ refusal() {
 	rmdir "$BPFFS/o0"
 }
 
+@test "sockmap-insert --map in a directory another user can write to is refused" {
+	run -0 xw redirect-install --device o3 -q
+	nobody_mkdir 0777 "$BPFFS/o6"
+	bpftool map pin id "$(bpftool map show pinned "$BPFFS/o3/redirect_ip_map" -j | jq .id)" "$BPFFS/o6/redirect_ip_map"
+	expect_refused 65 "$(refusal sockmap-insert "$BPFFS/o6" 65534 0777)" \
+		xw sockmap-insert --map "$BPFFS/o6/redirect_ip_map" --queue 0 --delete
+	rm -r "$BPFFS/o6"
+	run -0 xw redirect-install --device o3 --unpin -q
+}
+
 @test "a pin directory of another user with mode 000 is refused, nothing pinned" {
 	nobody_mkdir 0000 "$BPFFS/o1"
 	expect_refused 65 "$(refusal redirect-install "$BPFFS/o1" 65534 0000)" \
