@@ -73,7 +73,10 @@ bed_teardown() {
 	while read -r ns; do
 		ip netns del "$ns" 2>/dev/null
 	done <"$BED_DIR/namespaces"
-	umount "$BED_DIR/bpffs" 2>/dev/null
+	# Every bpffs mounted under the bed (a test may mount more than the
+	# bed's own and fail before it unmounts it), deepest first.
+	awk -v d="$BED_DIR/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts |
+		sort -r | while read -r mnt; do umount "$mnt" 2>/dev/null; done
 	rm -rf "$BED_DIR"
 	return 0
 }
