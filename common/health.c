@@ -183,6 +183,24 @@ static bool attached_here(struct xw_found_install *in,
 	return false;
 }
 
+/*
+ * Names the device the link runs on (for the report) and judges the
+ * install broken when that is not the directory's device; true if so.
+ */
+static bool judge_other_device(struct xw_found_install *in,
+			       const struct xw_found_dir *d,
+			       const struct bpf_link_info *li)
+{
+	if_indextoname(li->xdp.ifindex, in->attached_name);
+	if (li->xdp.ifindex == d->ifindex)
+		return false;
+	judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
+	      "link %u is attached to ifindex %u (%s), not to %s", li->id,
+	      li->xdp.ifindex, in->attached_name[0] ? in->attached_name : "?",
+	      d->device);
+	return true;
+}
+
 static void judge_linked(struct xw_found_install *in,
 			 const struct xw_found_dir *d)
 {
@@ -205,15 +223,9 @@ static void judge_linked(struct xw_found_install *in,
 			     XW_GC_LEAVE,
 			     "link %u is attached to ifindex %u of another network namespace",
 			     li->id, li->xdp.ifindex);
-	if_indextoname(li->xdp.ifindex, in->attached_name);
 	in->xdp_known = in->xdp_known && li->xdp.ifindex == d->ifindex;
-	if (li->xdp.ifindex != d->ifindex)
-		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
-			     "link %u is attached to ifindex %u (%s), not to %s",
-			     li->id, li->xdp.ifindex,
-			     in->attached_name[0] ? in->attached_name : "?",
-			     d->device);
-	judge_live(in, li->prog_id);
+	if (!judge_other_device(in, d, li))
+		judge_live(in, li->prog_id);
 }
 
 /*
@@ -382,13 +394,8 @@ static void judge_runtime(struct xw_found_install *in,
 	if (!d->checked)
 		return judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s",
 			     "");
-	if_indextoname(li->xdp.ifindex, in->attached_name);
-	if (li->xdp.ifindex != d->ifindex)
-		return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_LEAVE,
-			     "link %u is attached to ifindex %u (%s), not to %s",
-			     li->id, li->xdp.ifindex,
-			     in->attached_name[0] ? in->attached_name : "?",
-			     d->device);
+	if (judge_other_device(in, d, li))
+		return;
 	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
 	in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
 	judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s", "");
