@@ -192,7 +192,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libxdp-dev xdp-tools libnl-3-dev libnl-route-3-dev libjson-c-dev \
 	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
-	libclang-rt-14-dev
+	libclang-rt-14-dev strace
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 

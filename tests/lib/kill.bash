@@ -1,0 +1,51 @@
+# Real kills at a chosen system call, for the "kill anywhere" tests.
+#
+# strace stops the command as it enters the Nth call of one system call and
+# sends it SIGKILL there, so everything the calls before it did has happened
+# and nothing of this one has: killing at each call of an undisturbed run in
+# turn covers every point between two instructions that touch the system.
+# strace counts invocations per system call (its when=), so a point is a
+# call's name and its number among the calls of that name.
+
+# The calls that change or read shared state; the bounded default kills at
+# each of these.  XW_LONG=1 kills at every call of the run.
+KILL_STATEFUL='bpf|sendmsg|sendto|recvmsg|recvfrom|mkdir|mkdirat|unlink|unlinkat|rename|renameat|renameat2|flock|fchmod|fchmodat|setns|linkat|ioctl|write|close'
+
+# kill_trace OUT CMD...: runs CMD once undisturbed under strace and writes to
+# OUT one line per system call it made, in order: "NAME N".  Returns CMD's
+# status.
+kill_trace() {
+	local out=$1 raw=$1.raw rc=0
+	shift
+	strace -f -qq -o "$raw" -- "$@" || rc=$?
+	awk '{
+		sub(/^[0-9]+ +/, "")
+		if (!match($0, /^[a-z_0-9]+\(/))
+			next
+		name = substr($0, 1, RLENGTH - 1)
+		print name, ++seen[name]
+	}' "$raw" >"$out"
+	rm -f "$raw"
+	return "$rc"
+}
+
+# kill_points TRACE: the points of TRACE to kill at: the stateful calls, or
+# all of them under XW_LONG=1.
+kill_points() {
+	if [[ ${XW_LONG:-0} == 1 ]]; then
+		cat "$1"
+	else
+		grep -E "^($KILL_STATEFUL) " "$1"
+	fi
+}
+
+# kill_at NAME N CMD...: runs CMD and kills it with SIGKILL as it enters its
+# Nth NAME call.  Returns CMD's status: 137 when the kill came, CMD's own
+# when the run made fewer such calls than N (timing, a retry path).
+kill_at() {
+	local name=$1 n=$2 rc=0
+	shift 2
+	strace -f -qq -o /dev/null -e trace="$name" \
+		-e inject="$name:signal=KILL:when=$n" -- "$@" || rc=$?
+	return "$rc"
+}
