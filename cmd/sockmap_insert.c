@@ -284,6 +284,15 @@ static int judge(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 			       "not bound to a device yet (bind it first)");
 	}
 	xw_xsk_ifname(b, name, sizeof(name));
+	/*
+	 * The kernel binds and inserts a socket with a TX ring alone, and
+	 * then drops every frame redirected to it: no ring to put them in.
+	 */
+	if (!b->has_rx)
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, "socket",
+			"bound to %s queue %u but has no RX ring: it can never receive (set up its RX ring before binding it)",
+			name, b->queue);
 	netns_note(sock_ns, sizeof(sock_ns), b->netns_ino, slot_ino);
 	if (o->map) {
 		if (b->queue == key)
