@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 
+#include "../common/caps.h"
 #include "../common/bpffs.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
@@ -176,8 +177,20 @@ static const struct sockmap_insert_opts defaults = {
 	.target_fd = -1,
 };
 
+/*
+ * Every mode, --delete too, runs the xsk_bind program, whose verifier
+ * needs CAP_PERFMON (it reads and compares kernel pointers).
+ */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct sockmap_insert_opts *o = opts;
+	struct xw_caps_need needs[2] = { XW_CAPS_LOAD_PERFMON, XW_CAPS_NETNS };
+
+	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
+}
+
 const struct xw_cmd_parser sockmap_insert_parser = {
-	&argp, sizeof(struct sockmap_insert_opts), &defaults
+	&argp, sizeof(struct sockmap_insert_opts), &defaults, caps
 };
 
 /* Splits --map PATH into its directory and entry name. */
