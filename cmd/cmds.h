@@ -12,6 +12,11 @@ struct xw_cmd_parser {
 	const struct argp *argp;
 	size_t opts_size;
 	const void *defaults; /* begins with struct xw_common_opts */
+	/*
+	 * Refuses the run (exit 77) when the effective capabilities cannot
+	 * do what these options ask, before anything is touched.
+	 */
+	int (*caps)(struct xw_ctx *ctx, const void *opts);
 };
 
 struct xw_cmd {

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "../common/caps.h"
 #include "../common/bpffs.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
@@ -83,8 +84,25 @@ static const struct argp argp = {
 
 static const struct pin_gc_opts defaults = { .dry_run = false };
 
+/*
+ * pin-gc judges an install the way status does, through ids only
+ * CAP_SYS_ADMIN may open: without it, it would call a healthy install
+ * broken.  --repair loads programs too, which CAP_SYS_ADMIN covers.
+ */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct pin_gc_opts *o = opts;
+	struct xw_caps_need needs[2] = {
+		{ .caps = XW_CAP(CAP_SYS_ADMIN),
+		  .why = "pin-gc judges installs by their programs' and maps' ids" },
+		XW_CAPS_NETNS,
+	};
+
+	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
+}
+
 const struct xw_cmd_parser pin_gc_parser = { &argp, sizeof(struct pin_gc_opts),
-					     &defaults };
+					     &defaults, caps };
 
 struct gc_walk {
 	bool repair;

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "../bpf/xw_abi.h"
+#include "../common/caps.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
 #include "../common/exit.h"
@@ -92,8 +93,26 @@ static const struct redirect_install_opts defaults = {
 	.mode = XW_MODE_AUTO,
 };
 
+/*
+ * --unpin only unlinks the owner's pins (the link's last pin detaches
+ * the program): no capability.  An install in place is read by id,
+ * which needs CAP_SYS_ADMIN: install.c says so when it meets one.
+ */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct redirect_install_opts *o = opts;
+	struct xw_caps_need needs[2];
+	size_t n = 0;
+
+	if (!o->unpin)
+		needs[n++] = XW_CAPS_LOAD_PERFMON;
+	if (o->common.netns)
+		needs[n++] = XW_CAPS_NETNS;
+	return xw_caps_require(ctx, needs, n);
+}
+
 const struct xw_cmd_parser redirect_install_parser = {
-	&argp, sizeof(struct redirect_install_opts), &defaults
+	&argp, sizeof(struct redirect_install_opts), &defaults, caps
 };
 
 int cmd_redirect_install(struct xw_ctx *ctx, void *opts)

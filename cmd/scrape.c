@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "../common/caps.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
 #include "../common/exit.h"
@@ -91,8 +92,25 @@ static const struct argp argp = {
 
 static const struct scrape_opts defaults = { .steal = false };
 
+/* Reading this namespace needs nothing; changing addresses does. */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct scrape_opts *o = opts;
+	struct xw_caps_need needs[2];
+	size_t n = 0;
+
+	if (o->common.netns)
+		needs[n++] = XW_CAPS_NETNS;
+	if (o->steal)
+		needs[n++] = (struct xw_caps_need){
+			.caps = XW_CAP(CAP_NET_ADMIN),
+			.why = "--steal removes addresses"
+		};
+	return xw_caps_require(ctx, needs, n);
+}
+
 const struct xw_cmd_parser scrape_parser = { &argp, sizeof(struct scrape_opts),
-					     &defaults };
+					     &defaults, caps };
 
 /* --steal takes no addresses from the machine's own namespace by mistake. */
 static int check_steal(struct xw_ctx *ctx, const struct scrape_opts *o,

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <json-c/json.h>
 
+#include "../common/caps.h"
 #include "../common/bpffs.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
@@ -176,8 +177,20 @@ static const struct sockmap_insert_opts defaults = {
 	.target_fd = -1,
 };
 
+/*
+ * Every mode, --delete too, runs the xsk_bind program, whose verifier
+ * needs CAP_PERFMON (it reads and compares kernel pointers).
+ */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct sockmap_insert_opts *o = opts;
+	struct xw_caps_need needs[2] = { XW_CAPS_LOAD_PERFMON, XW_CAPS_NETNS };
+
+	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
+}
+
 const struct xw_cmd_parser sockmap_insert_parser = {
-	&argp, sizeof(struct sockmap_insert_opts), &defaults
+	&argp, sizeof(struct sockmap_insert_opts), &defaults, caps
 };
 
 /* Splits --map PATH into its directory and entry name. */
@@ -284,6 +297,15 @@ static int judge(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 			       "not bound to a device yet (bind it first)");
 	}
 	xw_xsk_ifname(b, name, sizeof(name));
+	/*
+	 * The kernel binds and inserts a socket with a TX ring alone, and
+	 * then drops every frame redirected to it: no ring to put them in.
+	 */
+	if (!b->has_rx)
+		return xw_fail(
+			ctx, XW_EXIT_DATAERR, 0, "socket",
+			"bound to %s queue %u but has no RX ring: it can never receive (set up its RX ring before binding it)",
+			name, b->queue);
 	netns_note(sock_ns, sizeof(sock_ns), b->netns_ino, slot_ino);
 	if (o->map) {
 		if (b->queue == key)

@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "../bpf/xw_abi.h"
+#include "../common/caps.h"
 #include "../common/bpffs.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
@@ -100,8 +101,25 @@ static const struct argp argp = {
 
 static const struct status_opts defaults = { .check = false };
 
+/*
+ * The health of an install is read through the ids its link and program
+ * name (BPF_*_GET_FD_BY_ID), which only CAP_SYS_ADMIN may use: without
+ * it every install would look broken.
+ */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct status_opts *o = opts;
+	struct xw_caps_need needs[2] = {
+		{ .caps = XW_CAP(CAP_SYS_ADMIN),
+		  .why = "status reads programs and maps by id" },
+		XW_CAPS_NETNS,
+	};
+
+	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
+}
+
 const struct xw_cmd_parser status_parser = { &argp, sizeof(struct status_opts),
-					     &defaults };
+					     &defaults, caps };
 
 static const char *const counter_names[XW_CNT_MAX] = {
 	[XW_CNT_FORWARDED] = "forwarded",

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../bpf/xw_abi.h"
+#include "../common/caps.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
 #include "../common/exit.h"
@@ -162,8 +163,26 @@ static const struct tunnel_install_opts defaults = {
 	.mode = XW_MODE_AUTO,
 };
 
+/*
+ * The node's program needs CAP_PERFMON for its verifier, the veth's does
+ * not; --unpin only unlinks the owner's pins and clears a slot.
+ */
+static int caps(struct xw_ctx *ctx, const void *opts)
+{
+	const struct tunnel_install_opts *o = opts;
+	struct xw_caps_need needs[2];
+	size_t n = 0;
+
+	if (!o->unpin)
+		needs[n++] = o->veth || o->peer ? XW_CAPS_LOAD :
+						  XW_CAPS_LOAD_PERFMON;
+	if (o->common.netns)
+		needs[n++] = XW_CAPS_NETNS;
+	return xw_caps_require(ctx, needs, n);
+}
+
 const struct xw_cmd_parser tunnel_install_parser = {
-	&argp, sizeof(struct tunnel_install_opts), &defaults
+	&argp, sizeof(struct tunnel_install_opts), &defaults, caps
 };
 
 int cmd_tunnel_install(struct xw_ctx *ctx, void *opts)

@@ -19,7 +19,7 @@ const struct xw_exit_row xw_exit_table[] = {
 	{ XW_EXIT_CANTCREAT, "cannot create a pin or pin directory" },
 	{ XW_EXIT_TEMPFAIL, "pin directory locked by another run; retry" },
 	{ XW_EXIT_NOPERM,
-	  "not permitted (needs CAP_BPF, CAP_NET_ADMIN, CAP_SYS_ADMIN)" },
+	  "not permitted: a capability is missing, or another user's object" },
 	{ 0, NULL },
 };
 

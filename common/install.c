@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpffs.h"
+#include "caps.h"
 #include "ctx.h"
 #include "device.h"
 #include "exit.h"
@@ -157,7 +158,9 @@ static int load(struct xw_ctx *ctx, const struct xw_dev *dev,
 		err = bpf_object__load(in->obj);
 	if (!err)
 		return 0;
-	if (err == -EPERM)
+	/* The verifier says EACCES for what only CAP_PERFMON may do. */
+	if (err == -EPERM || (err == -EACCES && !xw_has_cap(CAP_SYS_ADMIN) &&
+			      !xw_has_cap(CAP_PERFMON)))
 		return xw_fail(ctx, XW_EXIT_NOPERM, EPERM, dev->name,
 			       "cannot load the %s program", in->layout->kind);
 	return xw_fail(
@@ -488,8 +491,16 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 		err = xw_xdp_fail_busy(ctx, dev, &st.xdp);
 		goto out;
 	}
-	if (st.link_state == XW_LINK_LIVE)
-		xw_view_read(st.link.info.link.prog_id, in, &p.live);
+	/*
+	 * Without CAP_SYS_ADMIN the live program cannot be opened by its id:
+	 * the run would take it for another configuration and replace it.
+	 */
+	if (st.link_state == XW_LINK_LIVE &&
+	    xw_view_read(st.link.info.link.prog_id, in, &p.live) == -EPERM) {
+		err = xw_caps_fail_sys_admin(
+			ctx, "an install in place is read by its program's id");
+		goto out;
+	}
 	err = choose_maps(ctx, dev, in, &st, &p.live, p.map_ids);
 	if (!err)
 		err = plan_program(ctx, dev, in, &st, &p);

@@ -12,7 +12,6 @@
 
 #include <json-c/json.h>
 
-#include "caps.h"
 #include "ctx.h"
 #include "exit.h"
 #include "json_text.h"
@@ -223,21 +222,16 @@ void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 }
 
 /*
- * "object: what: errno text", and for a refusal by the kernel the
- * capabilities this process lacks: "Operation not permitted" alone does
- * not say what to do about it.
+ * "object: what: errno text".  A missing capability was named up front
+ * (caps.c); a refusal that comes later is about something else (another
+ * user's pins, ptrace access), which no capability list would explain.
  */
 static void failure_text(const struct xw_ctx *ctx, char *buf, size_t size)
 {
 	const struct xw_failure *f = &ctx->fail;
-	char caps[64] = "";
 
-	if (f->exit_code == XW_EXIT_NOPERM)
-		xw_missing_caps(caps, sizeof(caps));
-	snprintf(buf, size, "%s%s%s%s%s%s%s%s", f->object,
-		 f->object[0] ? ": " : "", f->what, f->err ? ": " : "",
-		 f->err ? strerror(f->err) : "", caps[0] ? ": needs " : "",
-		 caps, caps[0] ? " (run as root)" : "");
+	snprintf(buf, size, "%s%s%s%s%s", f->object, f->object[0] ? ": " : "",
+		 f->what, f->err ? ": " : "", f->err ? strerror(f->err) : "");
 }
 
 static void print_error_line(const struct xw_ctx *ctx)

@@ -24,7 +24,7 @@ struct xw_xsk_query {
 
 /*
  * Runs the program; object names the socket (or the map) in messages.
- * Needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN).
+ * Needs CAP_SYS_ADMIN, or CAP_BPF with CAP_NET_ADMIN and CAP_PERFMON.
  */
 int xw_xsk_query(struct xw_ctx *ctx, const struct xw_xsk_query *q,
 		 const char *object, struct xw_xsk_bind *out);

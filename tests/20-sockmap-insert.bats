@@ -172,6 +172,19 @@ xw-xsk-recv: insert command failed with status 65" "stderr"
 	run -1 xsk_slot_taken node probe0 v0 0
 }
 
+@test "a bound socket without an RX ring is refused with its own message" {
+	# Bound to v0 queue 1 with TX, fill and completion rings only: the
+	# kernel takes it into an XSKMAP, but it can never receive a frame.
+	xsk_hold node v0 1 --tx-only
+	expect_refused 65 "xdpwire sockmap-insert: socket: bound to v0 queue 1 but has no RX ring: it can never receive (set up its RX ring before binding it)" \
+		xw sockmap-insert --device v0 --queue 1 --pid "$XSK_PID" --target-fd "$(xsk_target_fd)"
+	run -65 --separate-stderr xw sockmap-insert --device v0 --pid "$XSK_PID" \
+		--target-fd "$(xsk_target_fd)" -j
+	assert_json '.exit_code == 65 and .error == "socket: bound to v0 queue 1 but has no RX ring: it can never receive (set up its RX ring before binding it)"'
+	run -1 xsk_slot_taken node probe0 v0 1
+	xsk_stop
+}
+
 @test "the BTF cache is made once per boot; a damaged or foreign one is not trusted" {
 	local v0 v1 cache file line
 	export XDPWIRE_CACHE_DIR=$BED_DIR/cache-t

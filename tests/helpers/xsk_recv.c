@@ -4,7 +4,7 @@
  * arrives on it, so tests can check where an XDP program redirected frames.
  *
  * Usage:
- *   xw-xsk-recv --dev NAME [--queue Q] [--ready-file PATH]
+ *   xw-xsk-recv --dev NAME [--queue Q] [--tx-only] [--ready-file PATH]
  *               [--timeout-ms MS] [--until KEY=N] [-- CMD ARGS...]
  *   xw-xsk-recv --unbound bare|rings [--ready-file PATH] [--timeout-ms MS]
  *               [-- CMD ARGS...]
@@ -12,6 +12,9 @@
  * --unbound holds a socket that is never bound, for the refusals of
  * sockmap-insert: "bare" has nothing set up, "rings" has its UMEM and its
  * fill, completion and RX rings (all the kernel wants before a bind).
+ * --tx-only binds a socket with a TX ring and no RX ring, which the kernel
+ * accepts but which can never receive: sockmap-insert must refuse it.  It
+ * counts nothing.
  *
  * libxdp is told not to load a program: the XDP program and its XSKMAP
  * belong to the code under test. To get the socket into that map, CMD is
@@ -87,6 +90,7 @@ struct counter {
 struct opts {
 	const char *dev;
 	const char *unbound;
+	bool tx_only;
 	uint32_t queue;
 	const char *ready_file;
 	bool has_timeout;
@@ -103,6 +107,7 @@ struct rx_state {
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp;
 	struct xsk_ring_cons rx;
+	struct xsk_ring_prod tx;
 	/* Frames owned by us, i.e. neither in the fill nor in the rx ring. */
 	uint64_t free_addr[NUM_FRAMES];
 	uint32_t nr_free;
@@ -175,6 +180,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "unbound", required_argument, NULL, 'n' },
+		{ "tx-only", no_argument, NULL, 'x' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -215,6 +221,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 				usage("--unbound wants bare or rings");
 			o->unbound = optarg;
 			break;
+		case 'x':
+			o->tx_only = true;
+			break;
 		case 'h':
 			usage("help requested");
 			break;
@@ -226,6 +235,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage("--dev or --unbound is required");
 	if (o->dev && o->unbound)
 		usage("--dev and --unbound exclude each other");
+	if (o->tx_only && !o->dev)
+		usage("--tx-only wants --dev");
 	if (optind < argc) {
 		/* getopt only stops early at "--"; a bare word is a typo. */
 		if (strcmp(argv[optind - 1], "--"))
@@ -267,8 +278,8 @@ static int xsk_setup(struct rx_state *st, const struct opts *o,
 		.flags = 0,
 	};
 	struct xsk_socket_config scfg = {
-		.rx_size = RING_SIZE,
-		.tx_size = 0,
+		.rx_size = o->tx_only ? 0 : RING_SIZE,
+		.tx_size = o->tx_only ? RING_SIZE : 0,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = 0,
 		.bind_flags = bind_flags,
@@ -280,8 +291,9 @@ static int xsk_setup(struct rx_state *st, const struct opts *o,
 			       &st->comp, &ucfg);
 	if (err)
 		return err;
-	err = xsk_socket__create(&st->xsk, o->dev, o->queue, st->umem, &st->rx,
-				 NULL, &scfg);
+	err = xsk_socket__create(&st->xsk, o->dev, o->queue, st->umem,
+				 o->tx_only ? NULL : &st->rx,
+				 o->tx_only ? &st->tx : NULL, &scfg);
 	if (err) {
 		st->xsk = NULL;
 		xsk_umem__delete(st->umem);
@@ -730,7 +742,7 @@ int main(int argc, char **argv)
 		write_ready(o.ready_file, line);
 	fputs(line, stderr);
 
-	if (o.unbound) {
+	if (o.unbound || o.tx_only) {
 		idle_loop(&o);
 		print_json(&st);
 		close(fd);
