@@ -1,12 +1,14 @@
 #!/usr/bin/env bats
-# Concurrent runs: the two races of issue 12 made deterministic (a run
-# held by strace's delay injection at the instant that matters, while
-# another run goes through), then rounds of 16 concurrent mixed runs whose
-# outcome is decidable, each checked exactly: every run's exit code is one
-# the man pages document and its -j output one document, exactly one run
-# reports each change, no insert that reported success is missing, pin-gc
-# finds nothing to do, every install is ok afterwards.  XW_LONG=1 runs
-# many more rounds (tests/run --long does the same).
+# Concurrent runs (issue 12 item 9).  First the two races made
+# deterministic: a run held by strace's delay injection at the instant
+# that matters (between creating its pin directory and locking it; right
+# after creating it), while another install or pin-gc goes through.  Then
+# rounds of 16 concurrent mixed runs whose outcome is decidable (two of
+# them held the same way, as a preempted process would be), each checked
+# exactly: every run's exit code is one its man page documents and its -j
+# output one document, exactly one run reports each change, no insert that
+# reported success is missing, pin-gc finds nothing to do, every install
+# is ok afterwards.  XW_LONG=1 runs 40 rounds instead of 3.
 
 load lib/test
 
@@ -17,7 +19,7 @@ setup_file() {
 	for d in r0 probe0; do
 		bed_veth node "$d" peer "p$d" numrxqueues 4
 	done
-	for d in r1 u0 n0 h0 n1 h1 d1 d2 d3; do
+	for d in r1 g0 u0 n0 h0 n1 h1 d1 d2 d3; do
 		bed_veth node "$d" peer "p$d"
 	done
 }
@@ -34,13 +36,14 @@ xw() {
 }
 
 # delayed SYSCALL CMD...: CMD in node, each SYSCALL it makes held back
-# 1 s on entry (mkdirat: on exit), so another run can go through there.
+# (DELAY_US, 1 s by default) on entry (mkdirat: on exit), as a preempted
+# process would be, so another run can go through there.
 delayed() {
 	local sc=$1 when=delay_enter
 	shift
 	[[ $sc == mkdirat ]] && when=delay_exit
 	in_ns node strace -f -qq -o /dev/null -e trace="$sc" \
-		-e inject="$sc:$when=1000000" "$XW" "$@"
+		-e inject="$sc:$when=${DELAY_US:-1000000}" "$XW" "$@"
 }
 
 @test "two installs from nothing: the run that created the directory is the one that installs; the other changes nothing" {
@@ -106,7 +109,11 @@ launch() {
 	shift
 	(
 		local code=0
-		in_ns node "$@" >"$RD/$name.out" 2>"$RD/$name.err" || code=$?
+		if [[ $1 == delayed ]]; then
+			"$@" >"$RD/$name.out" 2>"$RD/$name.err" || code=$?
+		else
+			in_ns node "$@" >"$RD/$name.out" 2>"$RD/$name.err" || code=$?
+		fi
 		echo "$code" >"$RD/$name.rc"
 	) &
 	RPIDS+=($!)
@@ -182,10 +189,11 @@ round_reset() {
 		poll_until 5000 bed_gone "$pid" || return
 	done
 	xw redirect-install --device r0 --unpin -q &&
+		xw redirect-install --device g0 --unpin -q &&
 		xw redirect-install --device r1 --unpin -q &&
 		xw tunnel-install --device n0 --unpin -q &&
 		xw tunnel-install --device n1 --unpin -q || return
-	assert_eq "$(cd "$BPFFS" && ls -d r0 r1 u0 n0 h0 n1 h1 2>/dev/null)" "" "directories left after the round's reset"
+	assert_eq "$(cd "$BPFFS" && ls -d r0 g0 r1 u0 n0 h0 n1 h1 2>/dev/null)" "" "directories left after the round's reset"
 }
 
 # One round of 16 concurrent runs, and its checks.
@@ -202,17 +210,21 @@ one_round() {
 		holder[$q]="$XSK_PID $(xsk_target_fd)"
 		HOLDERS+=("$XSK_PID")
 	done
-	launch i1 "$XW" redirect-install --device r0 -j
+	# Two installs from nothing are held where the races were: i1
+	# between creating r0's directory and locking it, g0 right after
+	# creating its own; the other 14 start once both directories exist.
+	launch i1 delayed flock redirect-install --device r0 -j
+	launch g0 delayed mkdirat redirect-install --device g0 -j
+	poll_until 10000 test -d "$BPFFS/r0" -a -d "$BPFFS/g0" || return
+	launch i2 "$XW" redirect-install --device r0 -j
+	launch gc1 "$XW" pin-gc -j
 	launch_fd q0 0
 	launch s2 "$XW" sockmap-insert --device r0 --queue 2 --pid "${holder[2]% *}" --target-fd "${holder[2]#* }" -j
-	launch i2 "$XW" redirect-install --device r0 -j
 	launch s3a "$XW" sockmap-insert --device r0 --queue 3 --pid "${holder[3]% *}" --target-fd "${holder[3]#* }" -j
-	launch gc1 "$XW" pin-gc -j
 	launch p1 "$XW" redirect-install --device r1 --pass-port 2222 -j
 	launch n0 "$XW" tunnel-install --device n0 -j
 	launch h0a "$XW" tunnel-install --device n0 --veth h0 -j
 	launch u0 "$XW" redirect-install --device u0 --unpin -j
-	launch i3 "$XW" redirect-install --device r0 -j
 	launch h1 "$XW" tunnel-install --device n1 --veth h1 --unpin -j
 	launch s3b "$XW" sockmap-insert --device r0 --queue 3 --pid "${holder[3]% *}" --target-fd "${holder[3]#* }" -j
 	launch p2 "$XW" redirect-install --device r1 --pass-port 2222 -j
@@ -225,7 +237,7 @@ one_round() {
 	poll_until 30000 test -f "$RD/q0.rc" || return
 
 	# Exit codes and documents.
-	for name in i1 i2 i3 p1 p2 n0 u0 h1 gc1 st; do
+	for name in i1 i2 g0 p1 p2 n0 u0 h1 gc1 st; do
 		check_run "$name" 0 || return
 	done
 	# An insert or a wiring that ran before its install found no map.
@@ -234,7 +246,8 @@ one_round() {
 	done
 
 	# Exactly one run reports each change.
-	assert_eq "$(changed i1 i2 i3)" 1 "installs of r0 that reported a change" || return
+	assert_eq "$(changed i1 i2)" 1 "installs of r0 that reported a change" || return
+	assert_eq "$(changed g0)" 1 "g0's install reported" || return
 	assert_eq "$(changed p1 p2)" 1 "pass-port changes of r1 that reported a change" || return
 	assert_eq "$(changed n0)" 1 "n0's install reported" || return
 	assert_eq "$(changed u0)" 1 "u0's --unpin reported" || return
