@@ -157,15 +157,18 @@ static long lock_timeout_ms(void)
 	return XW_LOCK_TIMEOUT_MS;
 }
 
-/* Waits for the lock with a bound, backing off from 1 to 16 ms. */
-static int lock_dir(struct xw_ctx *ctx, int fd, const char *path)
+/*
+ * Waits for the lock (LOCK_EX or LOCK_SH) with a bound, backing off from 1
+ * to 16 ms.
+ */
+static int lock_fd(struct xw_ctx *ctx, int fd, int how, const char *path)
 {
 	long timeout = lock_timeout_ms();
 	long long deadline = now_ms() + timeout;
 	struct timespec pause = { 0, 1000000 };
 	bool said = false;
 
-	while (flock(fd, LOCK_EX | LOCK_NB)) {
+	while (flock(fd, how | LOCK_NB)) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return xw_fail_errno(ctx, errno, path, "cannot lock");
 		if (now_ms() >= deadline)
@@ -185,6 +188,11 @@ static int lock_dir(struct xw_ctx *ctx, int fd, const char *path)
 	return 0;
 }
 
+static int lock_dir(struct xw_ctx *ctx, int fd, const char *path)
+{
+	return lock_fd(ctx, fd, LOCK_EX, path);
+}
+
 /* True if name in parent is still the directory fd refers to. */
 static bool still_linked(int parent_fd, const char *name, int fd)
 {
@@ -198,10 +206,14 @@ static bool still_linked(int parent_fd, const char *name, int fd)
  * Opens name under parent without following a symlink; creates it with
  * XW_PINDIR_MODE first when asked.  *created tells whether this call made
  * it.  mkdirat() sets the mark bit with the directory itself (the umask
- * never clears S_ISVTX), so no kill can leave one of ours unmarked.
+ * never clears S_ISVTX), so no kill can leave one of ours unmarked.  When
+ * creating, a name or parent removed by another run (pin-gc, --unpin)
+ * between our steps sets *vanished and returns -ENOENT unrecorded: the
+ * caller starts over rather than fail.
  */
 static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
-		       const char *path, unsigned int flags, bool *created)
+		       const char *path, unsigned int flags, bool *created,
+		       bool *vanished)
 {
 	bool create = flags & XW_PINDIR_CREATE;
 	int fd, err;
@@ -210,6 +222,9 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 	if (create) {
 		if (!mkdirat(parent_fd, name, XW_PINDIR_MODE)) {
 			*created = true;
+		} else if (errno == ENOENT) {
+			*vanished = true;
+			return -ENOENT;
 		} else if (errno != EEXIST) {
 			err = errno;
 			return xw_fail(ctx,
@@ -226,6 +241,10 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 		err = errno;
 		if (err == ENOENT && !create)
 			return -ENOENT;
+		if (err == ENOENT) {
+			*vanished = true;
+			return -ENOENT;
+		}
 		if (err == ELOOP || err == ENOTDIR)
 			return xw_fail(
 				ctx, XW_EXIT_DATAERR, 0, path,
@@ -266,11 +285,49 @@ void xw_pindir_init(struct xw_pindir *dir)
 	dir->fd = dir->parent_fd = dir->root_fd = -1;
 }
 
-/* One attempt; returns 1 if the directory vanished while we waited. */
+/*
+ * Opens name in dir->parent_fd under the parent's lock, the one that
+ * orders creation against removal.  A creator holds it exclusively from
+ * mkdirat() until it holds the new directory's own lock, and everyone else
+ * opens a pin directory holding it shared, so nobody can open, lock, judge
+ * empty and remove a directory before its creator has locked it (pin-gc),
+ * nor install into it first (a concurrent install of the same device,
+ * which would leave the creator reporting a directory it did not fill).
+ * No one waits for anything while holding it.  *locked: the directory's
+ * own lock is already held.
+ */
+static int open_locked_parent(struct xw_ctx *ctx, struct xw_pindir *dir,
+			      const char *parent_path, unsigned int flags,
+			      bool *vanished, bool *locked)
+{
+	int how = flags & XW_PINDIR_CREATE ? LOCK_EX : LOCK_SH;
+	int fd, err;
+
+	*locked = false;
+	err = lock_fd(ctx, dir->parent_fd, how, parent_path);
+	if (err)
+		return err;
+	fd = open_subdir(ctx, dir->parent_fd, dir->name, dir->path, flags,
+			 &dir->created, vanished);
+	if (fd >= 0) {
+		dir->fd = fd;
+		err = xw_fault("pindir-lock");
+		if (err)
+			xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
+				"cannot lock");
+		else if (dir->created)
+			*locked = !flock(fd, LOCK_EX | LOCK_NB);
+	}
+	flock(dir->parent_fd, LOCK_UN);
+	return fd < 0 ? fd : err;
+}
+
+/* One attempt; returns 1 if the directory vanished while we worked. */
 static int pindir_try_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 			   unsigned int flags, struct xw_pindir *dir)
 {
 	char prefix_path[PATH_MAX];
+	bool vanished = false, locked;
 	int fd, err;
 
 	dir->parent_fd = fs->fd;
@@ -280,26 +337,28 @@ static int pindir_try_open(struct xw_ctx *ctx, const struct xw_bpffs *fs,
 			return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG,
 				       fs->path, "pin path too long");
 		fd = open_subdir(ctx, fs->fd, dir->prefix, prefix_path, flags,
-				 &dir->prefix_created);
+				 &dir->prefix_created, &vanished);
 		if (fd < 0)
-			return fd;
+			return vanished ? 1 : fd;
 		dir->root_fd = fs->fd;
 		dir->parent_fd = fd;
 	}
-	fd = open_subdir(ctx, dir->parent_fd, dir->name, dir->path, flags,
-			 &dir->created);
-	if (fd < 0)
-		return fd;
-	dir->fd = fd;
-	err = xw_fault("pindir-lock");
-	if (!err)
-		err = lock_dir(ctx, fd, dir->path);
-	else
-		xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path, "cannot lock");
+	err = open_locked_parent(ctx, dir,
+				 dir->prefix[0] ? prefix_path : fs->path, flags,
+				 &vanished, &locked);
 	if (err)
-		return err;
-	/* An --unpin may have removed it while we waited for the lock. */
-	if (!still_linked(dir->parent_fd, dir->name, fd))
+		return vanished ? 1 : err;
+	/*
+	 * The creator that could not take the lock at once (a --map run
+	 * holds it) waits like everyone else.
+	 */
+	if (!locked) {
+		err = lock_dir(ctx, dir->fd, dir->path);
+		if (err)
+			return err;
+	}
+	/* An --unpin or pin-gc may have removed it while we waited. */
+	if (!still_linked(dir->parent_fd, dir->name, dir->fd))
 		return 1;
 	return 0;
 }

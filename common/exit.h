@@ -20,7 +20,12 @@ enum xw_exit {
 	XW_EXIT_UNAVAILABLE = 69, /* kernel or device cannot do it, or busy */
 	XW_EXIT_OSERR = 71, /* a system call failed; rolled back */
 	XW_EXIT_CANTCREAT = 73, /* a pin or directory cannot be created */
-	XW_EXIT_TEMPFAIL = 75, /* pin directory lock busy; retry */
+	/*
+	 * A run that lost a race and gave up, having changed nothing: a
+	 * lock held by another run past the timeout, or a pin directory
+	 * removed and re-created under it at every attempt.  Retry.
+	 */
+	XW_EXIT_TEMPFAIL = 75,
 	XW_EXIT_NOPERM = 77, /* not permitted */
 };
 
