@@ -3,7 +3,7 @@
 #   make            ./xdpwire and its man pages (man -l build/man/xdpwire.8)
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
-#   make check SAN=1  the same against an ASan+UBSan build in build/san/
+#   make check SAN=1  the same tests against an ASan+UBSan build (build/san/)
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
