@@ -3,6 +3,7 @@
 #   make            ./xdpwire and its man pages (man -l build/man/xdpwire.8)
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
+#   make check SAN=1  the same tests against an ASan+UBSan build (build/san/)
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
@@ -22,6 +23,24 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 BUILD := build
+XW_BIN := xdpwire
+# SAN=1: AddressSanitizer (with LeakSanitizer) and UBSan in a build of its
+# own, build/san/, so its objects never mix with a normal build's.  The
+# third-party libraries stay static and uninstrumented.  Only our code
+# (the binary, its objects, the unit tests) is instrumented, not test
+# helpers.  Built by clang (its sanitizer runtime linked in statically):
+# gcc 12's UBSan ignores log_path beside ASan, and tests/run needs every
+# report in a file, not on a stderr a test may expect to be non-empty.
+SAN_CC ?= clang
+ifeq ($(SAN),1)
+CC := $(SAN_CC)
+BUILD := build/san
+XW_BIN := $(BUILD)/xdpwire
+# Not a lint build (make lint is gcc's): clang's -Wextra also wants every
+# field of a positional initialiser, which gcc and the style do not.
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Wno-missing-field-initializers
+endif
 # Where the BPF skeletons are; build-matrix's builds share the main one's.
 SKEL_BUILD := $(BUILD)
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -62,11 +81,11 @@ MAN_SRCS := $(wildcard man/*.rst)
 MANS := $(patsubst man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
 COMMANDS = $(shell ./xdpwire __complete 2>/dev/null)
 
-all: xdpwire man
+all: $(XW_BIN) man
 
-xdpwire: $(CMD_OBJS) $(COMMON_OBJS)
+$(XW_BIN): $(CMD_OBJS) $(COMMON_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(XW_LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(XW_LDLIBS)
 
 # The version is a header that changes only when the version does, so a
 # commit does not rebuild everything and a stale binary cannot lie.
@@ -85,7 +104,7 @@ $(BUILD)/common/version.o: XW_EXTRA := -include $(BUILD)/version.h
 $(BUILD)/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(XW_EXTRA) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(SAN_CFLAGS) $(XW_EXTRA) -c $< -o $@
 
 # BPF: clang -> bpftool gen object (BTF fixups) -> bpftool gen skeleton.
 $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
@@ -108,8 +127,8 @@ $(BUILD):
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(COMMON_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -Itests/unit -o $@ $< $(COMMON_OBJS) \
-		$(XW_LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(SAN_CFLAGS) -Itests/unit -o $@ $< \
+		$(COMMON_OBJS) $(XW_LDLIBS) -lcmocka
 
 $(BUILD)/tests/xw-xsk-recv: tests/helpers/xsk_recv.c
 	$(call msg,CC,$@)
@@ -182,9 +201,10 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard common/*.h)
 
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZERS)
-	$(Q)XW_FUZZ_SECONDS=$(FUZZ_SECONDS) XW_FUZZ_KEEP=1 tests/fuzz/run
+	$(Q)XW_BUILD=$(BUILD) XW_FUZZ_SECONDS=$(FUZZ_SECONDS) XW_FUZZ_KEEP=1 \
+		tests/fuzz/run
 
-tests: xdpwire $(UNIT_TESTS) $(HELPERS) $(MANS) $(BUILD)/tests/bench/xw-timeit \
+tests: $(XW_BIN) $(UNIT_TESTS) $(HELPERS) $(MANS) $(BUILD)/tests/bench/xw-timeit \
 	$(FUZZERS)
 
 # Debian packages for build and tests, installed only when missing.
@@ -196,9 +216,11 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
+# tests/run is told which build to test (XW_BUILD, XW_BIN, XW_SAN); it
+# runs nothing of make's, so SAN=1 reaches no make a test runs.
 check: deps
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)tests/run
+	$(Q)XW_BUILD=$(BUILD) XW_BIN=$(XW_BIN) XW_SAN=$(SAN) tests/run
 
 # Each demo may be the first command on a fresh machine: deps first, then a
 # make of its own that reads the flags of the libraries deps installed.
@@ -252,7 +274,7 @@ install: xdpwire $(MANS)
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c; done
 
 clean:
-	rm -rf $(BUILD) xdpwire
+	rm -rf $(BUILD) $(XW_BIN) xdpwire
 
 FORCE:
 

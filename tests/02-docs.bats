@@ -13,8 +13,8 @@
 
 bats_require_minimum_version 1.5.0
 
-XW="$BATS_TEST_DIRNAME/../xdpwire"
-MAN_BUILD="$BATS_TEST_DIRNAME/../build/man"
+XW="${XW_BIN:-$BATS_TEST_DIRNAME/../xdpwire}"
+MAN_BUILD="$BATS_TEST_DIRNAME/../${XW_BUILD:-build}/man"
 MAN_SRC="$BATS_TEST_DIRNAME/../man"
 COMPLETION="$BATS_TEST_DIRNAME/../completion/xdpwire.bash"
 load lib/complete

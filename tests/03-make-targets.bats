@@ -7,6 +7,7 @@
 # would do on a machine where nothing is built or installed yet.
 
 bats_require_minimum_version 1.5.0
+load lib/assert
 
 XW_ROOT="$BATS_TEST_DIRNAME/.."
 ESC=$'\033'
@@ -81,4 +82,45 @@ make_plan() {
 			}
 		done
 	done
+}
+
+@test "make check SAN=1 builds with ASan and UBSan into build/san/ and tests that build" {
+	make_plan check SAN=1
+	[[ $output == *" -fsanitize=address,undefined -fno-sanitize-recover=all "*" -c common/bpffs.c -o build/san/common/bpffs.o"* ]] ||
+		{ echo "make check SAN=1 does not build build/san/common/bpffs.o with the sanitizers" >&2; return 1; }
+	[[ $output == *" -fsanitize=address,undefined "*" -o build/san/xdpwire "* ]] ||
+		{ echo "make check SAN=1 does not link build/san/xdpwire with them" >&2; return 1; }
+	[[ $output == *"XW_BUILD=build/san XW_BIN=build/san/xdpwire XW_SAN=1 tests/run"* ]] ||
+		{ echo "make check SAN=1 does not run tests/run on build/san/" >&2; return 1; }
+	[[ $output != *" -o xdpwire "* && $output != *" -c common/bpffs.c -o build/common/"* ]] ||
+		{ echo "make check SAN=1 builds into the normal build too" >&2; return 1; }
+	make_plan check
+	[[ $output == *"XW_BUILD=build XW_BIN=xdpwire XW_SAN= tests/run"* &&
+		$output != *"-fsanitize=address,undefined -fno-sanitize-recover"* ]] ||
+		{ echo "plain make check is not the normal build" >&2; return 1; }
+}
+
+@test "CI runs make check and make check SAN=1 and ends with one summary of both" {
+	local bin=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$bin"
+	# A make that reports a run's counts as tests/run does.
+	cat >"$bin/make" <<'MAKE'
+#!/bin/bash
+if [[ $* == "check SAN=1" ]]; then
+	echo "3 passed, 1 failed"; echo "3 1 0" >"$XW_COUNTS_FILE"; exit 1
+fi
+echo "ok 1 x"; echo "5 passed, 0 failed"; echo "5 0 0" >"$XW_COUNTS_FILE"
+MAKE
+	chmod +x "$bin/make"
+	run -1 env PATH="$bin:$PATH" bash "$XW_ROOT/.ci/run"
+	assert_eq "${lines[-1]}" "8 passed, 1 failed" "the last line"
+	assert_eq "$(grep -Ec '^[0-9]+ passed, [0-9]+ failed' <<<"$output")" 1 "summary lines"
+	[[ $output == *"# check: 5 passed, 0 failed"* && $output == *"# check-san: 3 passed, 1 failed"* ]]
+	# Both green: exit 0.  A run that ended before counting is a failure.
+	sed -i 's/exit 1$/exit 0/; s/3 1 0/3 0 0/' "$bin/make"
+	run -0 env PATH="$bin:$PATH" bash "$XW_ROOT/.ci/run"
+	assert_eq "${lines[-1]}" "8 passed, 0 failed" "the last line"
+	printf '#!/bin/bash\nexit 2\n' >"$bin/make"
+	run -1 env PATH="$bin:$PATH" bash "$XW_ROOT/.ci/run"
+	assert_eq "${lines[-1]}" "0 passed, 2 failed" "the last line"
 }

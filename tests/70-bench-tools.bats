@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 setup() {
 	load lib/bed
 	load lib/assert
-	TIMEIT=$XW_ROOT/build/tests/bench/xw-timeit
+	TIMEIT=$XW_ROOT/${XW_BUILD:-build}/tests/bench/xw-timeit
 	REPORT=$XW_ROOT/tests/bench/report.py
 	ROWS=$BATS_TEST_TMPDIR/rows
 }

@@ -7,8 +7,9 @@
 # without them a kernel test fails, it does not skip.
 
 XW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-XW=$XW_ROOT/xdpwire
-XW_HELPERS=$XW_ROOT/build/tests
+# tests/run says which build is tested (make check SAN=1: build/san/).
+XW=${XW_BIN:-$XW_ROOT/xdpwire}
+XW_HELPERS=$XW_ROOT/${XW_BUILD:-build}/tests
 
 bed_fail() {
 	echo "bed: $*" >&2
