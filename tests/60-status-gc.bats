@@ -117,32 +117,32 @@ no_xdp() {
 }
 
 @test "a veth install whose NIC's tunnel install is gone is stale, with why; plain pin-gc removes it and it is detached" {
-	dev n4
-	dev h4
-	dev n5
-	dev h5
-	xw tunnel-install --device n4 -q
-	xw tunnel-install --device n4 --veth h4 -q
-	xw tunnel-install --device n5 -q
-	xw tunnel-install --device n5 --veth h5 -q
+	dev gn4
+	dev gh4
+	dev gn5
+	dev gh5
+	xw tunnel-install --device gn4 -q
+	xw tunnel-install --device gn4 --veth gh4 -q
+	xw tunnel-install --device gn5 -q
+	xw tunnel-install --device gn5 --veth gh5 -q
 	# The NIC's pins gone and the veth's kept, as an --unpin of the node
 	# killed half-way left it; and a NIC deleted: the kernel empties the
 	# veth's slot.
-	rm -r "$BPFFS/n4"
-	ipn node link del n5
-	poll_until 5000 no_xdp n4
+	rm -r "$BPFFS/gn4"
+	ipn node link del gn5
+	poll_until 5000 no_xdp gn4
 	local nic
-	nic=$(ipn node -j link show n4 | jq '.[0].ifindex')
-	run -0 install_of h4 "tunnel veth"
-	assert_json '.health == "stale" and .why == "its NIC n4 (ifindex '"$nic"') has no tunnel host install (no tunnel_host_link): the node'"'"'s install was removed" and .pin_gc == "remove"'
-	poll_until 5000 eval '[[ $(install_of h5 "tunnel veth" | jq -r .health) == stale ]]'
-	run -0 install_of h5 "tunnel veth"
+	nic=$(ipn node -j link show gn4 | jq '.[0].ifindex')
+	run -0 install_of gh4 "tunnel veth"
+	assert_json '.health == "stale" and .why == "its NIC gn4 (ifindex '"$nic"') has no tunnel host install (no tunnel_host_link): the node'"'"'s install was removed" and .pin_gc == "remove"'
+	poll_until 5000 eval '[[ $(install_of gh5 "tunnel veth" | jq -r .health) == stale ]]'
+	run -0 install_of gh5 "tunnel veth"
 	assert_json '.why == "tunnel_veth_map has no NIC in slot 0: the sandbox is wired to nothing" and .pin_gc == "remove"'
-	run -1 --separate-stderr xw status --check -q --device h4
+	run -1 --separate-stderr xw status --check -q --device gh4
 	run -0 --separate-stderr xw pin-gc
-	[[ ! -e $BPFFS/h4 && ! -e $BPFFS/h5 && ! -e $BPFFS/n5 ]]
-	poll_until 5000 no_xdp h4
-	poll_until 5000 no_xdp h5
+	[[ ! -e $BPFFS/gh4 && ! -e $BPFFS/gh5 && ! -e $BPFFS/gn5 ]]
+	poll_until 5000 no_xdp gh4
+	poll_until 5000 no_xdp gh5
 	run -0 --separate-stderr xw pin-gc
 	assert_eq "$output" "nothing to do" "second pin-gc"
 }
@@ -156,23 +156,23 @@ runtime_wire() {
 }
 
 @test "tunnel-install --device --unpin leaves the runtime's own wiring of a veth alone" {
-	dev rn0
-	dev rv0
-	xw tunnel-install --device rn0 -q
-	runtime_wire node rn0 rv0
+	dev grn0
+	dev grv0
+	xw tunnel-install --device grn0 -q
+	runtime_wire node grn0 grv0
 	local link prog
-	link=$(bpftool link show pinned "$BPFFS/rv0/tunnel_veth_link" -j | jq .id)
-	prog=$(bed_prog_id node rv0)
-	run -0 --separate-stderr xw tunnel-install --device rn0 --unpin -j
-	assert_json '[.changes[].path // "" | select(startswith("'"$BPFFS"'/rv0"))] == []'
-	[[ ! -e $BPFFS/rn0 ]]
-	assert_eq "$(ls "$BPFFS/rv0" | tr '\n' ' ')" "tunnel_veth_link tunnel_veth_map tunnel_veth_program " "the runtime's pins"
-	assert_eq "$(bpftool link show pinned "$BPFFS/rv0/tunnel_veth_link" -j | jq .id)" "$link" "the runtime's link"
-	assert_eq "$(bed_prog_id node rv0)" "$prog" "the runtime's program on rv0"
-	run -0 install_of rv0 "tunnel veth"
+	link=$(bpftool link show pinned "$BPFFS/grv0/tunnel_veth_link" -j | jq .id)
+	prog=$(bed_prog_id node grv0)
+	run -0 --separate-stderr xw tunnel-install --device grn0 --unpin -j
+	assert_json '[.changes[].path // "" | select(startswith("'"$BPFFS"'/grv0"))] == []'
+	[[ ! -e $BPFFS/grn0 ]]
+	assert_eq "$(ls "$BPFFS/grv0" | tr '\n' ' ')" "tunnel_veth_link tunnel_veth_map tunnel_veth_program " "the runtime's pins"
+	assert_eq "$(bpftool link show pinned "$BPFFS/grv0/tunnel_veth_link" -j | jq .id)" "$link" "the runtime's link"
+	assert_eq "$(bed_prog_id node grv0)" "$prog" "the runtime's program on grv0"
+	run -0 install_of grv0 "tunnel veth"
 	assert_json '.health == "ok"'
-	rm -r "$BPFFS/rv0"
-	poll_until 5000 no_xdp rv0
+	rm -r "$BPFFS/grv0"
+	poll_until 5000 no_xdp grv0
 }
 
 @test "the runtime's wiring made in another namespace that shares the bpffs: judged where its link is attached, ok, not broken" {
