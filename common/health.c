@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -14,6 +15,7 @@
 #include "ctx.h"
 #include "device.h"
 #include "health.h"
+#include "ifname.h"
 #include "kinds.h"
 
 #define XW_TMP_PREFIX "xw_tmp_"
@@ -394,11 +396,55 @@ static void judge_runtime(struct xw_found_install *in,
 	if (!d->checked)
 		return judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s",
 			     "");
+	/* Seen from a namespace sharing the bpffs: judged where it runs. */
+	if (!attached_here(in, li))
+		return judge(in, XW_HEALTH_OTHER_NETNS, XW_GC_LEAVE,
+			     XW_GC_LEAVE,
+			     "link %u is attached to ifindex %u of another network namespace",
+			     li->id, li->xdp.ifindex);
 	if (judge_other_device(in, d, li))
 		return;
 	snprintf(dev.name, sizeof(dev.name), "%s", d->device);
 	in->xdp_known = !xw_xdp_query(NULL, &dev, &in->xdp);
 	judge(in, XW_HEALTH_OK, XW_GC_NONE, XW_GC_NONE, "%s", "");
+}
+
+/*
+ * Our veth install sends the sandbox's frames to the NIC in slot 0 of its
+ * map.  Without the NIC's own install (removed, or an --unpin of the node
+ * killed half-way) it is half a tunnel that nothing would ever remove:
+ * stale.  The NIC's directory is the veth's sibling; it is only looked
+ * at, not locked (the lock order is NIC first).
+ */
+static void judge_node(struct xw_found_install *in, const struct xw_pindir *dir)
+{
+	const struct xw_found_pin *m = xw_found_map(in, XW_MAP_TARGETS);
+	const char *link = xw_tunnel_host_layout.link.name;
+	char name[IF_NAMESIZE], dirname[IFNAMSIZ], path[2 * NAME_MAX + 2];
+	uint32_t key = 0, nic = 0;
+	struct stat st;
+
+	if (in->layout != &xw_tunnel_veth_layout || in->runtime ||
+	    in->health != XW_HEALTH_OK || m->obj.fd < 0)
+		return;
+	if (bpf_map_lookup_elem(m->obj.fd, &key, &nic) && errno != ENOENT)
+		return; /* unknown: judged by its pins and link */
+	if (!nic)
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+			     "%s has no NIC in slot 0: the sandbox is wired to nothing",
+			     m->spec->name);
+	if (!if_indextoname(nic, name))
+		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+			     "%s points at ifindex %u, which is no device",
+			     m->spec->name, nic);
+	xw_ifname_to_dirname(name, dirname);
+	snprintf(path, sizeof(path), "%s/%s", dirname, link);
+	if (dir->parent_fd >= 0 &&
+	    fstatat(dir->parent_fd, path, &st, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT)
+		judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
+		      "its NIC %s (ifindex %u) has no tunnel host install (no %s): the node's install was removed",
+		      name, nic, link);
 }
 
 static void judge_install(struct xw_found_install *in,
@@ -510,6 +556,8 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		for (m = 0; m < (*l)->n_maps; m++)
 			find_pin(dir, &(*l)->maps[m], xw_found_map(in, m));
 		judge_install(in, d);
+		if (checked)
+			judge_node(in, dir);
 	}
 	return 0;
 }

@@ -6,7 +6,9 @@
  *
  *   ok      every pin there and right, the link attached to the named
  *           device and running the pinned program with the pinned maps;
- *   stale   the device is gone or the link detached from it;
+ *   stale   the device is gone or the link detached from it; for a veth
+ *           install of ours, also when the NIC in its slot 0 has no
+ *           tunnel install (tunnel_host_link) or the slot is empty;
  *   broken  a pin missing or of the wrong type, or the program attached
  *           without our link pin;
  *   other-netns  the link is attached in another network namespace than

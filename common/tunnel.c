@@ -86,29 +86,15 @@ int xw_tunnel_node(struct xw_ctx *ctx, struct xw_common_opts *c,
 		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
 		   bool unpin)
 {
-	const struct xw_pin_spec *spec =
-		&xw_tunnel_host_layout.maps[XW_MAP_TARGETS];
-	struct xw_pinned map = { .fd = -1 };
-	struct xw_pindir dir;
-	struct xw_dev veth;
-	uint32_t wired = 0;
 	int err;
 
 	/*
-	 * Removing the node's side removes the sandbox wired to it too: its
-	 * veth install would otherwise keep sending frames to a NIC that no
-	 * longer sends any back.
+	 * Removing the node's side removes the sandboxes wired to it too:
+	 * their veth installs would otherwise keep sending frames to a NIC
+	 * that no longer sends any back.
 	 */
-	if (unpin && !xw_device_pindir(ctx, c, 0, &dir)) {
-		if (!xw_pin_open(ctx, &dir, spec, &map) && map.fd >= 0)
-			slot_get(map.fd, &wired);
-		xw_pinned_close(&map);
-		xw_pindir_close(&dir);
-	}
-	if (xw_failed(ctx))
-		return -EINVAL;
-	if (wired && !xw_dev_lookup(wired, &veth)) {
-		err = xw_tunnel_unwire(ctx, c, &veth);
+	if (unpin) {
+		err = xw_tunnel_unpin_node(ctx, c);
 		if (err)
 			return err;
 	}

@@ -25,6 +25,12 @@ int xw_tunnel_node(struct xw_ctx *ctx, struct xw_common_opts *c,
 		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
 		   bool unpin);
 
+/*
+ * The sandboxes wired to c->dev (the NIC) unwired, before its install is
+ * removed; crash-safe, see tunnel_unpin.c.
+ */
+int xw_tunnel_unpin_node(struct xw_ctx *ctx, struct xw_common_opts *c);
+
 /* Wires veth (host side of a sandbox's pair) to c->dev's tunnel. */
 int xw_tunnel_wire(struct xw_ctx *ctx, struct xw_common_opts *c,
 		   const struct xw_dev *veth, enum xw_xdp_mode mode);

@@ -164,6 +164,29 @@ ifindex() {
 	assert_eq "$output" "n6: no tunnel host installed: nothing to remove"
 }
 
+@test "node --unpin finds every sandbox wired to the NIC, and what a killed --unpin left" {
+	nic n20
+	sandbox h20a s20a
+	sandbox h20b s20b
+	sandbox h20c s20c
+	xw tunnel-install --device n20 -q
+	xw tunnel-install --device n20 --veth h20a -q
+	# The NIC's slot cleared, h20a still wired: an --unpin killed
+	# half-way; then h20b wired in its place.
+	in_ns host bpftool map delete pinned "$BPFFS/n20/tunnel_host_map" key 0 0 0 0
+	xw tunnel-install --device n20 --veth h20b -q
+	# h20c unwired up to its directory, its record left in the NIC's:
+	# killed before it removed the directory and the record.
+	mkdir -m 1700 "$BPFFS/h20c"
+	bpftool map pin id "$(bpftool map show pinned "$BPFFS/n20/tunnel_host_map" -j | jq .id)" "$BPFFS/n20/xw_tmp_unwire_h20c"
+	run -0 --separate-stderr xw tunnel-install --device n20 --unpin
+	assert_eq "$stderr" "" "stderr"
+	[[ ! -e $BPFFS/n20 && ! -e $BPFFS/h20a && ! -e $BPFFS/h20b && ! -e $BPFFS/h20c ]]
+	poll_until 5000 eval '[[ -z $(bed_prog_id host h20a)$(bed_prog_id host h20b)$(bed_prog_id host n20) ]]'
+	run -0 --separate-stderr xw tunnel-install --device n20 --unpin
+	assert_eq "$output" "n20: no tunnel host installed: nothing to remove"
+}
+
 @test "redirect and tunnel exclude each other on one device, both ways" {
 	nic n7
 	nic n8

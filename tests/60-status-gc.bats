@@ -116,6 +116,85 @@ no_xdp() {
 	assert_json '.changes == [] and .changed == false'
 }
 
+@test "a veth install whose NIC's tunnel install is gone is stale, with why; plain pin-gc removes it and it is detached" {
+	dev gn4
+	dev gh4
+	dev gn5
+	dev gh5
+	xw tunnel-install --device gn4 -q
+	xw tunnel-install --device gn4 --veth gh4 -q
+	xw tunnel-install --device gn5 -q
+	xw tunnel-install --device gn5 --veth gh5 -q
+	# The NIC's pins gone and the veth's kept, as an --unpin of the node
+	# killed half-way left it; and a NIC deleted: the kernel empties the
+	# veth's slot.
+	rm -r "$BPFFS/gn4"
+	ipn node link del gn5
+	poll_until 5000 no_xdp gn4
+	local nic
+	nic=$(ipn node -j link show gn4 | jq '.[0].ifindex')
+	run -0 install_of gh4 "tunnel veth"
+	assert_json '.health == "stale" and .why == "its NIC gn4 (ifindex '"$nic"') has no tunnel host install (no tunnel_host_link): the node'"'"'s install was removed" and .pin_gc == "remove"'
+	poll_until 5000 eval '[[ $(install_of gh5 "tunnel veth" | jq -r .health) == stale ]]'
+	run -0 install_of gh5 "tunnel veth"
+	assert_json '.why == "tunnel_veth_map has no NIC in slot 0: the sandbox is wired to nothing" and .pin_gc == "remove"'
+	run -1 --separate-stderr xw status --check -q --device gh4
+	run -0 --separate-stderr xw pin-gc
+	[[ ! -e $BPFFS/gh4 && ! -e $BPFFS/gh5 && ! -e $BPFFS/gn5 ]]
+	poll_until 5000 no_xdp gh4
+	poll_until 5000 no_xdp gh5
+	run -0 --separate-stderr xw pin-gc
+	assert_eq "$output" "nothing to do" "second pin-gc"
+}
+
+# runtime_wire NS NIC VETH: wires VETH to NIC in NS as an unchanged
+# runtime does in its tunnel mode, its own program under the convention's
+# pin names.
+runtime_wire() {
+	in_ns "$1" "$XW_HELPERS/xw-runtime-wire" "$XW_HELPERS/runtime_veth.bpf.o" \
+		"$3" "$BPFFS/$3" "$BPFFS/$2/tunnel_host_map" "$2"
+}
+
+@test "tunnel-install --device --unpin leaves the runtime's own wiring of a veth alone" {
+	dev grn0
+	dev grv0
+	xw tunnel-install --device grn0 -q
+	runtime_wire node grn0 grv0
+	local link prog
+	link=$(bpftool link show pinned "$BPFFS/grv0/tunnel_veth_link" -j | jq .id)
+	prog=$(bed_prog_id node grv0)
+	run -0 --separate-stderr xw tunnel-install --device grn0 --unpin -j
+	assert_json '[.changes[].path // "" | select(startswith("'"$BPFFS"'/grv0"))] == []'
+	[[ ! -e $BPFFS/grn0 ]]
+	assert_eq "$(ls "$BPFFS/grv0" | tr '\n' ' ')" "tunnel_veth_link tunnel_veth_map tunnel_veth_program " "the runtime's pins"
+	assert_eq "$(bpftool link show pinned "$BPFFS/grv0/tunnel_veth_link" -j | jq .id)" "$link" "the runtime's link"
+	assert_eq "$(bed_prog_id node grv0)" "$prog" "the runtime's program on grv0"
+	run -0 install_of grv0 "tunnel veth"
+	assert_json '.health == "ok"'
+	rm -r "$BPFFS/grv0"
+	poll_until 5000 no_xdp grv0
+}
+
+@test "the runtime's wiring made in another namespace that shares the bpffs: judged where its link is attached, ok, not broken" {
+	bed_ns ra rb
+	# Namespaces number their devices from 2: ra's rva gets the ifindex of
+	# rb's rnb, which runs nothing.
+	bed_veth ra rva peer prva
+	bed_veth ra rna peer prna
+	bed_veth rb rnb peer prnb
+	assert_eq "$(ipn ra -j link show rva | jq '.[0].ifindex')" \
+		"$(ipn rb -j link show rnb | jq '.[0].ifindex')" "ra's rva and rb's rnb share an ifindex"
+	in_ns ra "$XW" tunnel-install --device rna -q
+	runtime_wire ra rna rva
+	run -0 --separate-stderr in_ns rb "$XW" status -j
+	assert_json '.directories[] | select(.device == "rva") | .judged_in == "'"$(ns_path ra)"'" and .installs[0].health == "ok" and .installs[0].why == null'
+	in_ns ra "$XW" tunnel-install --device rna --unpin -q
+	rm -r "$BPFFS/rva"
+	ipn ra link del rva
+	ipn ra link del rna
+	ipn rb link del rnb
+}
+
 @test "the NIC deleted behind a redirect install is stale; pin-gc removes it all, directory too" {
 	dev r2
 	xw redirect-install --device r2 -q
