@@ -205,6 +205,7 @@ struct plan {
 	int map_fds[XW_LAYOUT_MAX_MAPS];
 	bool mode_ok;
 	struct xw_view live, pinned;
+	char record[NAME_MAX + 1]; /* the detach record's name */
 };
 
 static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
@@ -305,6 +306,18 @@ static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 	int fd, err;
 
 	if (st->link_state == XW_LINK_LIVE) {
+		/* The record that the detach below is ours: see install.h. */
+		err = xw_fault("pin-record");
+		if (!err)
+			err = xw_pin_create(ctx, dir, p->record, st->link.fd);
+		else
+			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
+				      "cannot pin %s (injected fault pin-record)",
+				      p->record);
+		if (err)
+			return err;
+		undo_push(log,
+			  (struct undo){ .op = UNDO_UNPIN, .name = p->record });
 		err = xw_fault("detach");
 		if (!err && bpf_link_detach(st->link.fd))
 			err = -errno;
@@ -378,6 +391,15 @@ void xw_install_clear_device_bound(struct xw_ctx *ctx,
 	}
 }
 
+/* The new link is in place: the detach record, if any, has served. */
+static void drop_record(struct xw_ctx *ctx, const struct xw_pindir *dir,
+			const char *record)
+{
+	if (!unlinkat(dir->fd, record, 0))
+		xw_debug(ctx, 1, "%s/%s: removed: the new link is in place",
+			 dir->path, record);
+}
+
 static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		   const struct xw_pindir *dir, struct xw_install *in,
 		   const struct xw_state *st, struct plan *p,
@@ -401,6 +423,12 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 			err = step_update_link(ctx, dir, &log, st, p,
 					       l->link.name);
 	} else if (!err) {
+		/*
+		 * Before the new link commits: a kill after it must not leave
+		 * the dead sockets in place under a link that looks fine.
+		 */
+		if (st->link_state == XW_LINK_DEFUNCT)
+			xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
 		err = step_new_link(ctx, dev, dir, &log, in, st, p, &link_fd,
 				    &mode);
 		if (!err)
@@ -409,8 +437,7 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 	if (err) {
 		undo_all(ctx, dev, dir, &log);
 	} else {
-		if (st->link_state == XW_LINK_DEFUNCT)
-			xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
+		drop_record(ctx, dir, p->record);
 		report(res, in, p, link_id, mode);
 	}
 	if (link_fd >= 0)
@@ -473,7 +500,11 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	p.live.fd = p.pinned.fd = -1;
 	for (err = 0; err < XW_LAYOUT_MAX_MAPS; err++)
 		p.live.map_fds[err] = p.pinned.map_fds[err] = -1;
+	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, p.record,
+			   sizeof(p.record));
 	err = xw_check_excludes(ctx, dir, in->layout);
+	if (!err)
+		err = xw_install_resume(ctx, dev, dir, in->layout);
 	if (err)
 		return err;
 	err = xw_state_read(ctx, dev, dir, in->layout, &st);
@@ -513,23 +544,34 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		      const struct xw_pindir *dir,
 		      const struct xw_layout *layout, bool *found)
 {
+	char record[NAME_MAX + 1];
 	struct xw_state st;
 	char detail[64];
 	int i, err;
 
-	err = xw_state_read(ctx, dev, dir, layout, &st);
+	err = xw_install_resume(ctx, dev, dir, layout);
+	if (!err)
+		err = xw_state_read(ctx, dev, dir, layout, &st);
 	if (err)
 		return err;
-	*found = !xw_state_empty(&st, layout);
+	*found = !xw_state_empty(&st, layout) || st.detach_record;
 	/*
-	 * Detach explicitly: dropping the last pin detaches only later, and a
-	 * caller that re-installs right after would find the device busy.
+	 * The link pin goes first, while this run's fd keeps the link
+	 * attached: killed after it, the link dies with the process and
+	 * what is left reads as a half-done install, never as a detached
+	 * link, which would say the device was deleted.  Then detach
+	 * explicitly: dropping the last reference detaches only later, and
+	 * a caller that re-installs right after would find the device busy.
 	 */
-	if (st.link_state == XW_LINK_LIVE) {
+	if (st.link.fd >= 0 &&
+	    !(err = xw_pin_remove(ctx, dir, layout->link.name)) &&
+	    st.link_state == XW_LINK_LIVE) {
 		err = xw_fault("detach");
 		if (!err && bpf_link_detach(st.link.fd))
 			err = -errno;
 		if (err) {
+			/* Put the pin back: the link is still attached. */
+			xw_pin_create(ctx, dir, layout->link.name, st.link.fd);
 			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
 				      "cannot detach link %u",
 				      st.link.info.link.id);
@@ -539,8 +581,7 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		note(ctx, "detached", "program", dir, NULL,
 		     st.link.info.link.prog_id, detail);
 	}
-	if (st.link.fd >= 0 &&
-	    !(err = xw_pin_remove(ctx, dir, layout->link.name)))
+	if (!err && st.link.fd >= 0)
 		note(ctx, "removed", "link", dir, layout->link.name,
 		     xw_pinned_id(&st.link), NULL);
 	if (!err && st.prog.fd >= 0 &&
@@ -555,6 +596,12 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 			note(ctx, "removed", "map", dir, layout->maps[i].name,
 			     xw_pinned_id(&st.maps[i]), NULL);
 	}
+	/* Last: while it is there, a kill above still reads as ours. */
+	xw_link_aside_name(layout, XW_DETACHED_PREFIX, record, sizeof(record));
+	if (!err && st.detach_record &&
+	    !(err = xw_pin_remove(ctx, dir, record)))
+		note(ctx, "removed", "pin", dir, record, 0,
+		     "a killed mode change's record");
 out:
 	xw_state_close(&st);
 	return err;
