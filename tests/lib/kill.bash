@@ -75,3 +75,24 @@ kill_at() {
 		-e inject="$name:signal=KILL:when=$n" -- "$@" || rc=$?
 	return "$rc"
 }
+
+# kill_sample N SEED: N of the points read from stdin, chosen by SEED and
+# kept in order, for a bounded run; all of them under XW_LONG=1.
+kill_sample() {
+	if [[ ${XW_LONG:-0} == 1 ]]; then
+		cat
+		return
+	fi
+	awk -v n="$1" -v seed="$2" '
+		BEGIN { srand(seed) }
+		{ line[NR] = $0; key[NR] = rand() }
+		END {
+			for (i = 1; i <= NR; i++) {
+				rank = 0
+				for (j = 1; j <= NR; j++)
+					rank += key[j] < key[i]
+				if (rank < n)
+					print line[i]
+			}
+		}'
+}
