@@ -406,10 +406,19 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		   struct xw_install_result *res)
 {
 	const struct xw_layout *l = in->layout;
-	struct undo_log log = { .change_mark = xw_change_mark(ctx) };
+	struct undo_log log = { 0 };
 	enum xw_xdp_mode mode = st->xdp.mode;
 	uint32_t link_id = st->link.info.link.id;
 	int i, link_fd = -1, err = 0;
+
+	/*
+	 * Before the new link commits, so that a kill after it cannot leave
+	 * the dead sockets under a link that looks fine; outside the undo
+	 * log, as there is nothing to put back.
+	 */
+	if (st->link_state == XW_LINK_DEFUNCT)
+		xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
+	log.change_mark = xw_change_mark(ctx);
 
 	for (i = 0; !err && i < l->n_maps; i++)
 		if (st->maps[i].fd < 0)
@@ -423,12 +432,6 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 			err = step_update_link(ctx, dir, &log, st, p,
 					       l->link.name);
 	} else if (!err) {
-		/*
-		 * Before the new link commits: a kill after it must not leave
-		 * the dead sockets in place under a link that looks fine.
-		 */
-		if (st->link_state == XW_LINK_DEFUNCT)
-			xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
 		err = step_new_link(ctx, dev, dir, &log, in, st, p, &link_fd,
 				    &mode);
 		if (!err)

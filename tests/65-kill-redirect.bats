@@ -233,10 +233,11 @@ start_sockets() {
 	KEEP_SOCKETS=1 KEEP_MAPS=1 matrix native redirect-install --device a0 --mode generic
 }
 
-@test "a pass-port change (4 points, seed 65), then a mode change generic -> native, with sockets in queues 0 and 1, killed at each step: sockets kept, the re-run finishes it" {
+@test "a pass-port change (4 points, seed 65), a mode change generic -> native, with sockets in queues 0 and 1, killed at each step, then mode changes killed at random moments (seed 6512, 4 rounds): sockets kept, the re-run finishes each" {
 	start_sockets
 	SAMPLE=4 SAMPLE_SEED=65 KEEP_SOCKETS=1 KEEP_MAPS=1 matrix native redirect-install --device a0 --mode native --pass-port 2222
 	KEEP_SOCKETS=1 KEEP_MAPS=1 matrix generic redirect-install --device a0 --mode native
+	KEEP_SOCKETS=1 kill_randomly 6512 4
 }
 
 @test "redirect-install --unpin, sockmap-insert and sockmap-insert --delete (4 points each, seed 65), killed at each step: the re-run finishes each" {
@@ -283,9 +284,5 @@ kill_randomly() {
 			"$([[ $mode == native ]] && echo 1 || echo 2)" "mode after round $round" ||
 			return
 	done
-}
-
-@test "mode changes killed at random moments (seed 6512, 4 rounds): sockets kept, each re-run finishes it" {
-	start_sockets
-	KEEP_SOCKETS=1 kill_randomly 6512 4
+	assert_eq "$(slots)" $'slot 0: taken\nslot 1: taken' "slots after the random kills"
 }
