@@ -13,6 +13,7 @@
 #include "exit.h"
 #include "gc.h"
 #include "health.h"
+#include "install.h"
 #include "kinds.h"
 #include "xdp.h"
 
@@ -32,6 +33,23 @@ static void say(struct xw_ctx *ctx, const struct xw_pindir *dir,
 					    .path = name ? path : dir->path,
 					    .id = id,
 					    .detail = why });
+}
+
+/* The link's detach record (install.h), once the link is settled. */
+static int drop_record(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		       const struct xw_found_install *in)
+{
+	char name[NAME_MAX + 1];
+	int err;
+
+	if (!in->detach_record)
+		return 0;
+	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, name, sizeof(name));
+	err = ctx->dry_run ? 0 : xw_pin_remove(ctx, dir, name);
+	if (!err)
+		say(ctx, dir, "removed", "remove", "pin", name, 0,
+		    "the record of a killed mode change");
+	return err;
 }
 
 static int remove_pins(struct xw_ctx *ctx, const struct xw_pindir *dir,
@@ -54,7 +72,7 @@ static int remove_pins(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		    xw_obj_kind_name(p->spec->kind), p->spec->name,
 		    xw_pinned_id(&p->obj), in->why);
 	}
-	return 0;
+	return drop_record(ctx, dir, in);
 }
 
 /* Pins the object with the given id at p's name, in place of p's. */
@@ -111,13 +129,15 @@ static int reattach(struct xw_ctx *ctx, const struct xw_pindir *dir,
 {
 	struct xw_dev dev = { .ifindex = d->ifindex };
 	int map_fds[XW_LAYOUT_MAX_MAPS], role, fd, err = 0;
-	bool defunct = xw_found_link(in)->obj.fd >= 0;
+	bool defunct = xw_found_link(in)->obj.fd >= 0 && !in->detach_record;
 	enum xw_xdp_mode got = XW_MODE_AUTO;
 	/* Room for in->why whole: gcc -O0 cannot prove a smaller bound. */
 	char detail[64 + sizeof(in->why)];
 
 	/* Lost map pins first: the link pin commits, as an install's does. */
-	for (role = 0; !defunct && !err && role < in->layout->n_maps; role++)
+	for (role = 0;
+	     xw_found_link(in)->obj.fd < 0 && !err && role < in->layout->n_maps;
+	     role++)
 		if (xw_found_map(in, role)->obj.fd < 0)
 			err = repin_one(ctx, dir, xw_found_map(in, role),
 					in->map_ids[role],
@@ -149,7 +169,30 @@ static int reattach(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		map_fds[role] = xw_found_map(in, role)->obj.fd;
 	if (!ctx->dry_run && defunct)
 		xw_install_clear_device_bound(ctx, dir, in->layout, map_fds);
-	return 0;
+	return drop_record(ctx, dir, in);
+}
+
+/*
+ * A run killed as it swapped its new link in left it attached at the
+ * temporary pin: the rename it had left to do finishes it.
+ */
+static int relink(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		  struct xw_found_install *in)
+{
+	char swap[NAME_MAX + 1], path[PATH_MAX];
+
+	xw_link_aside_name(in->layout, XW_SWAP_PREFIX, swap, sizeof(swap));
+	if (!ctx->dry_run &&
+	    renameat(dir->fd, swap, dir->fd, in->layout->link.name)) {
+		xw_pindir_entry_path(dir, in->layout->link.name, path,
+				     sizeof(path));
+		return xw_fail(ctx, XW_EXIT_CANTCREAT, errno, path,
+			       "cannot move link %u in place from %s",
+			       in->swap_link_id, swap);
+	}
+	say(ctx, dir, "pinned", "pin", "link", in->layout->link.name,
+	    in->swap_link_id, in->why);
+	return drop_record(ctx, dir, in);
 }
 
 static int act(struct xw_ctx *ctx, struct xw_pindir *dir,
@@ -163,11 +206,16 @@ static int act(struct xw_ctx *ctx, struct xw_pindir *dir,
 		return repin(ctx, dir, in);
 	case XW_GC_REATTACH:
 		return reattach(ctx, dir, d, in);
+	case XW_GC_RELINK:
+		return relink(ctx, dir, in);
 	case XW_GC_LEAVE:
 		xw_warn(ctx, dir->path, "%s install left alone: %s%s",
 			in->layout->kind, in->why,
-			in->repair == XW_GC_REPIN ? " (--repair restores it)" :
-						    "");
+			in->repair == XW_GC_REPIN ||
+					in->repair == XW_GC_REATTACH ||
+					in->repair == XW_GC_RELINK ?
+				" (--repair restores it)" :
+				"");
 		return 0;
 	default:
 		return 0;

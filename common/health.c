@@ -30,8 +30,8 @@ const char *xw_health_name(enum xw_health h)
 
 const char *xw_gc_action_name(enum xw_gc_action a)
 {
-	static const char *const names[] = { "none", "remove", "repin",
-					     "reattach", "leave" };
+	static const char *const names[] = { "none",	 "remove", "repin",
+					     "reattach", "leave",  "relink" };
 
 	return names[a];
 }
@@ -447,6 +447,35 @@ static void judge_node(struct xw_found_install *in, const struct xw_pindir *dir)
 		      name, nic, link);
 }
 
+/*
+ * A run killed while it swapped the link in (install.h): its re-run
+ * finishes it, keeping the maps and the sockets in them, so it is never
+ * collected; true if judged so.  A device that is gone makes the install
+ * stale whatever the run was doing.
+ */
+static bool judge_killed_swap(struct xw_found_install *in,
+			      const struct xw_found_dir *d)
+{
+	struct xw_found_pin *link = xw_found_link(in);
+	bool detached = link->obj.fd < 0 || !link->obj.info.link.xdp.ifindex;
+
+	if (in->swap_link_id) {
+		judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE, XW_GC_RELINK,
+		      "link %u is attached to %s but pinned at %s%s: an install killed as it swapped its link pin; its re-run finishes it",
+		      in->swap_link_id, d->device, XW_SWAP_PREFIX,
+		      link->spec->name);
+		return true;
+	}
+	if (!in->detach_record || !detached || (d->checked && !d->ifindex))
+		return false;
+	judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+	      xw_found_prog(in)->obj.fd >= 0 && d->checked ? XW_GC_REATTACH :
+							     XW_GC_LEAVE,
+	      "%s was detached by a mode change killed half-way, not by a device deletion (%s%s records it); its re-run finishes it",
+	      link->spec->name, XW_DETACHED_PREFIX, link->spec->name);
+	return true;
+}
+
 static void judge_install(struct xw_found_install *in,
 			  const struct xw_found_dir *d)
 {
@@ -459,6 +488,8 @@ static void judge_install(struct xw_found_install *in,
 				     in->pins[k].spec->name,
 				     in->pins[k].problem);
 	in->runtime = runtime_owned(in);
+	if (!in->runtime && judge_killed_swap(in, d))
+		return;
 	if (in->runtime)
 		judge_runtime(in, d);
 	else if (xw_found_link(in)->obj.fd >= 0)
@@ -477,6 +508,18 @@ static bool names_pin(const struct xw_layout *l, const char *name)
 		if (!strcmp(name, l->maps[k].name))
 			return true;
 	return false;
+}
+
+/* The detach record or temporary pin of l's link (install.h). */
+static bool names_aside(const struct xw_layout *l, const char *name)
+{
+	char aside[NAME_MAX + 1];
+
+	xw_link_aside_name(l, XW_DETACHED_PREFIX, aside, sizeof(aside));
+	if (!strcmp(name, aside))
+		return true;
+	xw_link_aside_name(l, XW_SWAP_PREFIX, aside, sizeof(aside));
+	return !strcmp(name, aside);
 }
 
 static int add_name(char (**list)[NAME_MAX + 1], int *n, const char *name)
@@ -515,7 +558,8 @@ static int sort_entries(const struct xw_pindir *dir, struct xw_found_dir *d,
 			continue;
 		ours = false;
 		for (l = xw_layouts, k = 0; *l; l++, k++)
-			if (names_pin(*l, e->d_name))
+			if (names_pin(*l, e->d_name) ||
+			    names_aside(*l, e->d_name))
 				ours = layouts_present[k] = true;
 		if (ours)
 			continue;
@@ -527,6 +571,51 @@ static int sort_entries(const struct xw_pindir *dir, struct xw_found_dir *d,
 	}
 	closedir(dp);
 	return err;
+}
+
+/*
+ * The link's temporary pin and detach record: a new link attached to the
+ * device at the temporary pin is the install's to finish, anything else
+ * there a temporary to remove.
+ */
+static int find_asides(const struct xw_pindir *dir, struct xw_found_dir *d,
+		       struct xw_found_install *in)
+{
+	enum xw_pin_problem problem;
+	char name[NAME_MAX + 1];
+	struct xw_pinned p;
+	struct stat sb;
+	int err;
+
+	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, name, sizeof(name));
+	in->detach_record = !fstatat(dir->fd, name, &sb, AT_SYMLINK_NOFOLLOW);
+	xw_link_aside_name(in->layout, XW_SWAP_PREFIX, name, sizeof(name));
+	if (fstatat(dir->fd, name, &sb, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	err = xw_pin_probe(dir, name, &p, &problem);
+	if (!err && p.fd >= 0 && p.kind == XW_OBJ_LINK &&
+	    p.info.link.type == in->layout->link.type && d->checked &&
+	    d->ifindex && p.info.link.xdp.ifindex == d->ifindex)
+		in->swap_link_id = p.info.link.id;
+	if (!err)
+		xw_pinned_close(&p);
+	return in->swap_link_id ?
+		       0 :
+		       add_name(&d->temporary, &d->n_temporary, name);
+}
+
+/* A detach record beside a link pin that is attached has served. */
+static int list_spent_record(struct xw_found_dir *d,
+			     struct xw_found_install *in)
+{
+	const struct xw_found_pin *link = xw_found_link(in);
+	char name[NAME_MAX + 1];
+
+	if (!in->detach_record || in->swap_link_id || link->obj.fd < 0 ||
+	    !link->obj.info.link.xdp.ifindex)
+		return 0;
+	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, name, sizeof(name));
+	return add_name(&d->temporary, &d->n_temporary, name);
 }
 
 int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
@@ -555,7 +644,15 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		find_pin(dir, &(*l)->prog, xw_found_prog(in));
 		for (m = 0; m < (*l)->n_maps; m++)
 			find_pin(dir, &(*l)->maps[m], xw_found_map(in, m));
+		err = find_asides(dir, d, in);
+		if (err)
+			return xw_fail_errno(ctx, -err, dir->path,
+					     "cannot list");
 		judge_install(in, d);
+		err = list_spent_record(d, in);
+		if (err)
+			return xw_fail_errno(ctx, -err, dir->path,
+					     "cannot list");
 		if (checked)
 			judge_node(in, dir);
 	}

@@ -47,6 +47,7 @@ enum xw_gc_action {
 	XW_GC_REPIN, /* pin the live program and maps again */
 	XW_GC_REATTACH, /* attach the pinned program to the device again */
 	XW_GC_LEAVE, /* needs a person: said, not touched */
+	XW_GC_RELINK, /* move a killed run's new link pin in place */
 };
 
 #define XW_PIN_ROLES (2 + XW_LAYOUT_MAX_MAPS) /* link, program, maps */
@@ -77,6 +78,13 @@ struct xw_found_install {
 	 * Judged by its link and device only; it has no counters.
 	 */
 	bool runtime;
+	/*
+	 * What a run killed while it swapped the link leaves (install.h): a
+	 * new link attached to the device at the temporary pin, and the
+	 * record that the link pin was detached by a mode change.
+	 */
+	uint32_t swap_link_id;
+	bool detach_record;
 };
 
 struct xw_found_dir {

@@ -208,6 +208,7 @@ struct plan {
 	int map_fds[XW_LAYOUT_MAX_MAPS];
 	bool mode_ok;
 	struct xw_view live, pinned;
+	char record[NAME_MAX + 1]; /* the detach record's name */
 };
 
 static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
@@ -308,6 +309,18 @@ static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 	int fd, err;
 
 	if (st->link_state == XW_LINK_LIVE) {
+		/* The record that the detach below is ours: see install.h. */
+		err = xw_fault("pin-record");
+		if (!err)
+			err = xw_pin_create(ctx, dir, p->record, st->link.fd);
+		else
+			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
+				      "cannot pin %s (injected fault pin-record)",
+				      p->record);
+		if (err)
+			return err;
+		undo_push(log,
+			  (struct undo){ .op = UNDO_UNPIN, .name = p->record });
 		err = xw_fault("detach");
 		if (!err && bpf_link_detach(st->link.fd))
 			err = -errno;
@@ -381,16 +394,34 @@ void xw_install_clear_device_bound(struct xw_ctx *ctx,
 	}
 }
 
+/* The new link is in place: the detach record, if any, has served. */
+static void drop_record(struct xw_ctx *ctx, const struct xw_pindir *dir,
+			const char *record)
+{
+	if (!unlinkat(dir->fd, record, 0))
+		xw_debug(ctx, 1, "%s/%s: removed: the new link is in place",
+			 dir->path, record);
+}
+
 static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		   const struct xw_pindir *dir, struct xw_install *in,
 		   const struct xw_state *st, struct plan *p,
 		   struct xw_install_result *res)
 {
 	const struct xw_layout *l = in->layout;
-	struct undo_log log = { .change_mark = xw_change_mark(ctx) };
+	struct undo_log log = { 0 };
 	enum xw_xdp_mode mode = st->xdp.mode;
 	uint32_t link_id = st->link.info.link.id;
 	int i, link_fd = -1, err = 0;
+
+	/*
+	 * Before the new link commits, so that a kill after it cannot leave
+	 * the dead sockets under a link that looks fine; outside the undo
+	 * log, as there is nothing to put back.
+	 */
+	if (st->link_state == XW_LINK_DEFUNCT)
+		xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
+	log.change_mark = xw_change_mark(ctx);
 
 	for (i = 0; !err && i < l->n_maps; i++)
 		if (st->maps[i].fd < 0)
@@ -412,8 +443,7 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 	if (err) {
 		undo_all(ctx, dev, dir, &log);
 	} else {
-		if (st->link_state == XW_LINK_DEFUNCT)
-			xw_install_clear_device_bound(ctx, dir, l, p->map_fds);
+		drop_record(ctx, dir, p->record);
 		report(res, in, p, link_id, mode);
 	}
 	if (link_fd >= 0)
@@ -476,7 +506,11 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	p.live.fd = p.pinned.fd = -1;
 	for (err = 0; err < XW_LAYOUT_MAX_MAPS; err++)
 		p.live.map_fds[err] = p.pinned.map_fds[err] = -1;
+	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, p.record,
+			   sizeof(p.record));
 	err = xw_check_excludes(ctx, dir, in->layout);
+	if (!err)
+		err = xw_install_resume(ctx, dev, dir, in->layout);
 	if (err)
 		return err;
 	err = xw_state_read(ctx, dev, dir, in->layout, &st);
@@ -524,23 +558,34 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		      const struct xw_pindir *dir,
 		      const struct xw_layout *layout, bool *found)
 {
+	char record[NAME_MAX + 1];
 	struct xw_state st;
 	char detail[64];
 	int i, err;
 
-	err = xw_state_read(ctx, dev, dir, layout, &st);
+	err = xw_install_resume(ctx, dev, dir, layout);
+	if (!err)
+		err = xw_state_read(ctx, dev, dir, layout, &st);
 	if (err)
 		return err;
-	*found = !xw_state_empty(&st, layout);
+	*found = !xw_state_empty(&st, layout) || st.detach_record;
 	/*
-	 * Detach explicitly: dropping the last pin detaches only later, and a
-	 * caller that re-installs right after would find the device busy.
+	 * The link pin goes first, while this run's fd keeps the link
+	 * attached: killed after it, the link dies with the process and
+	 * what is left reads as a half-done install, never as a detached
+	 * link, which would say the device was deleted.  Then detach
+	 * explicitly: dropping the last reference detaches only later, and
+	 * a caller that re-installs right after would find the device busy.
 	 */
-	if (st.link_state == XW_LINK_LIVE) {
+	if (st.link.fd >= 0 &&
+	    !(err = xw_pin_remove(ctx, dir, layout->link.name)) &&
+	    st.link_state == XW_LINK_LIVE) {
 		err = xw_fault("detach");
 		if (!err && bpf_link_detach(st.link.fd))
 			err = -errno;
 		if (err) {
+			/* Put the pin back: the link is still attached. */
+			xw_pin_create(ctx, dir, layout->link.name, st.link.fd);
 			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
 				      "cannot detach link %u",
 				      st.link.info.link.id);
@@ -550,8 +595,7 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		note(ctx, "detached", "program", dir, NULL,
 		     st.link.info.link.prog_id, detail);
 	}
-	if (st.link.fd >= 0 &&
-	    !(err = xw_pin_remove(ctx, dir, layout->link.name)))
+	if (!err && st.link.fd >= 0)
 		note(ctx, "removed", "link", dir, layout->link.name,
 		     xw_pinned_id(&st.link), NULL);
 	if (!err && st.prog.fd >= 0 &&
@@ -566,6 +610,12 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 			note(ctx, "removed", "map", dir, layout->maps[i].name,
 			     xw_pinned_id(&st.maps[i]), NULL);
 	}
+	/* Last: while it is there, a kill above still reads as ours. */
+	xw_link_aside_name(layout, XW_DETACHED_PREFIX, record, sizeof(record));
+	if (!err && st.detach_record &&
+	    !(err = xw_pin_remove(ctx, dir, record)))
+		note(ctx, "removed", "pin", dir, record, 0,
+		     "a killed mode change's record");
 out:
 	xw_state_close(&st);
 	return err;

@@ -11,6 +11,7 @@
 #define XW_INSTALL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "parse.h"
@@ -57,7 +58,24 @@ enum xw_link_state {
 	XW_LINK_ABSENT,
 	XW_LINK_LIVE, /* attached to the device the directory is for */
 	XW_LINK_DEFUNCT, /* its device was deleted */
+	XW_LINK_DETACHED, /* detached by a mode change killed half-way */
 };
+
+/*
+ * A mode change must detach the live link before it attaches the new one
+ * (a device runs one mode at a time).  A kill in between leaves a detached
+ * link pin, which alone would read as a deleted device, whose sockets are
+ * dead: so the live link is first pinned a second time at this record's
+ * name, and the record is removed once the new link is pinned in place.
+ * A new link goes in place through the temporary pin xw_tmp_<link>: one
+ * attached to the device there is what a kill before the rename leaves.
+ */
+#define XW_DETACHED_PREFIX "xw_detached_"
+#define XW_SWAP_PREFIX "xw_tmp_"
+
+/* The name of layout's link pin with prefix before it, into buf. */
+void xw_link_aside_name(const struct xw_layout *l, const char *prefix,
+			char *buf, size_t size);
 
 /* What is there now, every pin type-checked. */
 struct xw_state {
@@ -65,6 +83,7 @@ struct xw_state {
 	struct xw_pinned prog;
 	struct xw_pinned maps[XW_LAYOUT_MAX_MAPS];
 	enum xw_link_state link_state;
+	bool detach_record; /* XW_DETACHED_PREFIX<link> is pinned */
 	struct xw_xdp_state xdp;
 };
 
@@ -84,6 +103,15 @@ bool xw_state_empty(const struct xw_state *st, const struct xw_layout *layout);
 
 /* Fails if dir holds an install that excludes layout's. */
 int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      const struct xw_layout *layout);
+
+/*
+ * Finishes what a killed run left of dir's link pin (see above): a new
+ * link attached to dev but pinned at its temporary name goes in place,
+ * and a detach record beside a link pin attached to dev is dropped.
+ */
+int xw_install_resume(struct xw_ctx *ctx, const struct xw_dev *dev,
+		      const struct xw_pindir *dir,
 		      const struct xw_layout *layout);
 
 /* Installs (or confirms, or updates) the request on dev, pinned in dir. */

@@ -79,6 +79,13 @@ static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 		st->link_state = XW_LINK_ABSENT;
 		return 0;
 	}
+	if (!ifindex && st->detach_record) {
+		st->link_state = XW_LINK_DETACHED;
+		xw_debug(ctx, 1,
+			 "%s/%s: link %u was detached by a mode change killed half-way: its device was not deleted",
+			 dir->path, name, st->link.info.link.id);
+		return 0;
+	}
 	if (!ifindex) {
 		st->link_state = XW_LINK_DEFUNCT;
 		xw_debug(ctx, 1,
@@ -103,9 +110,13 @@ int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
 		  const struct xw_pindir *dir, const struct xw_layout *layout,
 		  struct xw_state *st)
 {
+	char record[NAME_MAX + 1];
+	struct stat sb;
 	int i, err;
 
 	state_init(st);
+	xw_link_aside_name(layout, XW_DETACHED_PREFIX, record, sizeof(record));
+	st->detach_record = !fstatat(dir->fd, record, &sb, AT_SYMLINK_NOFOLLOW);
 	err = xw_pin_open(ctx, dir, &layout->link, &st->link);
 	if (!err)
 		err = xw_pin_open(ctx, dir, &layout->prog, &st->prog);

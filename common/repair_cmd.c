@@ -94,6 +94,7 @@ bool xw_repair_command(const struct xw_repair_scope *scope,
 	switch (in->repair) {
 	case XW_GC_REPIN:
 	case XW_GC_REATTACH:
+	case XW_GC_RELINK:
 		snprintf(buf, size, "xdpwire pin-gc --repair");
 		break;
 	case XW_GC_REMOVE:

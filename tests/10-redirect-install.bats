@@ -217,7 +217,7 @@ g0: redirect removed"
 	dev l0
 	run -0 --separate-stderr xw redirect-install --device l0 -j
 	assert_json ".changed and .link_id != $link and .maps.redirect_ip_map.id == $map"
-	assert_json '[.changes[] | .action + " " + .object] == ["attached program", "replaced link", "cleared map"]'
+	assert_json '[.changes[] | .action + " " + .object] == ["cleared map", "attached program", "replaced link"]'
 	assert_eq "$(bed_prog_id node l0)" "$(json .program_id)" "program on the new l0"
 }
 
