@@ -56,7 +56,9 @@ NOT_NS="not a namespace (expected /proc/PID/ns/net or /run/netns/NAME)"
 		xw scrape --netns /proc/self/ns/uts
 	bed_bg sleep 600
 	local pid=$BED_PID
-	kill "$pid"
+	# SIGKILL: a TERM that lands between the fork and the exec runs the
+	# shell's trap in the child, which then execs sleep and lives on.
+	kill -KILL "$pid"
 	poll_until 5000 bed_gone "$pid"
 	expect_refused 66 "xdpwire status: /proc/$pid/ns/net: no such network namespace (a /proc/PID/ns/net whose process has exited is gone too)" \
 		xw status --netns "/proc/$pid/ns/net"
