@@ -80,6 +80,13 @@ delivered() {
 	[[ -s $1 ]] && jq -e '.version == 1' "$1" >/dev/null 2>&1
 }
 
+# valid DOC: DOC is a document of man/xdpwire-scrape.schema.json.
+valid() {
+	/usr/bin/python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.loads(sys.argv[2]))' \
+		"$XW_ROOT/man/xdpwire-scrape.schema.json" "$1"
+}
+
 steal() {
 	"$XW" scrape -j --steal --netns "$(ns_path "$1")"
 }
@@ -161,6 +168,7 @@ steal_points() {
 	assert_eq "$output" "nothing to restore: no --steal of this namespace was interrupted"
 	run -0 --separate-stderr "$XW" scrape -j --restore --netns "$(ns_path rs)"
 	assert_json '.changed == false and .journal == null and .changes == [] and .netns.initial == false'
+	valid "$output"
 	# Killed at its third removal (sendmsg: 5 dump requests, then removals).
 	local before j
 	before=$(state rs)
@@ -171,12 +179,16 @@ steal_points() {
 	assert_eq "$stderr" ""
 	assert_json '.changed and .journal == "'"$j"'" and ([.changes[] | select(.action == "restored" and .object == "address")] | length) == 2'
 	assert_json '[.changes[].detail] | index("fd67::2/64 to j1") != null'
+	valid "$output"
 	assert_eq "$(state rs)" "$before" "state after --restore"
 	[[ ! -e $j ]]
 	expect_refused 64 "xdpwire scrape: --restore: goes with neither --steal nor --device: it puts back all the journal lists" \
 		"$XW" scrape --restore --steal --netns "$(ns_path rs)"
 	expect_refused 64 "xdpwire scrape: --restore: goes with neither --steal nor --device: it puts back all the journal lists" \
 		"$XW" scrape --restore --device j0 --netns "$(ns_path rs)"
+	load lib/complete
+	run -0 complete_in rs "xdpwire scrape --res"
+	assert_eq "$output" --restore "--res<TAB>"
 }
 
 @test "the journal is owner-only, written whole, and removed when the steal is done" {
@@ -203,6 +215,7 @@ steal_points() {
 	run -0 --separate-stderr steal ll
 	assert_json '[.interfaces[] | select(.name == "j0") | .addresses[].address] | index("fe80::66:2") != null'
 	assert_json '[.changes[].detail | select(startswith("fe80:"))] == []'
+	valid "$output"
 	run -0 ipn ll -j addr show dev j0
 	assert_json '[.[].addr_info[].local] | index("fe80::66:2") != null'
 	run -0 ipn ll -j -6 route show dev j0
