@@ -75,11 +75,21 @@ addr_state() {
 	run -0 --separate-stderr nobody scrape -j
 	assert_json '.interfaces | map(.name) | index("v0") != null'
 	assert_eq "$stderr" "" "stderr of scrape"
+	# --steal journals first: without a state directory of its own,
+	# nobody is refused there; with one, by the kernel.
+	ipn node addr add 10.5.0.2/24 dev v0
+	before=$(addr_state)
 	run -77 --separate-stderr nobody scrape --steal
+	assert_eq "$stderr" "xdpwire scrape: $BED_DIR/state: cannot create the state directory: Permission denied: $NEEDS"
+	mkdir -m 0700 "$BED_DIR/state-nobody"
+	chown 65534 "$BED_DIR/state-nobody"
+	XDPWIRE_STATE_DIR=$BED_DIR/state-nobody run -77 --separate-stderr nobody scrape --steal
 	[[ $stderr =~ ^"xdpwire scrape: v0: cannot remove address "[0-9a-f:./]+": Operation not permitted (the 0 removed before it were put back): $NEEDS"$ ]] ||
 		{ echo "stderr: $stderr" >&2; false; }
 	assert_eq "$output" "" "stdout"
 	assert_eq "$(addr_state)" "$before" "addresses after --steal"
+	assert_eq "$(ls -A "$BED_DIR/state-nobody")" "" "journal and lock after --steal"
+	ipn node addr del 10.5.0.2/24 dev v0
 	expect_refused 77 "xdpwire scrape: /proc/1/ns/net: cannot open network namespace: Permission denied: $NEEDS" \
 		nobody scrape --netns /proc/1/ns/net
 }
