@@ -29,8 +29,10 @@ int xw_steal(struct xw_ctx *ctx, struct xw_scrape *s, struct xw_journal *j);
  * Puts back what the journal of an interrupted --steal lists (addresses
  * in its order, then routes) and removes it; with report, each address
  * put back is a change ("restored"), else only a -v line.  *found tells
- * whether there was a journal.  An address whose interface is gone is
- * dropped with a warning; any other failure keeps the journal.
+ * whether there was a journal of this namespace (one of a namespace that
+ * is gone, whose inode this one was given, is removed with a warning).
+ * An address whose interface is gone is dropped with a warning; any
+ * other failure keeps the journal.
  */
 int xw_steal_replay(struct xw_ctx *ctx, struct nl_sock *sk,
 		    struct xw_journal *j, bool report, bool *found);

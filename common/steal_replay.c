@@ -82,6 +82,7 @@ struct replay {
 	struct nl_sock *sk;
 	struct xw_journal *j;
 	bool report;
+	bool stale; /* the journal of another namespace */
 };
 
 static int bad_journal(struct replay *r, const char *what)
@@ -195,6 +196,7 @@ static int replay(struct replay *r, struct json_object *doc)
 	if (json_object_get_uint64(cookie) != r->j->cookie) {
 		xw_warn(r->ctx, r->j->path,
 			"journal of a namespace that is gone (this one has its inode): removed");
+		r->stale = true;
 		return 0;
 	}
 	for (k = 0; k < json_object_array_length(addrs); k++) {
@@ -210,7 +212,7 @@ static int replay(struct replay *r, struct json_object *doc)
 int xw_steal_replay(struct xw_ctx *ctx, struct nl_sock *sk,
 		    struct xw_journal *j, bool report, bool *found)
 {
-	struct replay r = { ctx, sk, j, report };
+	struct replay r = { ctx, sk, j, report, false };
 	struct json_object *doc;
 	int err;
 
@@ -226,5 +228,7 @@ int xw_steal_replay(struct xw_ctx *ctx, struct nl_sock *sk,
 	json_object_put(doc);
 	if (!err)
 		err = xw_journal_remove(ctx, j);
+	/* Nothing of this namespace was in it. */
+	*found = !r.stale;
 	return err;
 }
