@@ -5,8 +5,11 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
+#include <netlink/socket.h>
 
 #include "../common/caps.h"
 #include "../common/cli.h"
@@ -16,17 +19,20 @@
 #include "../common/scrape.h"
 #include "../common/scrape_text.h"
 #include "../common/steal.h"
+#include "../common/steal_journal.h"
 #include "cmds.h"
 
 struct scrape_opts {
 	struct xw_common_opts common;
 	bool steal;
 	bool force;
+	bool restore;
 };
 
 enum {
 	KEY_STEAL = XW_KEY_CMD_BASE,
 	KEY_FORCE,
+	KEY_RESTORE,
 };
 
 static const struct argp_option options[] = {
@@ -35,6 +41,9 @@ static const struct argp_option options[] = {
 	  0 },
 	{ "force", KEY_FORCE, NULL, 0,
 	  "With --steal: also in the machine's initial network namespace", 0 },
+	{ "restore", KEY_RESTORE, NULL, 0,
+	  "Put back what a --steal killed midway took (its journal lists it), and nothing else",
+	  0 },
 	{ 0 }
 };
 
@@ -53,7 +62,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case KEY_FORCE:
 		o->force = true;
 		return 0;
+	case KEY_RESTORE:
+		o->restore = true;
+		return 0;
 	case ARGP_KEY_END:
+		if (o->restore && (o->steal || o->common.devices_given)) {
+			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--restore",
+				"goes with neither --steal nor --device: it puts back all the journal lists");
+			return EINVAL;
+		}
 		if (o->force && !o->steal) {
 			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--force",
 				"only goes with --steal");
@@ -81,10 +98,13 @@ static const struct argp argp = {
 	"they imply; the IPv4 and IPv6 default gateways.  With --device, "
 	"only that interface and loopback.  A family with more than one "
 	"default route, or one without a gateway, is an error.  -j prints "
-	"the JSON document of xdpwire-scrape(8).\v"
+	"the JSON document of xdpwire-scrape(8).  --steal journals what it "
+	"takes in /run/xdpwire first, so that one killed midway is undone by "
+	"the next --steal or by --restore.\v"
 	"Examples:\n"
 	"  xdpwire scrape -j --netns /proc/4242/ns/net\n"
-	"  xdpwire scrape --netns /run/netns/sandbox1 --device eth0",
+	"  xdpwire scrape --netns /run/netns/sandbox1 --device eth0\n"
+	"  xdpwire scrape --netns /run/netns/sandbox1 --restore",
 	children,
 	xw_help_filter,
 	NULL
@@ -101,10 +121,11 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 
 	if (o->common.netns)
 		needs[n++] = XW_CAPS_NETNS;
-	if (o->steal)
+	if (o->steal || o->restore)
 		needs[n++] = (struct xw_caps_need){
 			.caps = XW_CAP(CAP_NET_ADMIN),
-			.why = "--steal removes addresses"
+			.why = o->steal ? "--steal removes addresses" :
+					  "--restore adds addresses"
 		};
 	return xw_caps_require(ctx, needs, n);
 }
@@ -175,12 +196,75 @@ static void summarise(struct xw_ctx *ctx, const struct xw_scrape *s)
 		   neighs, xw_changed(ctx) ? "; addresses removed" : "");
 }
 
+/* --restore: puts back what an interrupted --steal journaled. */
+static int restore(struct xw_ctx *ctx, const struct scrape_opts *o,
+		   struct nl_sock *sk, struct xw_journal *j,
+		   enum xw_initial initial)
+{
+	bool found;
+	int err;
+
+	err = xw_steal_replay(ctx, sk, j, true, &found);
+	if (err)
+		return err;
+	out_netns(ctx, o, initial);
+	xw_out_json(ctx, "journal",
+		    found ? json_object_new_string(j->path) : NULL);
+	if (!found)
+		xw_summary(ctx,
+			   "nothing to restore: no --steal of this namespace was interrupted");
+	else
+		xw_summary(ctx, "put back what an interrupted --steal took");
+	return 0;
+}
+
+/*
+ * The caller has the document that lists what --steal took: its journal
+ * can go.  Until then, a kill leaves it for the next --steal (which then
+ * prints the same document) or --restore.
+ */
+static void steal_delivered(struct xw_ctx *ctx, bool delivered, void *arg)
+{
+	struct xw_journal *j = arg;
+	int err;
+
+	if (delivered) {
+		/* The document is out: this goes to stderr only. */
+		err = xw_journal_discard(j);
+		if (err)
+			xw_warn(ctx, j->path, "cannot remove the journal: %s",
+				strerror(-err));
+		else
+			xw_debug(ctx, 1, "%s: journal removed", j->path);
+	}
+	xw_journal_unlock(j);
+	free(j);
+}
+
+/* Hands the locked journal over to steal_delivered(). */
+static void keep_until_delivered(struct xw_ctx *ctx, struct xw_journal *j)
+{
+	struct xw_journal *kept = malloc(sizeof(*kept));
+
+	if (!kept) {
+		/* Left for the next run, which puts back and takes again. */
+		xw_journal_unlock(j);
+		return;
+	}
+	*kept = *j;
+	j->dir = j->lock = -1;
+	ctx->after_output = steal_delivered;
+	ctx->after_output_arg = kept;
+}
+
 int cmd_scrape(struct xw_ctx *ctx, void *opts)
 {
 	struct scrape_opts *o = opts;
 	struct xw_scrape s = { .keep_for_steal = o->steal };
 	enum xw_initial initial = xw_netns_initial(o->common.ns.ino);
+	struct xw_journal j = { .dir = -1, .lock = -1 };
 	struct xw_scrape_iface *dev;
+	bool found;
 	int err;
 
 	err = check_steal(ctx, o, initial);
@@ -189,6 +273,19 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts)
 	if (o->common.have_dev)
 		s.only_ifindex = o->common.dev.ifindex;
 	err = xw_nl_open(ctx, &s.sk);
+	if (!err && (o->steal || o->restore))
+		err = xw_journal_lock(ctx, nl_socket_get_fd(s.sk), &j);
+	if (!err && o->restore) {
+		err = restore(ctx, o, s.sk, &j, initial);
+		goto out;
+	}
+	/*
+	 * --steal first undoes one that was killed midway (its journal), so
+	 * that this run reads, reports and takes what an undisturbed one
+	 * would have.
+	 */
+	if (!err && o->steal)
+		err = xw_steal_replay(ctx, s.sk, &j, false, &found);
 	if (!err)
 		err = xw_scrape_read(ctx, &s);
 	if (!err && s.only_ifindex) {
@@ -199,14 +296,18 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts)
 				      "is down: nothing to scrape");
 	}
 	if (!err && o->steal)
-		err = xw_steal(ctx, &s);
+		err = xw_steal(ctx, &s, &j);
 	if (!err) {
 		out_netns(ctx, o, initial);
 		out_scrape(ctx, &s);
 		if (!ctx->json && !ctx->quiet)
 			xw_scrape_print(stdout, &s);
 		summarise(ctx, &s);
+		if (o->steal)
+			keep_until_delivered(ctx, &j);
 	}
+out:
+	xw_journal_unlock(&j);
 	if (s.sk)
 		xw_nl_close(s.sk);
 	xw_scrape_free(&s);

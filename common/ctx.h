@@ -34,6 +34,13 @@ struct xw_ctx {
 	struct xw_failure fail;
 	/* A run that did not fail but answers "no": status --check. */
 	int result_code;
+	/*
+	 * Called by xw_ctx_finish() once the outcome is out, with whether
+	 * stdout took all of it: for what must last until the caller has
+	 * the result (scrape --steal's journal).
+	 */
+	void (*after_output)(struct xw_ctx *ctx, bool delivered, void *arg);
+	void *after_output_arg;
 };
 
 /* One thing a run changed; unset fields are left out of both renderings. */

@@ -408,5 +408,7 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 			code = XW_EXIT_OSERR;
 		}
 	}
+	if (ctx->after_output)
+		ctx->after_output(ctx, !code, ctx->after_output_arg);
 	return code ?: ctx->result_code;
 }

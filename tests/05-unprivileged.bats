@@ -77,9 +77,15 @@ addr_state() {
 	run -0 --separate-stderr nobody scrape -j
 	assert_json '.interfaces | map(.name) | index("v0") != null'
 	assert_eq "$stderr" "" "stderr of scrape"
+	# An address --steal would take, so a refused run could lose one.
+	ipn node addr add 10.5.0.2/24 dev v0
+	before=$(addr_state)
 	expect_refused 77 "xdpwire scrape: missing capability CAP_NET_ADMIN (--steal removes addresses)" \
 		nobody scrape --steal
+	expect_refused 77 "xdpwire scrape: missing capability CAP_NET_ADMIN (--restore adds addresses)" \
+		nobody scrape --restore
 	assert_eq "$(addr_state)" "$before" "addresses after --steal"
+	ipn node addr del 10.5.0.2/24 dev v0
 	expect_refused 77 "xdpwire scrape: missing capability CAP_SYS_ADMIN (--netns enters a network namespace)" \
 		nobody scrape --netns /proc/1/ns/net
 }

@@ -50,6 +50,8 @@ bed_setup() {
 	export XDPWIRE_BPFFS=$BED_DIR/bpffs BPFFS=$BED_DIR/bpffs
 	# sockmap-insert's BTF cache: the bed's, never the node's /run/xdpwire.
 	export XDPWIRE_CACHE_DIR=$BED_DIR/cache
+	# scrape --steal's journals and locks: the bed's, never /run/xdpwire.
+	export XDPWIRE_STATE_DIR=$BED_DIR/state
 	: >"$BED_DIR/namespaces"
 	: >"$BED_DIR/pids"
 }
