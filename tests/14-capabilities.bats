@@ -202,7 +202,6 @@ addrs() {
 	[[ $(addrs other) != *198.51.100.1* ]] || { echo "not stolen: $(addrs other)" >&2; false; }
 	# --restore puts addresses back: CAP_NET_ADMIN too.  The journal of a
 	# steal that completed is gone, so give it one to put back.
-	run -0 --separate-stderr ipn other addr show dev d0
 	expect_refused 77 "xdpwire scrape: missing capability CAP_NET_ADMIN (--restore adds addresses)" \
 		nsenter --net="$(ns_path other)" setpriv --inh-caps=-all \
 		--ambient-caps=-all --bounding-set=-all -- "$XW" scrape --restore

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # tunnel-install killed by SIGKILL before each of its system calls that
-# changes the system (tests/lib/kill_changes.bash; XW_LONG=1: before every
+# changes the system (kill_points_changing of tests/lib/kill.bash; XW_LONG=1: before every
 # call), for each scenario from
 # its own starting state: right after the kill no XDP program runs without
 # its link pin, and the re-run of the same command exits 0 and leaves the
@@ -15,7 +15,6 @@
 
 load lib/test
 load lib/kill
-load lib/kill_changes
 
 setup_file() {
 	bed_setup
@@ -131,11 +130,7 @@ after_kill() {
 # sample FILE: its lines to kill at: all under XW_LONG=1, else 3 chosen
 # with the fixed seed 66.
 sample() {
-	if [[ ${XW_LONG:-0} == 1 ]]; then
-		cat "$1"
-	else
-		shuf -n 3 --random-source=<(yes 66) "$1"
-	fi
+	kill_points_changing "$1" | kill_sample 3 66
 }
 
 # matrix START CMD...: CMD killed at each point (sample) of its undisturbed
@@ -145,7 +140,7 @@ matrix() {
 	local start=$1 trace=$BED_DIR/trace want ids name n rc pid k points=0
 	shift
 	$start
-	kill_trace_changes "$trace" nsenter --net="$(ns_path host)" "$XW" "$@" -q
+	kill_trace "$trace" nsenter --net="$(ns_path host)" "$XW" "$@" -q
 	want=$(state)
 	# An --unpin of the node leaves nothing of ours, undisturbed.
 	[[ ${EMPTY:-0} == 0 ]] ||

@@ -17,7 +17,15 @@ KILL_STATEFUL='bpf|sendmsg|sendto|recvmsg|recvfrom|mkdir|mkdirat|unlink|unlinkat
 # counts by its command: loading or creating an object that is not pinned
 # yet, or reading one, leaves nothing behind.
 KILL_CHANGING_BPF='BPF_OBJ_PIN|BPF_LINK_CREATE|BPF_LINK_DETACH|BPF_LINK_UPDATE|BPF_MAP_UPDATE_ELEM|BPF_MAP_DELETE_ELEM|BPF_PROG_ATTACH|BPF_PROG_DETACH'
-KILL_CHANGING='sendmsg|sendto|mkdir|mkdirat|unlink|unlinkat|rename|renameat|renameat2|fchmod|fchmodat|linkat|write|pwrite64|ftruncate'
+KILL_CHANGING='sendmsg|sendto|mkdir|mkdirat|unlink|unlinkat|rmdir|rename|renameat|renameat2|fchmod|fchmodat|linkat|symlinkat|write|pwrite64|ftruncate|exit_group'
+
+# kill_strace ARGS...: strace -f -qq ARGS.  LeakSanitizer cannot run under
+# ptrace, so a sanitizer build (make check SAN=1) keeps ASan and UBSan there
+# but checks leaks only in the untraced runs.
+kill_strace() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -f -qq "$@"
+}
 
 # kill_trace OUT CMD...: runs CMD once undisturbed under strace and writes to
 # OUT one line per system call it made, in order: "NAME N".  Returns CMD's
@@ -26,7 +34,7 @@ KILL_CHANGING='sendmsg|sendto|mkdir|mkdirat|unlink|unlinkat|rename|renameat|rena
 kill_trace() {
 	local out=$1 raw=$1.raw rc=0
 	shift
-	strace -f -qq -o "$raw" -- "$@" || rc=$?
+	kill_strace -o "$raw" -- "$@" || rc=$?
 	awk -v calls="$out.calls" '{
 		sub(/^[0-9]+ +/, "")
 		if (!match($0, /^[a-z_0-9]+\(/))
@@ -71,7 +79,7 @@ kill_points() {
 kill_at() {
 	local name=$1 n=$2 rc=0
 	shift 2
-	strace -f -qq -o /dev/null -e trace="$name" \
+	kill_strace -o /dev/null -e trace="$name" \
 		-e inject="$name:signal=KILL:when=$n" -- "$@" || rc=$?
 	return "$rc"
 }
