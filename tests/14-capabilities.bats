@@ -145,6 +145,22 @@ xw-xsk-recv: insert command failed with status 77" "stderr without $cap"
 	done
 }
 
+@test "sockmap-insert --pid of a process holding every capability: CAP_SYS_PTRACE as well" {
+	local fd before caps
+	xsk_hold node i0 0
+	fd=$(xsk_target_fd)
+	before=$(bed_state node)
+	expect_refused 77 "xdpwire sockmap-insert: process $XSK_PID: cannot take descriptor $fd (needs CAP_SYS_PTRACE, or every capability the process holds): Operation not permitted" \
+		capped bpf,net_admin,perfmon "$XW" sockmap-insert --device i0 --queue 0 --pid "$XSK_PID" --target-fd "$fd"
+	assert_eq "$(bed_state node)" "$before" "state after the refusal"
+	for caps in sys_admin,sys_ptrace bpf,net_admin,perfmon,sys_ptrace; do
+		run -0 --separate-stderr capped "$caps" "$XW" sockmap-insert --device i0 --queue 0 --pid "$XSK_PID" --target-fd "$fd"
+		assert_eq "$output" "inserted socket $BPFFS/i0/redirect_ip_map: queue 0" "with $caps"
+		in_ns node "$XW" sockmap-insert --device i0 --queue 0 --delete -q
+	done
+	xsk_stop
+}
+
 @test "status, pin-gc and pin-gc --repair: CAP_SYS_ADMIN; they never judge what they cannot see" {
 	local why="(status reads programs and maps by id)"
 	least sys_admin "$why" status
