@@ -98,9 +98,10 @@ int xw_fd_from_process(struct xw_ctx *ctx, int pid, int target_fd)
 	/* The kernel's ptrace check: a process holding capabilities we lack
 	 * is out of reach without CAP_SYS_PTRACE, whatever its uid. */
 	if (err == EPERM)
-		return xw_fail_errno(ctx, err, object,
-				     "cannot take descriptor %d (needs CAP_SYS_PTRACE, or every capability the process holds)",
-				     target_fd);
+		return xw_fail_errno(
+			ctx, err, object,
+			"cannot take descriptor %d (needs CAP_SYS_PTRACE, or every capability the process holds)",
+			target_fd);
 	return xw_fail_errno(ctx, err, object, "cannot take descriptor %d",
 			     target_fd);
 }
