@@ -227,11 +227,7 @@ static int open_subdir(struct xw_ctx *ctx, int parent_fd, const char *name,
 			return -ENOENT;
 		} else if (errno != EEXIST) {
 			err = errno;
-			return xw_fail(ctx,
-				       err == EACCES || err == EPERM ?
-					       XW_EXIT_NOPERM :
-					       XW_EXIT_CANTCREAT,
-				       err, path,
+			return xw_fail(ctx, xw_exit_for_create(err), err, path,
 				       "cannot create pin directory");
 		}
 	}

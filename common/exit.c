@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stddef.h>
+#include <netlink/errno.h>
 
 #include "exit.h"
 
@@ -44,4 +45,16 @@ int xw_exit_for_errno(int err)
 	default:
 		return XW_EXIT_OSERR;
 	}
+}
+
+int xw_exit_for_create(int err)
+{
+	return err == EPERM || err == EACCES ? XW_EXIT_NOPERM :
+					       XW_EXIT_CANTCREAT;
+}
+
+int xw_exit_for_nl(int nlerr)
+{
+	return nlerr == -NLE_PERM || nlerr == -NLE_NOACCESS ? XW_EXIT_NOPERM :
+							      XW_EXIT_OSERR;
 }

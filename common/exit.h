@@ -40,4 +40,12 @@ extern const struct xw_exit_row xw_exit_table[];
 /* The exit class for a failed kernel call whose errno is err. */
 int xw_exit_for_errno(int err);
 
+/* The exit class for a pin, directory or file that could not be created:
+ * not permitted (77), or cannot create (73). */
+int xw_exit_for_create(int err);
+
+/* The exit class for a failed libnl request (its negative NLE_* code):
+ * not permitted (77), or a system call failed (71). */
+int xw_exit_for_nl(int nlerr);
+
 #endif /* XW_EXIT_H */

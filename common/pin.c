@@ -282,10 +282,7 @@ static int pin_at(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	if (err == EEXIST)
 		return xw_fail(ctx, XW_EXIT_CANTCREAT, 0, path,
 			       "already exists: another tool pinned it just now?");
-	return xw_fail(ctx,
-		       err == EPERM || err == EACCES ? XW_EXIT_NOPERM :
-						       XW_EXIT_CANTCREAT,
-		       err, path, "cannot pin");
+	return xw_fail(ctx, xw_exit_for_create(err), err, path, "cannot pin");
 }
 
 int xw_pin_create(struct xw_ctx *ctx, const struct xw_pindir *dir,

@@ -269,11 +269,7 @@ int xw_steal(struct xw_ctx *ctx, struct xw_scrape *s, struct xw_journal *j)
 			why = err ? nl_geterror(err) : NULL;
 		}
 		if (err) {
-			xw_fail(ctx,
-				err == -NLE_PERM || err == -NLE_NOACCESS ?
-					XW_EXIT_NOPERM :
-					XW_EXIT_OSERR,
-				0, iface_name(s, a),
+			xw_fail(ctx, xw_exit_for_nl(err), 0, iface_name(s, a),
 				"cannot remove address %s: %s (the %zu removed before it were put back)",
 				addr_text(a, buf, sizeof(buf)), why, n - 1 - k);
 			rolled_back(ctx, j,

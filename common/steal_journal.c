@@ -40,11 +40,7 @@ static int open_dir(struct xw_ctx *ctx, const char *path)
 	int fd;
 
 	if (mkdir(path, 0700) && errno != EEXIST)
-		return xw_fail(ctx,
-			       errno == EACCES || errno == EPERM ?
-				       XW_EXIT_NOPERM :
-				       XW_EXIT_CANTCREAT,
-			       errno, path,
+		return xw_fail(ctx, xw_exit_for_create(errno), errno, path,
 			       "cannot create the state directory");
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	/* O_DIRECTORY makes a symbolic link ENOTDIR rather than ELOOP. */

@@ -131,11 +131,8 @@ static int put_address(struct replay *r, struct json_object *a)
 		return 0;
 	}
 	if (err)
-		return xw_fail(r->ctx,
-			       err == -NLE_PERM || err == -NLE_NOACCESS ?
-				       XW_EXIT_NOPERM :
-				       XW_EXIT_OSERR,
-			       0, json_object_get_string(name),
+		return xw_fail(r->ctx, xw_exit_for_nl(err), 0,
+			       json_object_get_string(name),
 			       "cannot put back address %s: %s (journal %s kept)",
 			       json_object_get_string(addr), nl_geterror(err),
 			       r->j->path);
