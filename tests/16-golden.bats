@@ -238,6 +238,7 @@ no_xdp() {
 	golden_begin redirect-install
 	golden_bpffs redirect
 	dev gr0 numrxqueues 2
+	dev gr1
 	g node redirect-install --device gr0
 	g node redirect-install --device gr0
 	g node redirect-install --device gr0 -j
@@ -255,6 +256,17 @@ no_xdp() {
 	g node redirect-install --device gr0 -q
 	g node redirect-install --device gr0 --unpin -v
 	g node redirect-install --device gr0 --unpin -p
+	# By interface index, and from outside the device's namespace: pins
+	# under netns:<inode>/, which status shows from here.
+	local node
+	node=$(ns_path node)
+	golden_record "[node] xdpwire redirect-install --device-idx <IFINDEX of gr0> -j" \
+		in_ns node "$XW" redirect-install --device-idx "$(ipn node -j link show gr0 | jq '.[0].ifindex')" -j
+	g - redirect-install --netns "$node" --device gr1 --mode generic
+	g - status
+	g - status -j
+	g - redirect-install --netns "$node" --device gr1 --unpin -j
+	g node redirect-install --device gr0 --unpin -q
 	golden_end
 }
 
