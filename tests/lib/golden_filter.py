@@ -13,7 +13,7 @@ import re
 import sys
 
 # A number after one of these words (text output) is a kernel object id.
-ID_WORDS = r"(?:\(id |\bprogram |\bprograms |\blink |\bmap |\bid )"
+ID_WORDS = r"(\(id |\bprogram |\bprograms |\blink |\bmap |\bid )"
 RULES = [
     # JSON: "id", "program_id", "link_id", "prog_id", ... and "ifindex".
     (re.compile(r'("(?:[a-z_]+_)?id": ?)\d+'), r"\1<ID>"),
@@ -21,7 +21,7 @@ RULES = [
     (re.compile(r'("(?:netns_)?inode": ?)\d+'), r"\1<INODE>"),
     (re.compile(r'("tag": ?)"[0-9a-f]{16}"'), r'\1"<TAG>"'),
     # Text.
-    (re.compile(ID_WORDS + r"\d+"), lambda m: m.group(0).rstrip("0123456789") + "<ID>"),
+    (re.compile(ID_WORDS + r"\d+"), r"\1<ID>"),
     # "program <old> -> <new>": the new id too.
     (re.compile(r"(<ID> -> )\d+"), r"\1<ID>"),
     (re.compile(r"\bifindex \d+"), "ifindex <IFINDEX>"),
