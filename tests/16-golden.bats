@@ -83,9 +83,9 @@ g() {
 	shift
 	golden_args "$@"
 	if [[ $ns == - ]]; then
-		golden_record "xdpwire $GOLDEN_ARGS" "$XW" "$@"
+		golden_record "xdpwire${GOLDEN_ARGS:+ $GOLDEN_ARGS}" "$XW" "$@"
 	else
-		golden_record "[$ns] xdpwire $GOLDEN_ARGS" \
+		golden_record "[$ns] xdpwire${GOLDEN_ARGS:+ $GOLDEN_ARGS}" \
 			nsenter --net="/run/netns/$BED_ID-$ns" "$XW" "$@"
 	fi
 }
