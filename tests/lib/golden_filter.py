@@ -64,9 +64,12 @@ def cells(line):
 def realign(rows, subs):
     """The table with its ids as placeholders and its columns padded again
     to the widest cell.  A row whose cells did not start at the header's
-    columns is marked; an indented line (a row's why) stays as it is."""
+    columns is marked, and so is a table whose columns were not padded to
+    their widest cell and two blanks; an indented line (a row's why) stays
+    as it is."""
     starts = [start for start, _ in cells(rows[0])]
     widths = [0] * len(starts)
+    raw_widths = [0] * len(starts)
     parsed = []
     for row in rows:
         if row.startswith(" "):
@@ -76,6 +79,8 @@ def realign(rows, subs):
         aligned = [start for start, _ in c] == starts[: len(c)]
         texts = []
         for i, (_, text) in enumerate(c):
+            if aligned:
+                raw_widths[i] = max(raw_widths[i], len(text))
             text = normalise(text, subs)
             if i in TABLE_ID_COLUMNS:
                 text = TABLE_ID.sub("<ID> ", text)
@@ -83,15 +88,18 @@ def realign(rows, subs):
             if aligned:
                 widths[i] = max(widths[i], len(text))
         parsed.append((texts, aligned))
-    out = []
+    # Each column as wide as its widest cell and two blanks: where the
+    # columns start follows from the cells.
+    padded = [sum(w + 2 for w in raw_widths[:i]) for i in range(len(starts))]
+    out = [] if padded == starts else ["<COLUMNS NOT AS WIDE AS THEIR WIDEST CELL + 2>"]
     for texts, aligned in parsed:
         if aligned is None:
             out.append(texts)
         elif not aligned:
             out.append("<NOT ALIGNED> " + "  ".join(texts))
         else:
-            padded = [t.ljust(widths[i] + 2) for i, t in enumerate(texts[:-1])]
-            out.append("".join(padded) + texts[-1])
+            cols = [t.ljust(widths[i] + 2) for i, t in enumerate(texts[:-1])]
+            out.append("".join(cols) + texts[-1])
     return out
 
 
