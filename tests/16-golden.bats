@@ -336,9 +336,10 @@ no_xdp() {
 	golden_end
 }
 
-# scrape_ns: the namespace scr (its veths' other ends in scrp), with one of everything scrape reads and
-# nothing the kernel makes up by itself (fixed MACs, no link-local IPv6,
-# no DAD): its output is the same every run.
+# scrape_ns: the namespace scr (its veths' other ends in scrp), with one
+# of everything scrape reads and nothing the kernel makes up by itself
+# (fixed MACs, no link-local IPv6, no DAD): its output is the same every
+# run.
 scrape_ns() {
 	bed_ns scr scrp
 	local d
