@@ -107,14 +107,24 @@ $(BUILD)/%.o: %.c | $(SKELS)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(SAN_CFLAGS) $(XW_EXTRA) -c $< -o $@
 
 # BPF: clang -> bpftool gen object (BTF fixups) -> bpftool gen skeleton.
-$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
-	$(call msg,CLANG,$@)
-	$(Q)$(CLANG) -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
-		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Ibpf \
-		-Wall -Werror -MMD -MP -MF $(BUILD)/$*.bpf.d \
-		-c $< -o $(BUILD)/$*.tmp.o
-	$(Q)$(BPFTOOL) gen object $@ $(BUILD)/$*.tmp.o
-	$(Q)rm -f $(BUILD)/$*.tmp.o
+# One recipe for every BPF object, wherever its source is: bpf/NAME.bpf.c
+# -> build/NAME.bpf.o (and its skeleton), tests/helpers/ -> build/tests/,
+# tests/bench/ -> build/tests/bench/.  -MT: the dependencies are the
+# object's, not those of the compiler's output before bpftool links it.
+BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
+	$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Ibpf -Wall -Werror
+define BPF_OBJECT_RULE
+$(1)/%.bpf.o: $(2)/%.bpf.c
+	$$(call msg,CLANG,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CLANG) $$(BPF_CFLAGS) -MMD -MP -MF $$(@:.o=.d) -MT $$@ \
+		-c $$< -o $$(@:.o=.tmp.o)
+	$$(Q)$$(BPFTOOL) gen object $$@ $$(@:.o=.tmp.o)
+	$$(Q)rm -f $$(@:.o=.tmp.o)
+endef
+$(eval $(call BPF_OBJECT_RULE,$(BUILD),bpf))
+$(eval $(call BPF_OBJECT_RULE,$(BUILD)/tests,tests/helpers))
+$(eval $(call BPF_OBJECT_RULE,$(BUILD)/tests/bench,tests/bench))
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GENSKEL,$@)
@@ -147,24 +157,10 @@ $(BUILD)/tests/xw-netprobe: tests/helpers/netprobe.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $<
 
-$(BUILD)/tests/%.bpf.o: tests/helpers/%.bpf.c
-	$(call msg,CLANG,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
-		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Wall -Werror \
-		-c $< -o $@
-
 $(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< $(XW_LDLIBS)
-
-$(BUILD)/tests/bench/%.bpf.o: tests/bench/%.bpf.c
-	$(call msg,CLANG,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) \
-		$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Wall -Werror \
-		-c $< -o $@
 
 $(BUILD)/man/%: man/%.rst
 	$(call msg,MAN,$@)

@@ -5,8 +5,7 @@
  * pair), except what the host must keep (TCP to a pass port, by default
  * SSH) and what cannot be parsed.  An empty slot hands frames to the kernel.
  */
-#include "classify.h"
-#include "counters.h"
+#include "redirect_body.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP);
@@ -20,20 +19,7 @@ const volatile struct xw_pass_cfg cfg = {};
 SEC("xdp")
 int xw_tunnel_host(struct xdp_md *ctx)
 {
-	int action;
-
-	switch (xw_classify(ctx, &cfg)) {
-	case XW_PASS_PORT:
-		return xw_count(XW_CNT_PASS_PORT, XDP_PASS);
-	case XW_MALFORMED:
-		return xw_count(XW_CNT_MALFORMED, XDP_PASS);
-	case XW_FORWARD:
-		break;
-	}
-	action = bpf_redirect_map(&dev_map, 0, XDP_PASS);
-	if (action == XDP_REDIRECT)
-		return xw_count(XW_CNT_FORWARDED, action);
-	return xw_count(XW_CNT_NO_TARGET, action);
+	return xw_redirect_body(ctx, &dev_map, &cfg, false);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -67,6 +67,35 @@ const struct xw_layout *const xw_layouts[] = { &xw_redirect_layout,
 					       &xw_tunnel_host_layout,
 					       &xw_tunnel_veth_layout, NULL };
 
+/*
+ * open_NAME and destroy_NAME for skeleton NAME_bpf, whose program is
+ * prog_fn and whose map of targets is targets_map: one per program, as the
+ * skeletons share shape but not types.
+ */
+#define XW_SKEL_OPENER(name, prog_fn, targets_map)                        \
+	static void *open_##name(const struct bpf_object_open_opts *opts, \
+				 struct xw_install *in)                   \
+	{                                                                 \
+		struct name##_bpf *s = name##_bpf__open_opts(opts);       \
+                                                                          \
+		if (!s)                                                   \
+			return NULL;                                      \
+		in->obj = s->obj;                                         \
+		in->prog = s->progs.prog_fn;                              \
+		in->rodata = s->maps.rodata;                              \
+		in->maps[XW_MAP_TARGETS] = s->maps.targets_map;           \
+		in->maps[XW_MAP_COUNTERS] = s->maps.counters;             \
+		return s;                                                 \
+	}                                                                 \
+	static void destroy_##name(void *skel)                            \
+	{                                                                 \
+		name##_bpf__destroy(skel);                                \
+	}
+
+XW_SKEL_OPENER(redirect, xw_redirect, xsk_map)
+XW_SKEL_OPENER(tunnel_host, xw_tunnel_host, dev_map)
+XW_SKEL_OPENER(tunnel_veth, xw_tunnel_veth, dev_map)
+
 const struct xw_program xw_redirect_program = {
 	.layout = &xw_redirect_layout,
 	.object_name = "redirect",
@@ -76,6 +105,8 @@ const struct xw_program xw_redirect_program = {
 		       [XW_MAP_COUNTERS] = "counters" },
 	.queue_sized_map = XW_MAP_TARGETS,
 	.pass_ports = 1,
+	.open_skel = open_redirect,
+	.destroy_skel = destroy_redirect,
 };
 
 const struct xw_program xw_tunnel_host_program = {
@@ -87,6 +118,8 @@ const struct xw_program xw_tunnel_host_program = {
 		       [XW_MAP_COUNTERS] = "counters" },
 	.queue_sized_map = -1,
 	.pass_ports = 1,
+	.open_skel = open_tunnel_host,
+	.destroy_skel = destroy_tunnel_host,
 };
 
 const struct xw_program xw_tunnel_veth_program = {
@@ -98,6 +131,8 @@ const struct xw_program xw_tunnel_veth_program = {
 		       [XW_MAP_COUNTERS] = "counters" },
 	.queue_sized_map = -1,
 	.pass_ports = 0,
+	.open_skel = open_tunnel_veth,
+	.destroy_skel = destroy_tunnel_veth,
 };
 
 const struct xw_program *xw_program_of(const struct xw_layout *l)

@@ -11,6 +11,8 @@
 
 #include "install.h"
 
+struct bpf_object_open_opts;
+
 /* Map roles: the index into a layout's maps[]. */
 enum {
 	XW_MAP_TARGETS, /* where frames go: XSKMAP or DEVMAP */
@@ -26,6 +28,15 @@ struct xw_program {
 	const char *map_names[XW_LAYOUT_MAX_MAPS]; /* by role */
 	int queue_sized_map; /* role with a slot per RX queue, or -1 */
 	int pass_ports; /* whether --pass-port applies */
+	/*
+	 * Opens its skeleton (not loaded) and fills in's object, program,
+	 * configuration and maps from the skeleton's typed fields, so a
+	 * renamed map is a compile error, not a failed lookup at run time.
+	 * Returns the skeleton, for destroy, or NULL with errno set.
+	 */
+	void *(*open_skel)(const struct bpf_object_open_opts *opts,
+			   struct xw_install *in);
+	void (*destroy_skel)(void *skel);
 };
 
 extern const struct xw_layout xw_redirect_layout;

@@ -28,18 +28,11 @@ static int fill(struct xw_ctx *ctx, const struct xw_program *pg,
 	struct xw_install *in = &req->install;
 	const void *elf;
 	size_t size;
-	int i, err;
+	int err;
 
-	in->prog = bpf_object__find_program_by_name(req->obj, pg->prog_name);
-	in->rodata = bpf_object__find_map_by_name(req->obj, ".rodata");
-	if (!in->prog || !in->rodata || !cfg_of(in->rodata))
+	/* The skeleton found them all, or would not open. */
+	if (!cfg_of(in->rodata))
 		return -ENOENT;
-	for (i = 0; i < pg->layout->n_maps; i++) {
-		in->maps[i] = bpf_object__find_map_by_name(req->obj,
-							   pg->map_names[i]);
-		if (!in->maps[i])
-			return -ENOENT;
-	}
 	elf = pg->elf_bytes(&size);
 	xw_pass_cfg_fill(cfg_of(in->rodata), ports, n_ports, elf, size);
 	if (pg->queue_sized_map < 0)
@@ -58,19 +51,16 @@ int xw_request_open(struct xw_ctx *ctx, const struct xw_program *pg,
 		    enum xw_xdp_mode mode, struct xw_request *req)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = pg->object_name);
-	const void *elf;
-	size_t size;
 	int err;
 
 	req->program = pg;
 	req->install.layout = pg->layout;
 	req->install.mode = mode;
-	elf = pg->elf_bytes(&size);
-	req->obj = bpf_object__open_mem(elf, size, &opts);
-	if (!req->obj)
+	req->skel = pg->open_skel(&opts, &req->install);
+	if (!req->skel)
 		return xw_fail(ctx, XW_EXIT_OSERR, errno, pg->layout->kind,
 			       "cannot open the embedded BPF object");
-	req->install.obj = req->obj;
+	req->obj = req->install.obj;
 	err = fill(ctx, pg, ports, n_ports, queues, req);
 	if (err) {
 		if (!xw_failed(ctx))
@@ -84,7 +74,9 @@ int xw_request_open(struct xw_ctx *ctx, const struct xw_program *pg,
 
 void xw_request_close(struct xw_request *req)
 {
-	bpf_object__close(req->obj);
+	if (req->skel)
+		req->program->destroy_skel(req->skel);
+	req->skel = NULL;
 	req->obj = NULL;
 }
 

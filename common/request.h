@@ -15,6 +15,7 @@
 struct xw_ctx;
 
 struct xw_request {
+	void *skel; /* the program's skeleton, which owns obj */
 	struct bpf_object *obj;
 	struct xw_install install;
 	const struct xw_program *program;
