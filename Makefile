@@ -183,7 +183,7 @@ FUZZ_LDLIBS := $(shell $(PKG_CONFIG) --libs libnl-route-3.0 json-c 2>/dev/null)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 600
 
-$(BUILD)/fuzz/fuzz_json_text: common/json_text.c
+$(BUILD)/fuzz/fuzz_json_text: common/json.c
 $(BUILD)/fuzz/fuzz_names: common/ifname.c
 $(BUILD)/fuzz/fuzz_nl_objects: common/nladdr.c
 $(BUILD)/fuzz/fuzz_options: common/parse.c

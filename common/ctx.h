@@ -111,13 +111,6 @@ void xw_summary(struct xw_ctx *ctx, const char *fmt, ...)
 size_t xw_escape(const char *in, size_t len, char *out, size_t size);
 
 /*
- * A new copy of the JSON text json (free() it) with each byte that is not
- * part of well-formed UTF-8 written as the text \xNN, as on stderr: json-c
- * passes such bytes through, and a document with them is not JSON.
- */
-char *xw_json_valid_utf8(const char *json);
-
-/*
  * Writes the run's outcome (error line, changes and summary, or the JSON
  * document) and returns the exit code.
  */

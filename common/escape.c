@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctx.h"
+#include "json.h"
 
 /*
  * The length of the well-formed UTF-8 sequence at s (at most n bytes

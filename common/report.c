@@ -14,7 +14,7 @@
 
 #include "ctx.h"
 #include "exit.h"
-#include "json_text.h"
+#include "json.h"
 #include "log.h"
 
 #define XW_JSON_VERSION 1
@@ -150,16 +150,14 @@ void xw_change(struct xw_ctx *ctx, const struct xw_change *c)
 
 	if (!o)
 		return;
-	json_object_object_add(o, "action", json_object_new_string(c->action));
-	json_object_object_add(o, "object", json_object_new_string(c->object));
+	xw_json_add_str(o, "action", c->action);
+	xw_json_add_str(o, "object", c->object);
 	if (c->path)
-		json_object_object_add(o, "path",
-				       json_object_new_string(c->path));
+		xw_json_add_str(o, "path", c->path);
 	if (c->id)
-		json_object_object_add(o, "id", json_object_new_uint64(c->id));
+		xw_json_add_u64(o, "id", c->id);
 	if (c->detail)
-		json_object_object_add(o, "detail",
-				       json_object_new_string(c->detail));
+		xw_json_add_str(o, "detail", c->detail);
 	json_object_array_add(ctx->changes, o);
 	/* Under -v the changes show as they happen, rolled back or not. */
 	if (ctx->verbose) {
@@ -188,17 +186,17 @@ bool xw_changed(const struct xw_ctx *ctx)
 
 void xw_out_json(struct xw_ctx *ctx, const char *key, struct json_object *val)
 {
-	json_object_object_add(ctx->doc, key, val);
+	xw_json_add(ctx->doc, key, val);
 }
 
 void xw_out_str(struct xw_ctx *ctx, const char *key, const char *val)
 {
-	xw_out_json(ctx, key, val ? json_object_new_string(val) : NULL);
+	xw_json_add_str(ctx->doc, key, val);
 }
 
 void xw_out_u64(struct xw_ctx *ctx, const char *key, uint64_t val)
 {
-	xw_out_json(ctx, key, json_object_new_uint64(val));
+	xw_json_add_u64(ctx->doc, key, val);
 }
 
 void xw_out_u16_list(struct xw_ctx *ctx, const char *key, const uint16_t *v,
@@ -254,17 +252,12 @@ static struct json_object *error_doc(const struct xw_ctx *ctx)
 	char text[1024];
 
 	failure_text(ctx, text, sizeof(text));
-	json_object_object_add(doc, "version",
-			       json_object_new_int(XW_JSON_VERSION));
-	json_object_object_add(doc, "command",
-			       json_object_new_string(ctx->cmd));
-	json_object_object_add(doc, "error", json_object_new_string(text));
-	json_object_object_add(doc, "exit_code",
-			       json_object_new_int(f->exit_code));
+	xw_json_add_int(doc, "version", XW_JSON_VERSION);
+	xw_json_add_str(doc, "command", ctx->cmd);
+	xw_json_add_str(doc, "error", text);
+	xw_json_add_int(doc, "exit_code", f->exit_code);
 	if (f->err)
-		json_object_object_add(doc, "errno",
-				       json_object_new_string(
-					       strerrorname_np(f->err) ?: "?"));
+		xw_json_add_str(doc, "errno", strerrorname_np(f->err) ?: "?");
 	return doc;
 }
 
@@ -273,29 +266,23 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
 	struct json_object *doc = json_object_new_object();
 	struct json_object_iterator it, end;
 
-	json_object_object_add(doc, "version",
-			       json_object_new_int(XW_JSON_VERSION));
-	json_object_object_add(doc, "command",
-			       json_object_new_string(ctx->cmd));
-	json_object_object_add(doc, "changed",
-			       json_object_new_boolean(xw_changed(ctx)));
+	xw_json_add_int(doc, "version", XW_JSON_VERSION);
+	xw_json_add_str(doc, "command", ctx->cmd);
+	xw_json_add_bool(doc, "changed", xw_changed(ctx));
 	it = json_object_iter_begin(ctx->doc);
 	end = json_object_iter_end(ctx->doc);
 	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it))
-		json_object_object_add(doc, json_object_iter_peek_name(&it),
-				       json_object_get(
-					       json_object_iter_peek_value(
-						       &it)));
-	json_object_object_add(doc, "changes", json_object_get(ctx->changes));
+		xw_json_add(doc, json_object_iter_peek_name(&it),
+			    json_object_get(json_object_iter_peek_value(&it)));
+	xw_json_add(doc, "changes", json_object_get(ctx->changes));
 	if (json_object_array_length(ctx->warnings))
-		json_object_object_add(doc, "warnings",
-				       json_object_get(ctx->warnings));
+		xw_json_add(doc, "warnings", json_object_get(ctx->warnings));
 	return doc;
 }
 
 /*
  * Under -p the document is printed once plain and parsed back: the arrays
- * of json_text.c keep their elements as plain text, which json-c cannot
+ * of json.c keep their elements as plain text, which json-c cannot
  * indent in place.  Only people read -p, so its cost does not matter.
  */
 static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
@@ -342,27 +329,23 @@ static size_t append(char *buf, size_t size, size_t len, const char *fmt, ...)
  */
 static size_t format_change(struct json_object *c, char *buf, size_t size)
 {
-	struct json_object *path, *id, *detail;
+	const char *path = xw_json_get_str(c, "path");
+	const char *id = xw_json_get_str(c, "id");
+	const char *detail = xw_json_get_str(c, "detail");
 	size_t n;
 
-	json_object_object_get_ex(c, "path", &path);
-	json_object_object_get_ex(c, "id", &id);
-	json_object_object_get_ex(c, "detail", &detail);
 	buf[0] = '\0';
-	n = append(buf, size, 0, "%s %s",
-		   json_object_get_string(json_object_object_get(c, "action")),
-		   json_object_get_string(json_object_object_get(c, "object")));
+	n = append(buf, size, 0, "%s %s", xw_json_get_str(c, "action"),
+		   xw_json_get_str(c, "object"));
 	if (path) {
-		n = append(buf, size, n, " %s", json_object_get_string(path));
+		n = append(buf, size, n, " %s", path);
 		if (id)
-			n = append(buf, size, n, " (id %s)",
-				   json_object_get_string(id));
+			n = append(buf, size, n, " (id %s)", id);
 	} else if (id) {
-		n = append(buf, size, n, " %s", json_object_get_string(id));
+		n = append(buf, size, n, " %s", id);
 	}
 	if (detail)
-		n = append(buf, size, n, "%s%s", path ? ": " : " ",
-			   json_object_get_string(detail));
+		n = append(buf, size, n, "%s%s", path ? ": " : " ", detail);
 	return n;
 }
 

@@ -6,13 +6,9 @@
 #include <json-c/json.h>
 
 #include "ctx.h"
+#include "json.h"
 #include "scrape.h"
 #include "scrape_text.h"
-
-static const char *str(struct json_object *o, const char *key)
-{
-	return json_object_get_string(json_object_object_get(o, key));
-}
 
 /*
  * An interface name, control characters and invalid UTF-8 as \xNN: the
@@ -22,15 +18,10 @@ static const char *str(struct json_object *o, const char *key)
 static const char *name(struct json_object *o, const char *key)
 {
 	static char buf[4 * 64 + 1];
-	const char *raw = str(o, key);
+	const char *raw = xw_json_get_str(o, key);
 
 	xw_escape(raw, strnlen(raw, 64), buf, sizeof(buf));
 	return buf;
-}
-
-static int num(struct json_object *o, const char *key)
-{
-	return json_object_get_int(json_object_object_get(o, key));
 }
 
 static void addresses(FILE *f, struct json_object *list)
@@ -40,7 +31,8 @@ static void addresses(FILE *f, struct json_object *list)
 	for (k = 0; k < json_object_array_length(list); k++) {
 		struct json_object *a = json_object_array_get_idx(list, k);
 
-		fprintf(f, " %s/%d", str(a, "address"), num(a, "prefix_len"));
+		fprintf(f, " %s/%d", xw_json_get_str(a, "address"),
+			xw_json_get_int(a, "prefix_len"));
 	}
 	if (!json_object_array_length(list))
 		fputs(" no addresses", f);
@@ -49,17 +41,16 @@ static void addresses(FILE *f, struct json_object *list)
 
 static void interface(FILE *f, const struct xw_scrape *s, struct json_object *i)
 {
-	struct json_object *list,
-		*ll = json_object_object_get(i, "link_address");
+	struct json_object *list, *ll = xw_json_get(i, "link_address");
 	const struct xw_scrape_iface *nic =
-		xw_scrape_find(s, (uint32_t)num(i, "ifindex"));
+		xw_scrape_find(s, (uint32_t)xw_json_get_int(i, "ifindex"));
 	char dst[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
 	size_t k;
 
 	fprintf(f, "%s (ifindex %d, mtu %d, %s):", name(i, "name"),
-		num(i, "ifindex"), num(i, "mtu"),
+		xw_json_get_int(i, "ifindex"), xw_json_get_int(i, "mtu"),
 		ll ? json_object_get_string(ll) : "no link-layer address");
-	addresses(f, json_object_object_get(i, "addresses"));
+	addresses(f, xw_json_get(i, "addresses"));
 	for (k = 0; nic && k < nic->n_routes; k++) {
 		const struct xw_scrape_route *r = &nic->route_list[k];
 
@@ -71,13 +62,13 @@ static void interface(FILE *f, const struct xw_scrape *s, struct json_object *i)
 				"",
 			r->metric);
 	}
-	list = json_object_object_get(i, "neighbors");
+	list = xw_json_get(i, "neighbors");
 	for (k = 0; k < json_object_array_length(list); k++) {
 		struct json_object *n = json_object_array_get_idx(list, k);
-		struct json_object *lla =
-			json_object_object_get(n, "link_address");
+		struct json_object *lla = xw_json_get(n, "link_address");
 
-		fprintf(f, "  neighbour %s at %s\n", str(n, "address"),
+		fprintf(f, "  neighbour %s at %s\n",
+			xw_json_get_str(n, "address"),
 			lla ? json_object_get_string(lla) : "no address");
 	}
 }
@@ -92,16 +83,16 @@ static void gateway(FILE *f, const char *family, struct json_object *g)
 		return;
 	}
 	fprintf(f, "default %s:", family);
-	hops = json_object_object_get(g, "nexthops");
+	hops = xw_json_get(g, "nexthops");
 	for (k = 0; k < json_object_array_length(hops); k++) {
 		struct json_object *h = json_object_array_get_idx(hops, k);
 
-		fprintf(f, "%s via %s dev %s", k ? "," : "", str(h, "gateway"),
-			name(h, "interface"));
+		fprintf(f, "%s via %s dev %s", k ? "," : "",
+			xw_json_get_str(h, "gateway"), name(h, "interface"));
 		if (json_object_array_length(hops) > 1)
-			fprintf(f, " weight %d", num(h, "weight"));
+			fprintf(f, " weight %d", xw_json_get_int(h, "weight"));
 	}
-	fprintf(f, " metric %d\n", num(g, "metric"));
+	fprintf(f, " metric %d\n", xw_json_get_int(g, "metric"));
 }
 
 void xw_scrape_print(FILE *f, const struct xw_scrape *s)
@@ -113,8 +104,8 @@ void xw_scrape_print(FILE *f, const struct xw_scrape *s)
 			json_object_array_get_idx(s->loopback, k);
 
 		fprintf(f, "%s (ifindex %d, loopback):", name(l, "name"),
-			num(l, "ifindex"));
-		addresses(f, json_object_object_get(l, "addresses"));
+			xw_json_get_int(l, "ifindex"));
+		addresses(f, xw_json_get(l, "addresses"));
 	}
 	for (k = 0; k < json_object_array_length(s->interfaces); k++)
 		interface(f, s, json_object_array_get_idx(s->interfaces, k));
@@ -123,8 +114,9 @@ void xw_scrape_print(FILE *f, const struct xw_scrape *s)
 			json_object_array_get_idx(s->skipped, k);
 
 		fprintf(f, "skipped %s (ifindex %d): %s\n", name(i, "name"),
-			num(i, "ifindex"), str(i, "reason"));
+			xw_json_get_int(i, "ifindex"),
+			xw_json_get_str(i, "reason"));
 	}
-	gateway(f, "IPv4", json_object_object_get(s->gateways, "ipv4"));
-	gateway(f, "IPv6", json_object_object_get(s->gateways, "ipv6"));
+	gateway(f, "IPv4", xw_json_get(s->gateways, "ipv4"));
+	gateway(f, "IPv6", xw_json_get(s->gateways, "ipv6"));
 }

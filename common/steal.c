@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "exit.h"
 #include "fault.h"
+#include "json.h"
 #include "nladdr.h"
 #include "scrape.h"
 #include "steal.h"
@@ -92,7 +93,7 @@ static struct json_object *request_hex(struct nl_msg *msg)
 		text[2 * k + 1] = digits[b[k] & 15];
 	}
 	text[2 * len] = '\0';
-	j = json_object_new_string(text);
+	j = xw_json_str(text);
 	free(text);
 	return j;
 }
@@ -122,17 +123,11 @@ static struct json_object *journal_doc(const struct xw_scrape *s,
 			json_object_put(a);
 			break;
 		}
-		json_object_object_add(a, "interface",
-				       json_object_new_string(
-					       iface_name(s, taken[k])));
-		json_object_object_add(a, "ifindex",
-				       json_object_new_int(
-					       rtnl_addr_get_ifindex(taken[k])));
-		json_object_object_add(a, "address",
-				       json_object_new_string(
-					       addr_text(taken[k], buf,
-							 sizeof(buf))));
-		json_object_object_add(a, "request", request_hex(msg));
+		xw_json_add_str(a, "interface", iface_name(s, taken[k]));
+		xw_json_add_int(a, "ifindex", rtnl_addr_get_ifindex(taken[k]));
+		xw_json_add_str(a, "address",
+				addr_text(taken[k], buf, sizeof(buf)));
+		xw_json_add(a, "request", request_hex(msg));
 		nlmsg_free(msg);
 		json_object_array_add(addrs, a);
 	}
@@ -151,13 +146,11 @@ static struct json_object *journal_doc(const struct xw_scrape *s,
 		json_object_put(routes);
 		return NULL;
 	}
-	json_object_object_add(doc, "version", json_object_new_int(1));
-	json_object_object_add(doc, "command",
-			       json_object_new_string("scrape --steal"));
-	json_object_object_add(doc, "netns_cookie",
-			       json_object_new_uint64(j->cookie));
-	json_object_object_add(doc, "addresses", addrs);
-	json_object_object_add(doc, "routes", routes);
+	xw_json_add_int(doc, "version", 1);
+	xw_json_add_str(doc, "command", "scrape --steal");
+	xw_json_add_u64(doc, "netns_cookie", j->cookie);
+	xw_json_add(doc, "addresses", addrs);
+	xw_json_add(doc, "routes", routes);
 	return doc;
 }
 

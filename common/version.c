@@ -15,7 +15,7 @@
 
 #include "caps.h"
 #include "exit.h"
-#include "json_text.h"
+#include "json.h"
 #include "version.h"
 
 /* build/version.h, made by the Makefile from VERSION and git describe. */
@@ -176,18 +176,13 @@ static void print_json(const enum answer *answers, bool pretty)
 	int flags = XW_JSON_FLAGS;
 	size_t i;
 
-	json_object_object_add(doc, "version", json_object_new_int(1));
-	json_object_object_add(doc, "command",
-			       json_object_new_string("version"));
-	json_object_object_add(doc, "xdpwire",
-			       json_object_new_string(XW_VERSION));
-	json_object_object_add(doc, "libbpf",
-			       json_object_new_string(libbpf_version_string()));
+	xw_json_add_int(doc, "version", 1);
+	xw_json_add_str(doc, "command", "version");
+	xw_json_add_str(doc, "xdpwire", XW_VERSION);
+	xw_json_add_str(doc, "libbpf", libbpf_version_string());
 	for (i = 0; i < N_FEATURES; i++)
-		json_object_object_add(f, features[i].name,
-				       json_object_new_string(
-					       answer_names[answers[i]]));
-	json_object_object_add(doc, "features", f);
+		xw_json_add_str(f, features[i].name, answer_names[answers[i]]);
+	xw_json_add(doc, "features", f);
 	if (pretty)
 		flags = XW_JSON_PRETTY_FLAGS;
 	puts(json_object_to_json_string_ext(doc, flags));

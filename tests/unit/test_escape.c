@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "../../common/ctx.h"
+#include "../../common/json.h"
 
 static void check(const char *in, const char *want)
 {

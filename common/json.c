@@ -5,7 +5,59 @@
 #include <json-c/json.h>
 #include <json-c/printbuf.h>
 
-#include "json_text.h"
+#include "json.h"
+
+struct json_object *xw_json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+struct json_object *xw_json_str_nonempty(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+void xw_json_add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+void xw_json_add_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, xw_json_str(v));
+}
+
+void xw_json_add_int(struct json_object *o, const char *key, int64_t v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+void xw_json_add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+void xw_json_add_bool(struct json_object *o, const char *key, bool v)
+{
+	json_object_object_add(o, key, json_object_new_boolean(v));
+}
+
+struct json_object *xw_json_get(struct json_object *o, const char *key)
+{
+	return o ? json_object_object_get(o, key) : NULL;
+}
+
+const char *xw_json_get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v = xw_json_get(o, key);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+int xw_json_get_int(struct json_object *o, const char *key)
+{
+	return json_object_get_int(xw_json_get(o, key));
+}
 
 struct texts {
 	char *buf; /* elements, comma-separated */
