@@ -135,14 +135,16 @@ int cmd_pin_gc(struct xw_ctx *ctx, void *opts)
 	int err;
 
 	ctx->dry_run = o->dry_run;
-	err = xw_netns_pin_prefix(&o->common.ns, prefix, sizeof(prefix));
+	err = xw_netns_pin_prefix(&o->common.target.ns, prefix, sizeof(prefix));
 	if (!err)
-		err = xw_pinwalk(ctx, &o->common.fs, prefix,
-				 o->common.have_dev ? o->common.dev.name : NULL,
+		err = xw_pinwalk(ctx, &o->common.target.fs, prefix,
+				 o->common.target.have_dev ?
+					 o->common.target.dev.name :
+					 NULL,
 				 gc_one, &w);
 	if (err)
 		return err;
-	xw_out_str(ctx, "bpffs", o->common.fs.path);
+	xw_out_str(ctx, "bpffs", o->common.target.fs.path);
 	xw_out_json(ctx, "dry_run", json_object_new_boolean(o->dry_run));
 	xw_out_json(ctx, "left_alone", json_object_new_uint64(w.n_left));
 	if (w.n_dirs_acted)

@@ -119,6 +119,6 @@ int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
 {
 	struct redirect_install_opts *o = opts;
 
-	return xw_install_program(ctx, &o->common, &xw_redirect_program,
+	return xw_install_program(ctx, &o->common.target, &xw_redirect_program,
 				  o->ports, o->n_ports, o->mode, o->unpin);
 }

@@ -160,7 +160,7 @@ static void out_netns(struct xw_ctx *ctx, const struct scrape_opts *o,
 				       json_object_new_string(o->common.netns));
 	json_object_object_add(ns, "inode",
 			       json_object_new_int64(
-				       (int64_t)o->common.ns.ino));
+				       (int64_t)o->common.target.ns.ino));
 	json_object_object_add(ns, "initial",
 			       initial == XW_INITIAL_UNKNOWN ?
 				       NULL :
@@ -261,7 +261,7 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts)
 {
 	struct scrape_opts *o = opts;
 	struct xw_scrape s = { .keep_for_steal = o->steal };
-	enum xw_initial initial = xw_netns_initial(o->common.ns.ino);
+	enum xw_initial initial = xw_netns_initial(o->common.target.ns.ino);
 	struct xw_journal j = { .dir = -1, .lock = -1 };
 	struct xw_scrape_iface *dev;
 	bool found;
@@ -270,8 +270,8 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts)
 	err = check_steal(ctx, o, initial);
 	if (err)
 		return err;
-	if (o->common.have_dev)
-		s.only_ifindex = o->common.dev.ifindex;
+	if (o->common.target.have_dev)
+		s.only_ifindex = o->common.target.dev.ifindex;
 	err = xw_nl_open(ctx, &s.sk);
 	if (!err && (o->steal || o->restore))
 		err = xw_journal_lock(ctx, nl_socket_get_fd(s.sk), &j);
@@ -292,7 +292,7 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts)
 		dev = xw_scrape_find(&s, s.only_ifindex);
 		if (!dev || !dev->wanted)
 			err = xw_fail(ctx, XW_EXIT_UNAVAILABLE, 0,
-				      o->common.dev.name,
+				      o->common.target.dev.name,
 				      "is down: nothing to scrape");
 	}
 	if (!err && o->steal)

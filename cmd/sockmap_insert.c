@@ -223,12 +223,12 @@ static int open_map(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 	if (o->map)
 		err = open_map_path(ctx, o->map, dir, &spec.name);
 	else
-		err = xw_device_pindir(ctx, &o->common, 0, dir);
+		err = xw_device_pindir(ctx, &o->common.target, 0, dir);
 	if (err == -ENOENT && !o->map)
 		return xw_fail(
-			ctx, XW_EXIT_NOINPUT, 0, o->common.dev.name,
+			ctx, XW_EXIT_NOINPUT, 0, o->common.target.dev.name,
 			"no redirect installed (no pin directory under %s): run redirect-install first",
-			o->common.fs.path);
+			o->common.target.fs.path);
 	if (err)
 		return err;
 	xw_pindir_entry_path(dir, spec.name, path, size);
@@ -282,7 +282,7 @@ static int judge(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 		 const struct xw_xsk_bind *b, const char *path)
 {
 	char name[72], sock_ns[40], slot_ns[40];
-	uint64_t slot_ino = o->common.ns.ino;
+	uint64_t slot_ino = o->common.target.ns.ino;
 	uint32_t key = b->slot_key;
 
 	if (b->state == XW_XSK_UNBOUND)
@@ -315,15 +315,15 @@ static int judge(struct xw_ctx *ctx, struct sockmap_insert_opts *o,
 			"bound to %s (ifindex %u) queue %u, but the slot is queue %u of %s",
 			name, b->ifindex, b->queue, key, path);
 	}
-	if (b->ifindex == o->common.dev.ifindex && b->netns_ino == slot_ino &&
-	    b->queue == key)
+	if (b->ifindex == o->common.target.dev.ifindex &&
+	    b->netns_ino == slot_ino && b->queue == key)
 		return 0;
 	netns_note(slot_ns, sizeof(slot_ns), slot_ino, b->netns_ino);
 	return xw_fail(
 		ctx, XW_EXIT_DATAERR, 0, "socket",
 		"bound to %s (ifindex %u%s) queue %u, but the slot is %s (ifindex %u%s) queue %u",
-		name, b->ifindex, sock_ns, b->queue, o->common.dev.name,
-		o->common.dev.ifindex, slot_ns, key);
+		name, b->ifindex, sock_ns, b->queue, o->common.target.dev.name,
+		o->common.target.dev.ifindex, slot_ns, key);
 }
 
 static void out_socket(struct xw_ctx *ctx, const struct xw_xsk_bind *b)

@@ -193,8 +193,8 @@ int cmd_tunnel_install(struct xw_ctx *ctx, void *opts)
 	int err;
 
 	if (!o->veth && !o->peer)
-		return xw_tunnel_node(ctx, c, o->ports, o->n_ports, o->mode,
-				      o->unpin);
+		return xw_tunnel_node(ctx, &c->target, o->ports, o->n_ports,
+				      o->mode, o->unpin);
 	if (o->peer)
 		err = xw_veth_near_end(ctx, c->netns, o->peer, &veth);
 	else
@@ -204,6 +204,6 @@ int cmd_tunnel_install(struct xw_ctx *ctx, void *opts)
 	if (err)
 		return err;
 	if (o->unpin)
-		return xw_tunnel_unwire(ctx, c, &veth);
-	return xw_tunnel_wire(ctx, c, &veth, o->mode);
+		return xw_tunnel_unwire(ctx, &c->target, &veth);
+	return xw_tunnel_wire(ctx, &c->target, &veth, o->mode);
 }
