@@ -143,33 +143,34 @@ static void warn_small_map(struct xw_ctx *ctx, const struct xw_target *t,
 }
 
 int xw_install_program(struct xw_ctx *ctx, const struct xw_target *t,
-		       const struct xw_program *pg, const uint16_t *ports,
-		       size_t n_ports, enum xw_xdp_mode mode, bool unpin)
+		       const struct xw_program *pg,
+		       const struct xw_installer_request *req)
 {
 	uint16_t got[XW_MAX_PASS_PORTS];
 	struct xw_install_result res;
-	struct xw_request req;
+	struct xw_request opened;
 	uint32_t queues = 1;
 	int err;
 
-	if (unpin)
+	if (req->unpin)
 		return xw_install_unpin(ctx, t, pg->layout);
 	if (pg->queue_sized_map >= 0) {
 		err = xw_dev_rx_queues(ctx, &t->dev, &queues);
 		if (err)
 			return err;
 	}
-	err = xw_request_open(ctx, pg, ports, n_ports, queues, mode, &req);
+	err = xw_request_open(ctx, pg, req->ports, req->n_ports, queues,
+			      req->mode, &opened);
 	if (err)
 		return err;
-	err = xw_install_run(ctx, t, &req.install, &res);
+	err = xw_install_run(ctx, t, &opened.install, &res);
 	if (!err && pg->pass_ports)
 		xw_out_u16_list(ctx, "pass_ports", got,
-				xw_request_ports(&req, got));
+				xw_request_ports(&opened, got));
 	if (!err && pg->queue_sized_map >= 0) {
 		xw_out_u64(ctx, "rx_queues", queues);
 		warn_small_map(ctx, t, &res, pg->queue_sized_map, queues);
 	}
-	xw_request_close(&req);
+	xw_request_close(&opened);
 	return err;
 }

@@ -82,26 +82,6 @@ static int set_slot(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	return 0;
 }
 
-int xw_tunnel_node(struct xw_ctx *ctx, const struct xw_target *t,
-		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
-		   bool unpin)
-{
-	int err;
-
-	/*
-	 * Removing the node's side removes the sandboxes wired to it too:
-	 * their veth installs would otherwise keep sending frames to a NIC
-	 * that no longer sends any back.
-	 */
-	if (unpin) {
-		err = xw_tunnel_unpin_node(ctx, t);
-		if (err)
-			return err;
-	}
-	return xw_install_program(ctx, t, &xw_tunnel_host_program, ports,
-				  n_ports, mode, unpin);
-}
-
 /* The NIC's tunnel_host_map, locked; a clear error if there is none. */
 static int open_host(struct xw_ctx *ctx, const struct xw_target *t,
 		     struct xw_pindir *dir, struct xw_pinned *map)

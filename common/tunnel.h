@@ -14,16 +14,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "install_cmd.h"
 #include "parse.h"
 
 struct xw_ctx;
 struct xw_dev;
 struct xw_target;
 
-/* The node's install on t->dev (the NIC), or its removal. */
-int xw_tunnel_node(struct xw_ctx *ctx, const struct xw_target *t,
-		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
-		   bool unpin);
+/* What tunnel-install asks. */
+struct xw_tunnel_request {
+	/* The node's install on the NIC; mode and unpin for a sandbox too. */
+	struct xw_installer_request node;
+	/* A sandbox to wire: the host side of its veth pair, or ... */
+	const char *veth;
+	/* ... the sandbox side, in the namespace t->peer_netns. */
+	const char *peer;
+};
+
+/*
+ * tunnel-install's run on t->dev (the NIC): without veth or peer, the
+ * node's install, or its removal with the sandboxes wired to it; with one
+ * of them, that sandbox wired, or unwired.
+ */
+int xw_tunnel_install(struct xw_ctx *ctx, const struct xw_target *t,
+		      const struct xw_tunnel_request *req);
 
 /*
  * The sandboxes wired to t->dev (the NIC) unwired, before its install is
