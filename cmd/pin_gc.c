@@ -6,17 +6,10 @@
  */
 #include <stdbool.h>
 
-#include <json-c/json.h>
-
 #include "../common/caps.h"
-#include "../common/bpffs.h"
 #include "../common/cli.h"
 #include "../common/ctx.h"
-#include "../common/exit.h"
 #include "../common/gc.h"
-#include "../common/health.h"
-#include "../common/netns.h"
-#include "../common/pinwalk.h"
 #include "cmds.h"
 
 struct pin_gc_opts {
@@ -104,60 +97,11 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 const struct xw_cmd_parser pin_gc_parser = { &argp, sizeof(struct pin_gc_opts),
 					     &defaults, caps };
 
-struct gc_walk {
-	bool repair;
-	size_t n_dirs_acted;
-	size_t n_left;
-};
-
-static int gc_one(struct xw_ctx *ctx, struct xw_pindir *dir, const char *device,
-		  bool checked, void *arg)
-{
-	struct gc_walk *w = arg;
-	struct xw_found_dir d;
-	bool acted;
-	int err;
-
-	err = xw_health_inspect(ctx, dir, device, checked, &d);
-	if (err)
-		return err;
-	err = xw_gc_dir(ctx, dir, &d, w->repair, &acted, &w->n_left);
-	w->n_dirs_acted += acted;
-	xw_health_free(&d);
-	return err;
-}
-
 int cmd_pin_gc(struct xw_ctx *ctx, void *opts)
 {
-	struct pin_gc_opts *o = opts;
-	struct gc_walk w = { o->repair, 0, 0 };
-	char prefix[32];
-	int err;
+	const struct pin_gc_opts *o = opts;
+	const struct xw_gc_request req = { .dry_run = o->dry_run,
+					   .repair = o->repair };
 
-	ctx->dry_run = o->dry_run;
-	err = xw_netns_pin_prefix(&o->common.ns, prefix, sizeof(prefix));
-	if (!err)
-		err = xw_pinwalk(ctx, &o->common.fs, prefix,
-				 o->common.have_dev ? o->common.dev.name : NULL,
-				 gc_one, &w);
-	if (err)
-		return err;
-	xw_out_str(ctx, "bpffs", o->common.fs.path);
-	xw_out_json(ctx, "dry_run", json_object_new_boolean(o->dry_run));
-	xw_out_json(ctx, "left_alone", json_object_new_uint64(w.n_left));
-	if (w.n_dirs_acted)
-		xw_summary(ctx, "%zu director%s %s%s", w.n_dirs_acted,
-			   w.n_dirs_acted == 1 ? "y" : "ies",
-			   o->dry_run ? "to change (dry run: nothing changed)" :
-					"changed",
-			   w.n_left ?
-				   "; some installs left alone (see warnings)" :
-				   "");
-	else if (w.n_left)
-		xw_summary(ctx,
-			   "nothing pin-gc can do; %zu install(s) left alone (see warnings)",
-			   w.n_left);
-	else
-		xw_summary(ctx, "nothing to do");
-	return 0;
+	return xw_gc_run(ctx, &o->common.target, &req);
 }

@@ -117,8 +117,12 @@ const struct xw_cmd_parser redirect_install_parser = {
 
 int cmd_redirect_install(struct xw_ctx *ctx, void *opts)
 {
-	struct redirect_install_opts *o = opts;
+	const struct redirect_install_opts *o = opts;
+	const struct xw_installer_request req = { .ports = o->ports,
+						  .n_ports = o->n_ports,
+						  .mode = o->mode,
+						  .unpin = o->unpin };
 
-	return xw_install_program(ctx, &o->common, &xw_redirect_program,
-				  o->ports, o->n_ports, o->mode, o->unpin);
+	return xw_install_program(ctx, &o->common.target, &xw_redirect_program,
+				  &req);
 }

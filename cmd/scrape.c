@@ -128,9 +128,13 @@ int cmd_scrape(struct xw_ctx *ctx, void *opts)
 	const struct scrape_opts *o = opts;
 	const struct xw_scrape_request req = {
 		.netns = o->common.netns,
-		.netns_ino = o->common.ns.ino,
-		.device = o->common.have_dev ? o->common.dev.name : NULL,
-		.ifindex = o->common.have_dev ? o->common.dev.ifindex : 0,
+		.netns_ino = o->common.target.ns.ino,
+		.device = o->common.target.have_dev ?
+				  o->common.target.dev.name :
+				  NULL,
+		.ifindex = o->common.target.have_dev ?
+				   o->common.target.dev.ifindex :
+				   0,
 		.steal = o->steal,
 		.force = o->force,
 		.restore = o->restore,

@@ -327,8 +327,8 @@ static void add_repair(struct json_object *o, const struct status_walk *w,
 		       const struct xw_found_dir *d,
 		       const struct xw_found_install *in)
 {
-	const struct xw_repair_scope scope = { w->opts->fs.path, w->opts->netns,
-					       dir->prefix };
+	const struct xw_repair_scope scope = { w->opts->target.fs.path,
+					       w->opts->netns, dir->prefix };
 	char cmd[PATH_MAX + 256];
 
 	add(o, "repair",
@@ -597,14 +597,15 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 	}
 	err = open_home(ctx, &w);
 	if (!err)
-		err = xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix));
+		err = xw_netns_pin_prefix(&c->target.ns, prefix,
+					  sizeof(prefix));
 	if (!err)
-		err = xw_pinwalk(ctx, &c->fs, prefix,
-				 c->have_dev ? c->dev.name : NULL, show_dir,
-				 &w);
+		err = xw_pinwalk(ctx, &c->target.fs, prefix,
+				 c->target.have_dev ? c->target.dev.name : NULL,
+				 show_dir, &w);
 	/* A typo must not pass for a device with nothing installed. */
-	if (!err && c->have_dev && !c->dev.ifindex && !w.n_dirs)
-		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, c->dev.name,
+	if (!err && c->target.have_dev && !c->target.dev.ifindex && !w.n_dirs)
+		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, c->target.dev.name,
 			      "no such device and nothing pinned for it");
 	if (w.home >= 0)
 		close(w.home);
@@ -615,7 +616,7 @@ int cmd_status(struct xw_ctx *ctx, void *opts)
 		json_object_put(w.dirs);
 		return err;
 	}
-	xw_out_str(ctx, "bpffs", c->fs.path);
+	xw_out_str(ctx, "bpffs", c->target.fs.path);
 	xw_out_json(ctx, "directories", w.dirs);
 	xw_summary(ctx, "%zu install(s), %zu ok, %zu not", w.n_installs, w.n_ok,
 		   w.n_installs - w.n_ok);

@@ -14,7 +14,6 @@
 #include "../common/ifname.h"
 #include "../common/parse.h"
 #include "../common/tunnel.h"
-#include "../common/veth.h"
 #include "cmds.h"
 
 struct tunnel_install_opts {
@@ -187,23 +186,15 @@ const struct xw_cmd_parser tunnel_install_parser = {
 
 int cmd_tunnel_install(struct xw_ctx *ctx, void *opts)
 {
-	struct tunnel_install_opts *o = opts;
-	struct xw_common_opts *c = &o->common;
-	struct xw_dev veth;
-	int err;
+	const struct tunnel_install_opts *o = opts;
+	const struct xw_tunnel_request req = {
+		.node = { .ports = o->ports,
+			  .n_ports = o->n_ports,
+			  .mode = o->mode,
+			  .unpin = o->unpin },
+		.veth = o->veth,
+		.peer = o->peer,
+	};
 
-	if (!o->veth && !o->peer)
-		return xw_tunnel_node(ctx, c, o->ports, o->n_ports, o->mode,
-				      o->unpin);
-	if (o->peer)
-		err = xw_veth_near_end(ctx, c->netns, o->peer, &veth);
-	else
-		err = xw_dev_resolve(ctx, o->veth, 0, &veth);
-	if (!err)
-		err = xw_veth_check(ctx, &veth);
-	if (err)
-		return err;
-	if (o->unpin)
-		return xw_tunnel_unwire(ctx, c, &veth);
-	return xw_tunnel_wire(ctx, c, &veth, o->mode);
+	return xw_tunnel_install(ctx, &o->common.target, &req);
 }

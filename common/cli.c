@@ -195,7 +195,7 @@ void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx)
 
 	c->ctx = ctx;
 	c->bpffs = env && *env ? env : XW_DEFAULT_BPFFS;
-	c->fs.fd = -1;
+	c->target.fs.fd = -1;
 }
 
 void xw_common_init_children(struct argp_state *state, struct xw_common_opts *c)
@@ -480,6 +480,7 @@ int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,
 
 int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
 {
+	struct xw_target *t = &c->target;
 	int err;
 
 	err = xw_check_needs(ctx, c, needs);
@@ -487,32 +488,33 @@ int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c, unsigned int needs)
 		return err;
 	/* The device must be looked up inside the namespace it lives in. */
 	if (c->netns && !c->netns_is_peer)
-		err = xw_netns_enter(ctx, c->netns, &c->ns);
+		err = xw_netns_enter(ctx, c->netns, &t->ns);
 	else
-		err = xw_netns_self(ctx, &c->ns);
+		err = xw_netns_self(ctx, &t->ns);
 	if (err)
 		return err;
+	t->peer_netns = c->netns_is_peer ? c->netns : NULL;
 	if (c->devices_given && needs & XW_DEVICE_MAY_BE_GONE && c->device &&
 	    !xw_ifname_problem(c->device) && !if_nametoindex(c->device)) {
 		/* Its pins are what is asked about, and they outlive it. */
-		snprintf(c->dev.name, sizeof(c->dev.name), "%s", c->device);
-		xw_ifname_to_dirname(c->dev.name, c->dev.dirname);
-		c->have_dev = true;
+		snprintf(t->dev.name, sizeof(t->dev.name), "%s", c->device);
+		xw_ifname_to_dirname(t->dev.name, t->dev.dirname);
+		t->have_dev = true;
 	} else if (c->devices_given) {
-		err = xw_dev_resolve(ctx, c->device, c->device_idx, &c->dev);
+		err = xw_dev_resolve(ctx, c->device, c->device_idx, &t->dev);
 		if (err)
 			return err;
-		c->have_dev = true;
+		t->have_dev = true;
 	}
 	if (needs & XW_NEEDS_BPFFS ||
-	    (needs & XW_BPFFS_IF_DEVICE && c->have_dev))
-		return xw_bpffs_open(ctx, c->bpffs, &c->fs);
+	    (needs & XW_BPFFS_IF_DEVICE && t->have_dev))
+		return xw_bpffs_open(ctx, c->bpffs, &t->fs);
 	return 0;
 }
 
 void xw_common_release(struct xw_common_opts *c)
 {
-	xw_bpffs_close(&c->fs);
+	xw_bpffs_close(&c->target.fs);
 }
 
 static char *exit_codes_text(void)

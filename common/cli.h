@@ -13,10 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bpffs.h"
-#include "device.h"
-#include "netns.h"
 #include "parse.h"
+#include "target.h"
 
 struct xw_ctx;
 
@@ -32,11 +30,8 @@ struct xw_common_opts {
 	const char *netns;
 	/* --netns names a peer's namespace; the work is done here. */
 	bool netns_is_peer;
-	/* Established by xw_prepare(). */
-	struct xw_netns ns;
-	struct xw_dev dev;
-	bool have_dev;
-	struct xw_bpffs fs;
+	/* Resolved by xw_prepare(), released by xw_common_release(). */
+	struct xw_target target;
 };
 
 /* Option keys of the shared children; subcommands use keys from 0x200. */
@@ -106,6 +101,7 @@ error_t xw_opt_pass_port(struct xw_ctx *ctx, const char *arg, uint16_t *ports,
 /* What the command table asks of the options alone; touches nothing. */
 int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,
 		   unsigned int needs);
+/* Resolves c's target options into c->target, as needs asks. */
 int xw_prepare(struct xw_ctx *ctx, struct xw_common_opts *c,
 	       unsigned int needs);
 void xw_common_release(struct xw_common_opts *c);

@@ -14,6 +14,20 @@
 struct xw_ctx;
 struct xw_found_dir;
 struct xw_pindir;
+struct xw_target;
+
+/* What pin-gc is asked to do. */
+struct xw_gc_request {
+	bool dry_run; /* say what would be done, change nothing */
+	bool repair; /* restore what can be restored instead of removing it */
+};
+
+/*
+ * The whole run over t's pin directories (t->dev's only, when there is
+ * one), each judged and acted on under its lock, and the report.
+ */
+int xw_gc_run(struct xw_ctx *ctx, const struct xw_target *t,
+	      const struct xw_gc_request *req);
 
 /*
  * *acted: something was (or, dry, would be) done; *left: installs left

@@ -6,32 +6,43 @@
 #define XW_INSTALL_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "install.h"
 #include "kinds.h"
+#include "parse.h"
 
-struct xw_common_opts;
 struct xw_ctx;
+struct xw_target;
 
 /* Locks the device's pin directory (creating it) and applies the request. */
-int xw_install_run(struct xw_ctx *ctx, struct xw_common_opts *c,
+int xw_install_run(struct xw_ctx *ctx, const struct xw_target *t,
 		   struct xw_install *in, struct xw_install_result *res);
 
 /* --unpin: removes layout's install and the directory if left empty. */
-int xw_install_unpin(struct xw_ctx *ctx, struct xw_common_opts *c,
+int xw_install_unpin(struct xw_ctx *ctx, const struct xw_target *t,
 		     const struct xw_layout *layout);
 
+/* What an installer command asks for its device's install. */
+struct xw_installer_request {
+	const uint16_t *ports; /* pass ports; none: the program's default */
+	size_t n_ports;
+	enum xw_xdp_mode mode;
+	bool unpin; /* remove the install instead */
+};
+
 /*
- * An installer's whole run for program on c->dev: with unpin, removes its
- * install; else opens the program as asked and installs it, reporting its
- * pass ports and, for a per-queue map, the queues it covers.
+ * An installer's whole run for program on t->dev: with req->unpin, removes
+ * its install; else opens the program as asked and installs it, reporting
+ * its pass ports and, for a per-queue map, the queues it covers.
  */
-int xw_install_program(struct xw_ctx *ctx, struct xw_common_opts *c,
-		       const struct xw_program *program, const uint16_t *ports,
-		       size_t n_ports, enum xw_xdp_mode mode, bool unpin);
+int xw_install_program(struct xw_ctx *ctx, const struct xw_target *t,
+		       const struct xw_program *program,
+		       const struct xw_installer_request *req);
 
 /* The pin directory of the device, relative to the bpffs root. */
-int xw_device_pindir(struct xw_ctx *ctx, struct xw_common_opts *c,
+int xw_device_pindir(struct xw_ctx *ctx, const struct xw_target *t,
 		     unsigned int flags, struct xw_pindir *dir);
 
 #endif /* XW_INSTALL_CMD_H */

@@ -10,7 +10,7 @@
 #include <bpf/bpf.h>
 
 #include "bpffs.h"
-#include "cli.h"
+#include "target.h"
 #include "ctx.h"
 #include "exit.h"
 #include "fault.h"
@@ -82,52 +82,32 @@ static int set_slot(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	return 0;
 }
 
-int xw_tunnel_node(struct xw_ctx *ctx, struct xw_common_opts *c,
-		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
-		   bool unpin)
-{
-	int err;
-
-	/*
-	 * Removing the node's side removes the sandboxes wired to it too:
-	 * their veth installs would otherwise keep sending frames to a NIC
-	 * that no longer sends any back.
-	 */
-	if (unpin) {
-		err = xw_tunnel_unpin_node(ctx, c);
-		if (err)
-			return err;
-	}
-	return xw_install_program(ctx, c, &xw_tunnel_host_program, ports,
-				  n_ports, mode, unpin);
-}
-
 /* The NIC's tunnel_host_map, locked; a clear error if there is none. */
-static int open_host(struct xw_ctx *ctx, struct xw_common_opts *c,
+static int open_host(struct xw_ctx *ctx, const struct xw_target *t,
 		     struct xw_pindir *dir, struct xw_pinned *map)
 {
 	const struct xw_pin_spec *spec =
 		&xw_tunnel_host_layout.maps[XW_MAP_TARGETS];
-	int err = xw_device_pindir(ctx, c, 0, dir);
+	int err = xw_device_pindir(ctx, t, 0, dir);
 
 	if (!err)
 		err = xw_pin_open(ctx, dir, spec, map);
 	if (err == -ENOENT || (!err && map->fd < 0))
 		return xw_fail(
-			ctx, XW_EXIT_NOINPUT, 0, c->dev.name,
+			ctx, XW_EXIT_NOINPUT, 0, t->dev.name,
 			"no tunnel installed (run tunnel-install --device %s first)",
-			c->dev.name);
+			t->dev.name);
 	return err;
 }
 
-static int veth_pindir(struct xw_ctx *ctx, struct xw_common_opts *c,
+static int veth_pindir(struct xw_ctx *ctx, const struct xw_target *t,
 		       const struct xw_dev *veth, unsigned int flags,
 		       struct xw_pindir *dir)
 {
 	char prefix[32];
 
-	xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix));
-	return xw_pindir_open(ctx, &c->fs, prefix, veth->dirname, flags, dir);
+	xw_netns_pin_prefix(&t->ns, prefix, sizeof(prefix));
+	return xw_pindir_open(ctx, &t->fs, prefix, veth->dirname, flags, dir);
 }
 
 /* A veth wired to another NIC must be unwired from it first. */
@@ -158,7 +138,7 @@ static int check_not_elsewhere(struct xw_ctx *ctx, const struct xw_pindir *dir,
  * One NIC carries one sandbox: slot 0 pointing at another device that
  * still exists is somebody's live wiring, never silently taken over.
  */
-static int check_slot_free(struct xw_ctx *ctx, const struct xw_common_opts *c,
+static int check_slot_free(struct xw_ctx *ctx, const struct xw_target *t,
 			   int host_map, const struct xw_dev *veth)
 {
 	char name[IF_NAMESIZE];
@@ -166,14 +146,14 @@ static int check_slot_free(struct xw_ctx *ctx, const struct xw_common_opts *c,
 	int err = slot_get(host_map, &slot);
 
 	if (err)
-		return xw_fail(ctx, XW_EXIT_OSERR, -err, c->dev.name,
+		return xw_fail(ctx, XW_EXIT_OSERR, -err, t->dev.name,
 			       "cannot read tunnel_host_map");
 	if (!slot || slot == veth->ifindex || !if_indextoname(slot, name))
 		return 0;
 	return xw_fail(
-		ctx, XW_EXIT_UNAVAILABLE, 0, c->dev.name,
+		ctx, XW_EXIT_UNAVAILABLE, 0, t->dev.name,
 		"already wired to %s (ifindex %u): unwire it first (tunnel-install --device %s --veth %s --unpin)",
-		name, slot, c->dev.name, name);
+		name, slot, t->dev.name, name);
 }
 
 /*
@@ -242,7 +222,7 @@ static int point_slots(struct xw_ctx *ctx, const struct xw_pindir *hdir,
 	return err;
 }
 
-static int wire_locked(struct xw_ctx *ctx, struct xw_common_opts *c,
+static int wire_locked(struct xw_ctx *ctx, const struct xw_target *t,
 		       const struct xw_dev *veth, enum xw_xdp_mode mode,
 		       const struct xw_pindir *hdir, int host_map,
 		       struct xw_pindir *vdir)
@@ -255,9 +235,9 @@ static int wire_locked(struct xw_ctx *ctx, struct xw_common_opts *c,
 
 	err = check_not_runtimes(ctx, vdir, veth);
 	if (!err)
-		err = check_not_elsewhere(ctx, vdir, veth, &c->dev);
+		err = check_not_elsewhere(ctx, vdir, veth, &t->dev);
 	if (!err)
-		err = check_slot_free(ctx, c, host_map, veth);
+		err = check_slot_free(ctx, t, host_map, veth);
 	if (err)
 		return err;
 	fresh = !has_link(vdir, &xw_tunnel_veth_layout);
@@ -267,7 +247,7 @@ static int wire_locked(struct xw_ctx *ctx, struct xw_common_opts *c,
 		return err;
 	err = xw_install_apply(ctx, veth, vdir, &req.install, &res);
 	if (!err)
-		err = point_slots(ctx, hdir, host_map, vdir, veth, &c->dev,
+		err = point_slots(ctx, hdir, host_map, vdir, veth, &t->dev,
 				  &host_was);
 	if (err) {
 		/* Undo: the NIC's slot as it was, no half-wired veth. */
@@ -289,7 +269,7 @@ static int wire_locked(struct xw_ctx *ctx, struct xw_common_opts *c,
 	return err;
 }
 
-int xw_tunnel_wire(struct xw_ctx *ctx, struct xw_common_opts *c,
+int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
 		   const struct xw_dev *veth, enum xw_xdp_mode mode)
 {
 	struct xw_pinned host_map = { .fd = -1 };
@@ -298,29 +278,29 @@ int xw_tunnel_wire(struct xw_ctx *ctx, struct xw_common_opts *c,
 
 	xw_pindir_init(&hdir);
 	xw_pindir_init(&vdir);
-	if (veth->ifindex == c->dev.ifindex) {
+	if (veth->ifindex == t->dev.ifindex) {
 		err = xw_fail(
 			ctx, XW_EXIT_USAGE, 0, veth->name,
 			"the sandbox's veth cannot be the host device itself");
 		goto out;
 	}
-	err = open_host(ctx, c, &hdir, &host_map);
+	err = open_host(ctx, t, &hdir, &host_map);
 	if (!err)
-		err = veth_pindir(ctx, c, veth, XW_PINDIR_CREATE, &vdir);
+		err = veth_pindir(ctx, t, veth, XW_PINDIR_CREATE, &vdir);
 	if (!err && vdir.created)
 		xw_change(ctx, &(struct xw_change){ .action = "created",
 						    .object = "directory",
 						    .path = vdir.path });
 	if (!err)
-		err = wire_locked(ctx, c, veth, mode, &hdir, host_map.fd,
+		err = wire_locked(ctx, t, veth, mode, &hdir, host_map.fd,
 				  &vdir);
 	if (err && vdir.fd >= 0)
 		xw_pindir_remove_if_empty(ctx, &vdir);
 	if (!err) {
-		xw_out_str(ctx, "device", c->dev.name);
-		xw_out_u64(ctx, "ifindex", c->dev.ifindex);
+		xw_out_str(ctx, "device", t->dev.name);
+		xw_out_u64(ctx, "ifindex", t->dev.ifindex);
 		xw_out_str(ctx, "install", "tunnel veth");
-		xw_summary(ctx, "%s <-> %s: tunnel %s", c->dev.name, veth->name,
+		xw_summary(ctx, "%s <-> %s: tunnel %s", t->dev.name, veth->name,
 			   xw_changed(ctx) ? "wired" :
 					     "already wired: nothing changed");
 	}
@@ -331,7 +311,7 @@ out:
 	return err;
 }
 
-int xw_tunnel_unwire(struct xw_ctx *ctx, struct xw_common_opts *c,
+int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
 		     const struct xw_dev *veth)
 {
 	const struct xw_pin_spec *hspec =
@@ -345,7 +325,7 @@ int xw_tunnel_unwire(struct xw_ctx *ctx, struct xw_common_opts *c,
 	xw_pindir_init(&hdir);
 	xw_pindir_init(&vdir);
 	/* Without a NIC install there is no slot to clear. */
-	err = xw_device_pindir(ctx, c, 0, &hdir);
+	err = xw_device_pindir(ctx, t, 0, &hdir);
 	if (!err)
 		err = xw_pin_open(ctx, &hdir, hspec, &host_map);
 	if (err && err != -ENOENT)
@@ -356,7 +336,7 @@ int xw_tunnel_unwire(struct xw_ctx *ctx, struct xw_common_opts *c,
 	else
 		err = 0;
 	if (!err)
-		err = veth_pindir(ctx, c, veth, 0, &vdir);
+		err = veth_pindir(ctx, t, veth, 0, &vdir);
 	if (!err)
 		err = xw_install_remove(ctx, veth, &vdir,
 					&xw_tunnel_veth_layout, &found);
@@ -367,9 +347,9 @@ int xw_tunnel_unwire(struct xw_ctx *ctx, struct xw_common_opts *c,
 						    .object = "directory",
 						    .path = vdir.path });
 	if (!err) {
-		xw_out_str(ctx, "device", c->dev.name);
+		xw_out_str(ctx, "device", t->dev.name);
 		xw_out_str(ctx, "veth", veth->name);
-		xw_summary(ctx, "%s <-> %s: %s", c->dev.name, veth->name,
+		xw_summary(ctx, "%s <-> %s: %s", t->dev.name, veth->name,
 			   xw_changed(ctx) ? "tunnel unwired" :
 					     "not wired: nothing to remove");
 	}

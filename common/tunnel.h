@@ -14,32 +14,46 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "install_cmd.h"
 #include "parse.h"
 
-struct xw_common_opts;
 struct xw_ctx;
 struct xw_dev;
+struct xw_target;
 
-/* The node's install on c->dev (the NIC), or its removal. */
-int xw_tunnel_node(struct xw_ctx *ctx, struct xw_common_opts *c,
-		   const uint16_t *ports, size_t n_ports, enum xw_xdp_mode mode,
-		   bool unpin);
+/* What tunnel-install asks. */
+struct xw_tunnel_request {
+	/* The node's install on the NIC; mode and unpin for a sandbox too. */
+	struct xw_installer_request node;
+	/* A sandbox to wire: the host side of its veth pair, or ... */
+	const char *veth;
+	/* ... the sandbox side, in the namespace t->peer_netns. */
+	const char *peer;
+};
 
 /*
- * The sandboxes wired to c->dev (the NIC) unwired, before its install is
+ * tunnel-install's run on t->dev (the NIC): without veth or peer, the
+ * node's install, or its removal with the sandboxes wired to it; with one
+ * of them, that sandbox wired, or unwired.
+ */
+int xw_tunnel_install(struct xw_ctx *ctx, const struct xw_target *t,
+		      const struct xw_tunnel_request *req);
+
+/*
+ * The sandboxes wired to t->dev (the NIC) unwired, before its install is
  * removed; crash-safe, see tunnel_unpin.c.
  */
-int xw_tunnel_unpin_node(struct xw_ctx *ctx, struct xw_common_opts *c);
+int xw_tunnel_unpin_node(struct xw_ctx *ctx, const struct xw_target *t);
 
-/* Wires veth (host side of a sandbox's pair) to c->dev's tunnel. */
-int xw_tunnel_wire(struct xw_ctx *ctx, struct xw_common_opts *c,
+/* Wires veth (host side of a sandbox's pair) to t->dev's tunnel. */
+int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
 		   const struct xw_dev *veth, enum xw_xdp_mode mode);
 
 /*
- * Unwires veth: removes its install, and clears c->dev's slot 0 if it
+ * Unwires veth: removes its install, and clears t->dev's slot 0 if it
  * still points at veth.
  */
-int xw_tunnel_unwire(struct xw_ctx *ctx, struct xw_common_opts *c,
+int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
 		     const struct xw_dev *veth);
 
 #endif /* XW_TUNNEL_H */

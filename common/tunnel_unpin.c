@@ -26,7 +26,7 @@
 #include <bpf/bpf.h>
 
 #include "bpffs.h"
-#include "cli.h"
+#include "target.h"
 #include "ctx.h"
 #include "device.h"
 #include "health.h"
@@ -74,7 +74,7 @@ static uint32_t slot0(int map_fd)
 }
 
 /* The NIC's slot 0 and the records a killed run left in its directory. */
-static int read_node(struct xw_ctx *ctx, struct xw_common_opts *c,
+static int read_node(struct xw_ctx *ctx, const struct xw_target *t,
 		     struct wired *w)
 {
 	const struct xw_pin_spec *spec =
@@ -86,7 +86,7 @@ static int read_node(struct xw_ctx *ctx, struct xw_common_opts *c,
 	int fd, err;
 	DIR *dp;
 
-	err = xw_device_pindir(ctx, c, 0, &dir);
+	err = xw_device_pindir(ctx, t, 0, &dir);
 	if (err == -ENOENT)
 		return 0;
 	if (err)
@@ -158,7 +158,7 @@ static bool has_veth_pin(int parent_fd, const char *name)
 }
 
 /* The veth directories beside the NIC's whose installs are wired to it. */
-static int find_wired(struct xw_ctx *ctx, struct xw_common_opts *c,
+static int find_wired(struct xw_ctx *ctx, const struct xw_target *t,
 		      const char *prefix, struct wired *w)
 {
 	char device[IFNAMSIZ];
@@ -168,24 +168,24 @@ static int find_wired(struct xw_ctx *ctx, struct xw_common_opts *c,
 	int fd, err = 0;
 	DIR *dp;
 
-	fd = openat(c->fs.fd, *prefix ? prefix : ".",
+	fd = openat(t->fs.fd, *prefix ? prefix : ".",
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 :
-					 xw_fail_errno(ctx, errno, c->fs.path,
+					 xw_fail_errno(ctx, errno, t->fs.path,
 						       "cannot list");
 	dp = fdopendir(fd);
 	if (!dp) {
 		close(fd);
-		return xw_fail_errno(ctx, errno, c->fs.path, "cannot list");
+		return xw_fail_errno(ctx, errno, t->fs.path, "cannot list");
 	}
 	while (!err && (e = readdir(dp))) {
-		if (!strcmp(e->d_name, c->dev.dirname) ||
+		if (!strcmp(e->d_name, t->dev.dirname) ||
 		    xw_dirname_to_ifname(e->d_name, device) ||
 		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISDIR(st.st_mode) || !has_veth_pin(fd, e->d_name))
 			continue;
-		err = xw_pindir_open(ctx, &c->fs, prefix, e->d_name,
+		err = xw_pindir_open(ctx, &t->fs, prefix, e->d_name,
 				     XW_PINDIR_UNTRUSTED_SKIP, &dir);
 		if (err == -ENOENT || err == -EACCES) {
 			err = 0;
@@ -200,7 +200,7 @@ static int find_wired(struct xw_ctx *ctx, struct xw_common_opts *c,
 }
 
 /* Pins (or drops) the record of one veth in the NIC's directory. */
-static void record(struct xw_ctx *ctx, struct xw_common_opts *c,
+static void record(struct xw_ctx *ctx, const struct xw_target *t,
 		   const char *vdir, bool on)
 {
 	const struct xw_pin_spec *spec =
@@ -210,7 +210,7 @@ static void record(struct xw_ctx *ctx, struct xw_common_opts *c,
 	struct xw_pindir dir;
 
 	snprintf(name, sizeof(name), RECORD_PREFIX "%s", vdir);
-	if (xw_device_pindir(ctx, c, 0, &dir))
+	if (xw_device_pindir(ctx, t, 0, &dir))
 		return;
 	/* bpf_obj_pin() takes a path: the record's, through the dir fd. */
 	if (!on)
@@ -225,7 +225,7 @@ static void record(struct xw_ctx *ctx, struct xw_common_opts *c,
 }
 
 /* One veth: recorded, unwired, the record dropped. */
-static int unwire_one(struct xw_ctx *ctx, struct xw_common_opts *c,
+static int unwire_one(struct xw_ctx *ctx, const struct xw_target *t,
 		      const char *vdir)
 {
 	char name[IFNAMSIZ];
@@ -236,26 +236,26 @@ static int unwire_one(struct xw_ctx *ctx, struct xw_common_opts *c,
 	/* A veth deleted since is stale: pin-gc's, not ours to guess at. */
 	if (!xw_dirname_to_ifname(vdir, name) && (idx = if_nametoindex(name)) &&
 	    !xw_dev_lookup(idx, &veth)) {
-		record(ctx, c, vdir, true);
-		err = xw_tunnel_unwire(ctx, c, &veth);
+		record(ctx, t, vdir, true);
+		err = xw_tunnel_unwire(ctx, t, &veth);
 	}
 	if (!err)
-		record(ctx, c, vdir, false);
+		record(ctx, t, vdir, false);
 	return err;
 }
 
-int xw_tunnel_unpin_node(struct xw_ctx *ctx, struct xw_common_opts *c)
+int xw_tunnel_unpin_node(struct xw_ctx *ctx, const struct xw_target *t)
 {
-	struct wired w = { .nic = c->dev.ifindex };
+	struct wired w = { .nic = t->dev.ifindex };
 	char prefix[32];
 	int k, err;
 
-	xw_netns_pin_prefix(&c->ns, prefix, sizeof(prefix));
-	err = read_node(ctx, c, &w);
+	xw_netns_pin_prefix(&t->ns, prefix, sizeof(prefix));
+	err = read_node(ctx, t, &w);
 	if (!err)
-		err = find_wired(ctx, c, prefix, &w);
+		err = find_wired(ctx, t, prefix, &w);
 	for (k = 0; !err && k < w.n; k++)
-		err = unwire_one(ctx, c, w.dirs[k]);
+		err = unwire_one(ctx, t, w.dirs[k]);
 	free(w.dirs);
 	if (!err && xw_failed(ctx))
 		err = -EINVAL;
