@@ -18,8 +18,6 @@
 #include "ifname.h"
 #include "kinds.h"
 
-#define XW_TMP_PREFIX "xw_tmp_"
-
 const char *xw_health_name(enum xw_health h)
 {
 	static const char *const names[] = { "ok", "stale", "broken",
@@ -621,7 +619,7 @@ static int list_spent_record(struct xw_found_dir *d,
 int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		      const char *device, bool checked, struct xw_found_dir *d)
 {
-	bool present[3] = { false, false, false };
+	bool present[XW_N_LAYOUTS] = { false };
 	const struct xw_layout *const *l;
 	int k, m, err;
 

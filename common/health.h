@@ -29,6 +29,7 @@
 
 #include "../bpf/xw_abi.h"
 #include "install.h"
+#include "kinds.h"
 
 struct xw_ctx;
 struct xw_pindir;
@@ -91,7 +92,7 @@ struct xw_found_dir {
 	char device[IF_NAMESIZE]; /* the name the directory stands for */
 	uint32_t ifindex; /* of that device now, 0 if there is none */
 	bool checked; /* devices could be looked up (our namespace) */
-	struct xw_found_install installs[3];
+	struct xw_found_install installs[XW_N_LAYOUTS];
 	int n_installs;
 	char (*foreign)[NAME_MAX + 1]; /* entries of no install of ours */
 	int n_foreign;

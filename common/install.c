@@ -98,26 +98,6 @@ static void note(struct xw_ctx *ctx, const char *action, const char *object,
 					    .detail = detail });
 }
 
-static uint32_t fd_id(int fd, enum xw_obj_kind kind)
-{
-	union {
-		struct bpf_map_info map;
-		struct bpf_prog_info prog;
-		struct bpf_link_info link;
-	} info;
-
-	if (xw_obj_info(fd, kind, &info))
-		return 0;
-	switch (kind) {
-	case XW_OBJ_MAP:
-		return info.map.id;
-	case XW_OBJ_PROG:
-		return info.prog.id;
-	default:
-		return info.link.id;
-	}
-}
-
 /* Pins fd at spec's name: a new pin, or in place of old_fd's. */
 static int step_pin(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		    struct undo_log *log, const struct xw_pin_spec *spec,
@@ -144,7 +124,7 @@ static int step_pin(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	if (!err)
 		note(ctx, old_fd < 0 ? "pinned" : "replaced",
 		     xw_obj_kind_name(spec->kind), dir, spec->name,
-		     fd_id(fd, spec->kind), NULL);
+		     xw_fd_id(fd, spec->kind), NULL);
 	return err;
 }
 
@@ -241,10 +221,10 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 		if (err)
 			return err;
 		p->run_fd = bpf_program__fd(in->prog);
-		p->run_id = fd_id(p->run_fd, XW_OBJ_PROG);
+		p->run_id = xw_fd_id(p->run_fd, XW_OBJ_PROG);
 		for (i = 0; i < l->n_maps; i++)
 			p->map_ids[i] =
-				fd_id(bpf_map__fd(in->maps[i]), XW_OBJ_MAP);
+				xw_fd_id(bpf_map__fd(in->maps[i]), XW_OBJ_MAP);
 	}
 	/* Reused maps were handed to libbpf, so its fds are right either way. */
 	for (i = 0; i < l->n_maps; i++)
@@ -438,7 +418,7 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		err = step_new_link(ctx, dev, dir, &log, in, st, p, &link_fd,
 				    &mode);
 		if (!err)
-			link_id = fd_id(link_fd, XW_OBJ_LINK);
+			link_id = xw_fd_id(link_fd, XW_OBJ_LINK);
 	}
 	if (err) {
 		undo_all(ctx, dev, dir, &log);

@@ -71,7 +71,7 @@ enum xw_link_state {
  * attached to the device there is what a kill before the rename leaves.
  */
 #define XW_DETACHED_PREFIX "xw_detached_"
-#define XW_SWAP_PREFIX "xw_tmp_"
+#define XW_SWAP_PREFIX XW_TMP_PREFIX
 
 /* The name of layout's link pin with prefix before it, into buf. */
 void xw_link_aside_name(const struct xw_layout *l, const char *prefix,

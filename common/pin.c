@@ -13,11 +13,9 @@
 #include "exit.h"
 #include "pin.h"
 
-#define XW_TMP_PREFIX "xw_tmp_"
-
-uint32_t xw_pinned_id(const struct xw_pinned *p)
+static uint32_t info_id(enum xw_obj_kind kind, const struct xw_pinned *p)
 {
-	switch (p->fd < 0 ? XW_OBJ_NONE : p->kind) {
+	switch (kind) {
 	case XW_OBJ_MAP:
 		return p->info.map.id;
 	case XW_OBJ_PROG:
@@ -27,6 +25,20 @@ uint32_t xw_pinned_id(const struct xw_pinned *p)
 	default:
 		return 0;
 	}
+}
+
+uint32_t xw_pinned_id(const struct xw_pinned *p)
+{
+	return info_id(p->fd < 0 ? XW_OBJ_NONE : p->kind, p);
+}
+
+uint32_t xw_fd_id(int fd, enum xw_obj_kind kind)
+{
+	struct xw_pinned p;
+
+	if (xw_obj_info(fd, kind, &p.info))
+		return 0;
+	return info_id(kind, &p);
 }
 
 void xw_pinned_close(struct xw_pinned *p)

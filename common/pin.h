@@ -14,6 +14,13 @@
 struct xw_ctx;
 struct xw_pindir;
 
+/*
+ * The prefix of every temporary entry xdpwire makes in a pin directory: a
+ * pin being replaced goes in through it, and a new link too (install.h).
+ * pin-gc removes what a crash leaves under it.
+ */
+#define XW_TMP_PREFIX "xw_tmp_"
+
 enum xw_obj_kind {
 	XW_OBJ_NONE,
 	XW_OBJ_MAP,
@@ -43,6 +50,8 @@ struct xw_pinned {
 
 /* The id of whatever is pinned, 0 if nothing. */
 uint32_t xw_pinned_id(const struct xw_pinned *p);
+/* The id of the object fd refers to, of kind kind; 0 if unreadable. */
+uint32_t xw_fd_id(int fd, enum xw_obj_kind kind);
 void xw_pinned_close(struct xw_pinned *p);
 
 /* The kind of object a bpf fd refers to. */
