@@ -24,6 +24,7 @@
 #include "../common/ctx.h"
 #include "../common/exit.h"
 #include "../common/health.h"
+#include "../common/inspect.h"
 #include "../common/json_text.h"
 #include "../common/netns.h"
 #include "../common/pinwalk.h"
@@ -239,17 +240,13 @@ static struct json_object *program_json(struct xw_found_install *in)
 	struct bpf_prog_info pi, *info = NULL;
 	struct json_object *p;
 	char tag[2 * BPF_TAG_SIZE + 1];
-	int fd, k;
+	int k;
 
-	if (xw_found_prog(in)->obj.fd >= 0) {
+	if (xw_found_prog(in)->obj.fd >= 0)
 		info = &xw_found_prog(in)->obj.info.prog;
-	} else if (link->obj.fd >= 0) {
-		fd = bpf_prog_get_fd_by_id(link->obj.info.link.prog_id);
-		if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi))
-			info = &pi;
-		if (fd >= 0)
-			close(fd);
-	}
+	else if (link->obj.fd >= 0 &&
+		 !xw_prog_info_by_id(link->obj.info.link.prog_id, &pi))
+		info = &pi;
 	if (!info)
 		return NULL;
 	for (k = 0; k < BPF_TAG_SIZE; k++)

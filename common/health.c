@@ -16,6 +16,7 @@
 #include "device.h"
 #include "health.h"
 #include "ifname.h"
+#include "inspect.h"
 #include "kinds.h"
 
 const char *xw_health_name(enum xw_health h)
@@ -86,36 +87,28 @@ static void judge(struct xw_found_install *in, enum xw_health h,
 	va_end(ap);
 }
 
+static bool note_map_id(int fd, const struct bpf_map_info *mi, void *arg)
+{
+	struct xw_found_install *in = arg;
+	int role = xw_map_role(in->layout, mi);
+
+	(void)fd;
+	if (role >= 0)
+		in->map_ids[role] = mi->id;
+	return false;
+}
+
 /* The map ids of a program, by the roles of in's layout. */
 static void live_maps(struct xw_found_install *in, uint32_t prog_id)
 {
-	const struct xw_program *p = xw_program_of(in->layout);
-	__u32 ids[16], len = sizeof(struct bpf_prog_info), n, k;
 	struct bpf_prog_info pi;
-	struct bpf_map_info mi;
-	int fd, role;
+	int fd;
 
 	fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)
 		return;
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	pi.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(fd, &pi, &len))
-		pi.nr_map_ids = 0;
+	xw_prog_maps_walk(fd, &pi, note_map_id, in);
 	close(fd);
-	n = pi.nr_map_ids < 16 ? pi.nr_map_ids : 16;
-	for (k = 0; k < n; k++) {
-		fd = bpf_map_get_fd_by_id(ids[k]);
-		if (fd < 0)
-			continue;
-		if (!xw_obj_info(fd, XW_OBJ_MAP, &mi))
-			for (role = 0; role < in->layout->n_maps; role++)
-				if (!strcmp(mi.name, p->map_names[role]) &&
-				    mi.type == in->layout->maps[role].type)
-					in->map_ids[role] = mi.id;
-		close(fd);
-	}
 }
 
 /* The link is attached to the named device: are the other pins its? */
@@ -281,24 +274,18 @@ static void judge_unlinked(struct xw_found_install *in,
 {
 	const struct xw_program *p = xw_program_of(in->layout);
 	struct bpf_prog_info pi;
-	int fd;
 
 	if (!query_device(in, d))
 		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
 			     "device %s is gone", d->device);
 	if (in->xdp_known && in->xdp.prog_id) {
-		fd = bpf_prog_get_fd_by_id(in->xdp.prog_id);
-		if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi) &&
-		    !strcmp(pi.name, p->prog_name)) {
-			close(fd);
+		if (!xw_prog_info_by_id(in->xdp.prog_id, &pi) &&
+		    !strcmp(pi.name, p->prog_name))
 			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
 				     XW_GC_LEAVE,
 				     "program %u is attached to %s without our link pin %s",
 				     in->xdp.prog_id, d->device,
 				     xw_found_link(in)->spec->name);
-		}
-		if (fd >= 0)
-			close(fd);
 		/*
 		 * The runtime attaches its veth program first and pins map,
 		 * program and link after: these may be its, half-way.
@@ -321,20 +308,15 @@ static void prog_name(struct xw_found_install *in, char *name, size_t size)
 	struct xw_found_pin *prog = xw_found_prog(in),
 			    *link = xw_found_link(in);
 	struct bpf_prog_info pi;
-	int fd;
 
 	name[0] = '\0';
 	if (prog->obj.fd >= 0) {
 		snprintf(name, size, "%s", prog->obj.info.prog.name);
 		return;
 	}
-	if (link->obj.fd < 0)
-		return;
-	fd = bpf_prog_get_fd_by_id(link->obj.info.link.prog_id);
-	if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi))
+	if (link->obj.fd >= 0 &&
+	    !xw_prog_info_by_id(link->obj.info.link.prog_id, &pi))
 		snprintf(name, size, "%s", pi.name);
-	if (fd >= 0)
-		close(fd);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include "ctx.h"
 #include "device.h"
 #include "exit.h"
+#include "inspect.h"
 #include "install.h"
 #include "install_view.h"
 
@@ -162,63 +163,48 @@ static bool config_equal(int map_fd, const struct bpf_map_info *mi,
 	return !memcmp(value, want, size);
 }
 
-/* Keeps fd as the map of role i if its name is that role's. */
-static bool take_role(struct xw_view *v, const struct xw_install *in, int fd,
-		      const struct bpf_map_info *mi)
-{
-	int i;
+struct view_walk {
+	struct xw_view *v;
+	const struct xw_install *in;
+};
 
-	for (i = 0; i < in->layout->n_maps; i++) {
-		if (v->map_fds[i] >= 0 ||
-		    strncmp(mi->name, bpf_map__name(in->maps[i]),
-			    sizeof(mi->name) - 1) ||
-		    mi->type != in->layout->maps[i].type)
-			continue;
-		v->map_fds[i] = fd;
-		v->map_ids[i] = mi->id;
-		return true;
-	}
-	return false;
+/* Compares the configuration and keeps a map that fills a free role. */
+static bool view_map(int fd, const struct bpf_map_info *mi, void *arg)
+{
+	struct view_walk *w = arg;
+	int role;
+
+	if (!strncmp(mi->name, bpf_map__name(w->in->rodata),
+		     sizeof(mi->name) - 1))
+		w->v->config_equal = config_equal(fd, mi, w->in->rodata);
+	role = xw_map_role(w->in->layout, mi);
+	if (role < 0 || w->v->map_fds[role] >= 0)
+		return false;
+	w->v->map_fds[role] = fd;
+	w->v->map_ids[role] = mi->id;
+	return true;
 }
 
 int xw_view_read(uint32_t prog_id, const struct xw_install *in,
 		 struct xw_view *v)
 {
-	__u32 ids[16], len = sizeof(struct bpf_prog_info), i, n;
+	struct view_walk w = { .v = v, .in = in };
 	struct bpf_prog_info pi;
-	struct bpf_map_info mi;
-	int fd, j;
+	int j, err;
 
 	memset(v, 0, sizeof(*v));
-	v->fd = -1;
 	for (j = 0; j < XW_LAYOUT_MAX_MAPS; j++)
 		v->map_fds[j] = -1;
 	v->fd = bpf_prog_get_fd_by_id(prog_id);
 	if (v->fd < 0)
 		return -errno;
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	pi.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(v->fd, &pi, &len))
-		return -errno;
+	err = xw_prog_maps_walk(v->fd, &pi, view_map, &w);
+	if (err)
+		return err;
 	v->id = pi.id;
 	v->ours = pi.type == BPF_PROG_TYPE_XDP &&
 		  !strncmp(pi.name, bpf_program__name(in->prog),
 			   sizeof(pi.name) - 1);
-	n = pi.nr_map_ids < 16 ? pi.nr_map_ids : 16;
-	for (i = 0; i < n; i++) {
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		if (fd < 0 || xw_obj_info(fd, XW_OBJ_MAP, &mi)) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		if (!strncmp(mi.name, bpf_map__name(in->rodata),
-			     sizeof(mi.name) - 1))
-			v->config_equal = config_equal(fd, &mi, in->rodata);
-		if (!take_role(v, in, fd, &mi))
-			close(fd);
-	}
 	return 0;
 }
 
