@@ -87,28 +87,15 @@ static void judge(struct xw_found_install *in, enum xw_health h,
 	va_end(ap);
 }
 
-static bool note_map_id(int fd, const struct bpf_map_info *mi, void *arg)
-{
-	struct xw_found_install *in = arg;
-	int role = xw_map_role(in->layout, mi);
-
-	(void)fd;
-	if (role >= 0)
-		in->map_ids[role] = mi->id;
-	return false;
-}
-
 /* The map ids of a program, by the roles of in's layout. */
 static void live_maps(struct xw_found_install *in, uint32_t prog_id)
 {
-	struct bpf_prog_info pi;
-	int fd;
+	struct xw_view v;
 
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return;
-	xw_prog_maps_walk(fd, &pi, note_map_id, in);
-	close(fd);
+	/* Unreadable, it uses no map: every id stays 0. */
+	xw_view_read(prog_id, in->layout, NULL, &v);
+	memcpy(in->map_ids, v.map_ids, sizeof(in->map_ids));
+	xw_view_close(&v);
 }
 
 /* The link is attached to the named device: are the other pins its? */

@@ -15,7 +15,7 @@
 #include "exit.h"
 #include "fault.h"
 #include "install.h"
-#include "install_view.h"
+#include "inspect.h"
 
 enum undo_op {
 	UNDO_UNPIN, /* remove the pin this run made */
@@ -206,7 +206,8 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 			 "%s: attached program %u runs this configuration",
 			 dev->name, p->run_id);
 	} else if (st->prog.fd >= 0 &&
-		   !xw_view_read(xw_pinned_id(&st->prog), in, &p->pinned) &&
+		   !xw_view_read(xw_pinned_id(&st->prog), in->layout,
+				 in->rodata, &p->pinned) &&
 		   xw_view_matches(&p->pinned, in, p->map_ids)) {
 		p->run_fd = p->pinned.fd;
 		p->run_id = p->pinned.id;
@@ -510,7 +511,8 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	 * the run would take it for another configuration and replace it.
 	 */
 	if (st.link_state == XW_LINK_LIVE &&
-	    xw_view_read(st.link.info.link.prog_id, in, &p.live) == -EPERM) {
+	    xw_view_read(st.link.info.link.prog_id, in->layout, in->rodata,
+			 &p.live) == -EPERM) {
 		err = xw_caps_fail_sys_admin(
 			ctx, "an install in place is read by its program's id");
 		goto out;

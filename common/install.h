@@ -24,6 +24,7 @@ struct bpf_program;
 struct xw_ctx;
 struct xw_dev;
 struct xw_pindir;
+struct xw_view;
 
 #define XW_LAYOUT_MAX_MAPS 4
 
@@ -100,6 +101,10 @@ int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
 		  struct xw_state *st);
 void xw_state_close(struct xw_state *st);
 bool xw_state_empty(const struct xw_state *st, const struct xw_layout *layout);
+
+/* Ours, same configuration as in's, and using exactly the maps in map_ids. */
+bool xw_view_matches(const struct xw_view *v, const struct xw_install *in,
+		     const uint32_t *map_ids);
 
 /* Fails if dir holds an install that excludes layout's. */
 int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,

@@ -15,7 +15,6 @@
 #include "exit.h"
 #include "inspect.h"
 #include "install.h"
-#include "install_view.h"
 
 static void state_init(struct xw_state *st)
 {
@@ -130,82 +129,6 @@ int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
 	if (err)
 		xw_state_close(st);
 	return err;
-}
-
-void xw_view_close(struct xw_view *v)
-{
-	int i;
-
-	if (v->fd >= 0)
-		close(v->fd);
-	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++) {
-		if (v->map_fds[i] >= 0)
-			close(v->map_fds[i]);
-		v->map_fds[i] = -1;
-	}
-	v->fd = -1;
-}
-
-/* Reads the configuration map of a program and compares it to ours. */
-static bool config_equal(int map_fd, const struct bpf_map_info *mi,
-			 struct bpf_map *rodata)
-{
-	char value[4096];
-	const void *want;
-	size_t size;
-	__u32 key = 0;
-
-	want = bpf_map__initial_value(rodata, &size);
-	if (!want || mi->value_size != size || size > sizeof(value))
-		return false;
-	if (bpf_map_lookup_elem(map_fd, &key, value))
-		return false;
-	return !memcmp(value, want, size);
-}
-
-struct view_walk {
-	struct xw_view *v;
-	const struct xw_install *in;
-};
-
-/* Compares the configuration and keeps a map that fills a free role. */
-static bool view_map(int fd, const struct bpf_map_info *mi, void *arg)
-{
-	struct view_walk *w = arg;
-	int role;
-
-	if (!strncmp(mi->name, bpf_map__name(w->in->rodata),
-		     sizeof(mi->name) - 1))
-		w->v->config_equal = config_equal(fd, mi, w->in->rodata);
-	role = xw_map_role(w->in->layout, mi);
-	if (role < 0 || w->v->map_fds[role] >= 0)
-		return false;
-	w->v->map_fds[role] = fd;
-	w->v->map_ids[role] = mi->id;
-	return true;
-}
-
-int xw_view_read(uint32_t prog_id, const struct xw_install *in,
-		 struct xw_view *v)
-{
-	struct view_walk w = { .v = v, .in = in };
-	struct bpf_prog_info pi;
-	int j, err;
-
-	memset(v, 0, sizeof(*v));
-	for (j = 0; j < XW_LAYOUT_MAX_MAPS; j++)
-		v->map_fds[j] = -1;
-	v->fd = bpf_prog_get_fd_by_id(prog_id);
-	if (v->fd < 0)
-		return -errno;
-	err = xw_prog_maps_walk(v->fd, &pi, view_map, &w);
-	if (err)
-		return err;
-	v->id = pi.id;
-	v->ours = pi.type == BPF_PROG_TYPE_XDP &&
-		  !strncmp(pi.name, bpf_program__name(in->prog),
-			   sizeof(pi.name) - 1);
-	return 0;
 }
 
 bool xw_view_matches(const struct xw_view *v, const struct xw_install *in,
