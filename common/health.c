@@ -35,40 +35,6 @@ const char *xw_gc_action_name(enum xw_gc_action a)
 	return names[a];
 }
 
-static const char *problem_text(enum xw_pin_problem p, int err)
-{
-	static char buf[96];
-
-	switch (p) {
-	case XW_PIN_SYMLINK:
-		return "a symbolic link, not a pinned object (not followed)";
-	case XW_PIN_NOT_FILE:
-		return "a directory or special file, not a pinned object";
-	default:
-		snprintf(buf, sizeof(buf), "cannot be opened: %s",
-			 strerror(-err));
-		return buf;
-	}
-}
-
-static void find_pin(const struct xw_pindir *dir,
-		     const struct xw_pin_spec *spec, struct xw_found_pin *f)
-{
-	enum xw_pin_problem problem;
-	int err;
-
-	f->spec = spec;
-	f->problem[0] = '\0';
-	err = xw_pin_probe(dir, spec->name, &f->obj, &problem);
-	f->present = f->obj.fd >= 0 || err;
-	if (err)
-		snprintf(f->problem, sizeof(f->problem), "%s",
-			 problem_text(problem, err));
-	else if (f->obj.fd >= 0 &&
-		 xw_pin_mismatch(spec, &f->obj, f->problem, sizeof(f->problem)))
-		xw_pinned_close(&f->obj);
-}
-
 static void judge(struct xw_found_install *in, enum xw_health h,
 		  enum xw_gc_action gc, enum xw_gc_action repair,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -448,7 +414,7 @@ static void judge_install(struct xw_found_install *in,
 {
 	int k;
 
-	for (k = 0; k < 2 + in->layout->n_maps; k++)
+	for (k = 0; k < XW_PIN_MAPS + in->layout->n_maps; k++)
 		if (in->pins[k].problem[0])
 			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
 				     XW_GC_LEAVE, "%s: %s",
@@ -541,9 +507,9 @@ static int sort_entries(const struct xw_pindir *dir, struct xw_found_dir *d,
 }
 
 /*
- * The link's temporary pin and detach record: a new link attached to the
- * device at the temporary pin is the install's to finish, anything else
- * there a temporary to remove.
+ * The link's temporary pin (its detach record is xw_found_read's): a new
+ * link attached to the device there is the install's to finish, anything
+ * else there a temporary to remove.
  */
 static int find_asides(const struct xw_pindir *dir, struct xw_found_dir *d,
 		       struct xw_found_install *in)
@@ -554,8 +520,6 @@ static int find_asides(const struct xw_pindir *dir, struct xw_found_dir *d,
 	struct stat sb;
 	int err;
 
-	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, name, sizeof(name));
-	in->detach_record = !fstatat(dir->fd, name, &sb, AT_SYMLINK_NOFOLLOW);
 	xw_link_aside_name(in->layout, XW_SWAP_PREFIX, name, sizeof(name));
 	if (fstatat(dir->fd, name, &sb, AT_SYMLINK_NOFOLLOW))
 		return 0;
@@ -590,7 +554,7 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 {
 	bool present[XW_N_LAYOUTS] = { false };
 	const struct xw_layout *const *l;
-	int k, m, err;
+	int k, err;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->device, sizeof(d->device), "%s", device);
@@ -606,11 +570,7 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		if (!present[k])
 			continue;
 		d->n_installs++;
-		in->layout = *l;
-		find_pin(dir, &(*l)->link, xw_found_link(in));
-		find_pin(dir, &(*l)->prog, xw_found_prog(in));
-		for (m = 0; m < (*l)->n_maps; m++)
-			find_pin(dir, &(*l)->maps[m], xw_found_map(in, m));
+		xw_found_read(dir, *l, in);
 		err = find_asides(dir, d, in);
 		if (err)
 			return xw_fail_errno(ctx, -err, dir->path,
@@ -638,12 +598,10 @@ void xw_health_unjudged(struct xw_found_dir *d, const char *why)
 
 void xw_health_free(struct xw_found_dir *d)
 {
-	int k, p;
+	int k;
 
 	for (k = 0; k < d->n_installs; k++)
-		for (p = 0; p < XW_PIN_ROLES; p++)
-			if (d->installs[k].pins[p].spec)
-				xw_pinned_close(&d->installs[k].pins[p].obj);
+		xw_found_close(&d->installs[k]);
 	free(d->foreign);
 	free(d->temporary);
 	d->foreign = d->temporary = NULL;

@@ -187,14 +187,14 @@ static struct json_object *install_json(struct xw_ctx *ctx,
 		    json_object_new_string(xw_mode_name(in->xdp.mode)) :
 		    NULL);
 	add(o, "link", link_json(d, in));
-	for (k = 0; k < 2 + in->layout->n_maps; k++) {
+	for (k = 0; k < XW_PIN_MAPS + in->layout->n_maps; k++) {
 		struct xw_found_pin *p = &in->pins[k];
 
 		add(pins, p->spec->name,
 		    json_object_new_string(p->problem[0] ? p->problem :
 					   p->present	 ? "present" :
 							   "missing"));
-		if (k >= 2 && p->obj.fd >= 0)
+		if (k >= XW_PIN_MAPS && p->obj.fd >= 0)
 			add(maps, p->spec->name, map_json(ctx, d, p));
 	}
 	add(o, "pins", pins);
