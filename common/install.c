@@ -451,6 +451,7 @@ static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
 			 const struct xw_install *in,
 			 const struct xw_found_install *st)
 {
+	const struct xw_pinned *prog = &xw_found_prog(st)->obj;
 	const struct xw_layout *l = in->layout;
 	const struct bpf_map_info *mi;
 	char path[PATH_MAX];
@@ -458,15 +459,13 @@ static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	int i;
 
 	want = bpf_program__name(in->prog);
-	if (xw_found_prog(st)->obj.fd >= 0 &&
-	    strncmp(xw_found_prog(st)->obj.info.prog.name, want,
-		    sizeof(xw_found_prog(st)->obj.info.prog.name) - 1)) {
+	if (prog->fd >= 0 && strncmp(prog->info.prog.name, want,
+				     sizeof(prog->info.prog.name) - 1)) {
 		xw_pindir_entry_path(dir, l->prog.name, path, sizeof(path));
 		return xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
 			"pinned program %u '%.16s' is not xdpwire's (%s): left alone",
-			xw_found_prog(st)->obj.info.prog.id,
-			xw_found_prog(st)->obj.info.prog.name, want);
+			prog->info.prog.id, prog->info.prog.name, want);
 	}
 	for (i = 0; i < l->n_maps; i++) {
 		mi = &xw_found_map(st, i)->obj.info.map;
@@ -555,6 +554,8 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 {
 	char record[NAME_MAX + 1];
 	struct xw_found_install st;
+	const struct xw_pinned *link = &xw_found_link(&st)->obj,
+			       *prog = &xw_found_prog(&st)->obj;
 	char detail[64];
 	int i, err;
 
@@ -572,32 +573,31 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 	 * explicitly: dropping the last reference detaches only later, and
 	 * a caller that re-installs right after would find the device busy.
 	 */
-	if (xw_found_link(&st)->obj.fd >= 0 &&
+	if (link->fd >= 0 &&
 	    !(err = xw_pin_remove(ctx, dir, layout->link.name)) &&
 	    st.link_state == XW_LINK_LIVE) {
 		err = xw_fault("detach");
-		if (!err && bpf_link_detach(xw_found_link(&st)->obj.fd))
+		if (!err && bpf_link_detach(link->fd))
 			err = -errno;
 		if (err) {
 			/* Put the pin back: the link is still attached. */
-			xw_pin_create(ctx, dir, layout->link.name,
-				      xw_found_link(&st)->obj.fd);
+			xw_pin_create(ctx, dir, layout->link.name, link->fd);
 			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
 				      "cannot detach link %u",
-				      xw_found_link(&st)->obj.info.link.id);
+				      link->info.link.id);
 			goto out;
 		}
 		snprintf(detail, sizeof(detail), "from %s", dev->name);
 		note(ctx, "detached", "program", dir, NULL,
-		     xw_found_link(&st)->obj.info.link.prog_id, detail);
+		     link->info.link.prog_id, detail);
 	}
-	if (!err && xw_found_link(&st)->obj.fd >= 0)
+	if (!err && link->fd >= 0)
 		note(ctx, "removed", "link", dir, layout->link.name,
-		     xw_pinned_id(&xw_found_link(&st)->obj), NULL);
-	if (!err && xw_found_prog(&st)->obj.fd >= 0 &&
+		     xw_pinned_id(link), NULL);
+	if (!err && prog->fd >= 0 &&
 	    !(err = xw_pin_remove(ctx, dir, layout->prog.name)))
 		note(ctx, "removed", "program", dir, layout->prog.name,
-		     xw_pinned_id(&xw_found_prog(&st)->obj), NULL);
+		     xw_pinned_id(prog), NULL);
 	for (i = 0; !err && i < layout->n_maps; i++) {
 		if (xw_found_map(&st, i)->obj.fd < 0)
 			continue;
