@@ -58,7 +58,7 @@ static int remove_pins(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	int k, err;
 
 	/* Link first: the program and maps are its to hold. */
-	for (k = 0; k < 2 + in->layout->n_maps; k++) {
+	for (k = 0; k < XW_PIN_MAPS + in->layout->n_maps; k++) {
 		struct xw_found_pin *p = &in->pins[k];
 
 		if (p->obj.fd < 0)

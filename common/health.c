@@ -16,9 +16,8 @@
 #include "device.h"
 #include "health.h"
 #include "ifname.h"
+#include "inspect.h"
 #include "kinds.h"
-
-#define XW_TMP_PREFIX "xw_tmp_"
 
 const char *xw_health_name(enum xw_health h)
 {
@@ -34,40 +33,6 @@ const char *xw_gc_action_name(enum xw_gc_action a)
 					     "reattach", "leave",  "relink" };
 
 	return names[a];
-}
-
-static const char *problem_text(enum xw_pin_problem p, int err)
-{
-	static char buf[96];
-
-	switch (p) {
-	case XW_PIN_SYMLINK:
-		return "a symbolic link, not a pinned object (not followed)";
-	case XW_PIN_NOT_FILE:
-		return "a directory or special file, not a pinned object";
-	default:
-		snprintf(buf, sizeof(buf), "cannot be opened: %s",
-			 strerror(-err));
-		return buf;
-	}
-}
-
-static void find_pin(const struct xw_pindir *dir,
-		     const struct xw_pin_spec *spec, struct xw_found_pin *f)
-{
-	enum xw_pin_problem problem;
-	int err;
-
-	f->spec = spec;
-	f->problem[0] = '\0';
-	err = xw_pin_probe(dir, spec->name, &f->obj, &problem);
-	f->present = f->obj.fd >= 0 || err;
-	if (err)
-		snprintf(f->problem, sizeof(f->problem), "%s",
-			 problem_text(problem, err));
-	else if (f->obj.fd >= 0 &&
-		 xw_pin_mismatch(spec, &f->obj, f->problem, sizeof(f->problem)))
-		xw_pinned_close(&f->obj);
 }
 
 static void judge(struct xw_found_install *in, enum xw_health h,
@@ -91,33 +56,12 @@ static void judge(struct xw_found_install *in, enum xw_health h,
 /* The map ids of a program, by the roles of in's layout. */
 static void live_maps(struct xw_found_install *in, uint32_t prog_id)
 {
-	const struct xw_program *p = xw_program_of(in->layout);
-	__u32 ids[16], len = sizeof(struct bpf_prog_info), n, k;
-	struct bpf_prog_info pi;
-	struct bpf_map_info mi;
-	int fd, role;
+	struct xw_view v;
 
-	fd = bpf_prog_get_fd_by_id(prog_id);
-	if (fd < 0)
-		return;
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	pi.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(fd, &pi, &len))
-		pi.nr_map_ids = 0;
-	close(fd);
-	n = pi.nr_map_ids < 16 ? pi.nr_map_ids : 16;
-	for (k = 0; k < n; k++) {
-		fd = bpf_map_get_fd_by_id(ids[k]);
-		if (fd < 0)
-			continue;
-		if (!xw_obj_info(fd, XW_OBJ_MAP, &mi))
-			for (role = 0; role < in->layout->n_maps; role++)
-				if (!strcmp(mi.name, p->map_names[role]) &&
-				    mi.type == in->layout->maps[role].type)
-					in->map_ids[role] = mi.id;
-		close(fd);
-	}
+	/* Unreadable, it uses no map: every id stays 0. */
+	xw_view_read(prog_id, in->layout, NULL, &v);
+	memcpy(in->map_ids, v.map_ids, sizeof(in->map_ids));
+	xw_view_close(&v);
 }
 
 /* The link is attached to the named device: are the other pins its? */
@@ -283,24 +227,18 @@ static void judge_unlinked(struct xw_found_install *in,
 {
 	const struct xw_program *p = xw_program_of(in->layout);
 	struct bpf_prog_info pi;
-	int fd;
 
 	if (!query_device(in, d))
 		return judge(in, XW_HEALTH_STALE, XW_GC_REMOVE, XW_GC_REMOVE,
 			     "device %s is gone", d->device);
 	if (in->xdp_known && in->xdp.prog_id) {
-		fd = bpf_prog_get_fd_by_id(in->xdp.prog_id);
-		if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi) &&
-		    !strcmp(pi.name, p->prog_name)) {
-			close(fd);
+		if (!xw_prog_info_by_id(in->xdp.prog_id, &pi) &&
+		    !strcmp(pi.name, p->prog_name))
 			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
 				     XW_GC_LEAVE,
 				     "program %u is attached to %s without our link pin %s",
 				     in->xdp.prog_id, d->device,
 				     xw_found_link(in)->spec->name);
-		}
-		if (fd >= 0)
-			close(fd);
 		/*
 		 * The runtime attaches its veth program first and pins map,
 		 * program and link after: these may be its, half-way.
@@ -323,20 +261,15 @@ static void prog_name(struct xw_found_install *in, char *name, size_t size)
 	struct xw_found_pin *prog = xw_found_prog(in),
 			    *link = xw_found_link(in);
 	struct bpf_prog_info pi;
-	int fd;
 
 	name[0] = '\0';
 	if (prog->obj.fd >= 0) {
 		snprintf(name, size, "%s", prog->obj.info.prog.name);
 		return;
 	}
-	if (link->obj.fd < 0)
-		return;
-	fd = bpf_prog_get_fd_by_id(link->obj.info.link.prog_id);
-	if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi))
+	if (link->obj.fd >= 0 &&
+	    !xw_prog_info_by_id(link->obj.info.link.prog_id, &pi))
 		snprintf(name, size, "%s", pi.name);
-	if (fd >= 0)
-		close(fd);
 }
 
 /*
@@ -481,7 +414,7 @@ static void judge_install(struct xw_found_install *in,
 {
 	int k;
 
-	for (k = 0; k < 2 + in->layout->n_maps; k++)
+	for (k = 0; k < XW_PIN_MAPS + in->layout->n_maps; k++)
 		if (in->pins[k].problem[0])
 			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
 				     XW_GC_LEAVE, "%s: %s",
@@ -574,9 +507,9 @@ static int sort_entries(const struct xw_pindir *dir, struct xw_found_dir *d,
 }
 
 /*
- * The link's temporary pin and detach record: a new link attached to the
- * device at the temporary pin is the install's to finish, anything else
- * there a temporary to remove.
+ * The link's temporary pin (its detach record is xw_found_read's): a new
+ * link attached to the device there is the install's to finish, anything
+ * else there a temporary to remove.
  */
 static int find_asides(const struct xw_pindir *dir, struct xw_found_dir *d,
 		       struct xw_found_install *in)
@@ -587,8 +520,6 @@ static int find_asides(const struct xw_pindir *dir, struct xw_found_dir *d,
 	struct stat sb;
 	int err;
 
-	xw_link_aside_name(in->layout, XW_DETACHED_PREFIX, name, sizeof(name));
-	in->detach_record = !fstatat(dir->fd, name, &sb, AT_SYMLINK_NOFOLLOW);
 	xw_link_aside_name(in->layout, XW_SWAP_PREFIX, name, sizeof(name));
 	if (fstatat(dir->fd, name, &sb, AT_SYMLINK_NOFOLLOW))
 		return 0;
@@ -621,9 +552,9 @@ static int list_spent_record(struct xw_found_dir *d,
 int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		      const char *device, bool checked, struct xw_found_dir *d)
 {
-	bool present[3] = { false, false, false };
+	bool present[XW_N_LAYOUTS] = { false };
 	const struct xw_layout *const *l;
-	int k, m, err;
+	int k, err;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->device, sizeof(d->device), "%s", device);
@@ -639,11 +570,7 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		if (!present[k])
 			continue;
 		d->n_installs++;
-		in->layout = *l;
-		find_pin(dir, &(*l)->link, xw_found_link(in));
-		find_pin(dir, &(*l)->prog, xw_found_prog(in));
-		for (m = 0; m < (*l)->n_maps; m++)
-			find_pin(dir, &(*l)->maps[m], xw_found_map(in, m));
+		xw_found_read(dir, *l, in);
 		err = find_asides(dir, d, in);
 		if (err)
 			return xw_fail_errno(ctx, -err, dir->path,
@@ -671,12 +598,10 @@ void xw_health_unjudged(struct xw_found_dir *d, const char *why)
 
 void xw_health_free(struct xw_found_dir *d)
 {
-	int k, p;
+	int k;
 
 	for (k = 0; k < d->n_installs; k++)
-		for (p = 0; p < XW_PIN_ROLES; p++)
-			if (d->installs[k].pins[p].spec)
-				xw_pinned_close(&d->installs[k].pins[p].obj);
+		xw_found_close(&d->installs[k]);
 	free(d->foreign);
 	free(d->temporary);
 	d->foreign = d->temporary = NULL;

@@ -28,70 +28,17 @@
 #include <stdint.h>
 
 #include "../bpf/xw_abi.h"
-#include "install.h"
+#include "found.h"
+#include "kinds.h"
 
 struct xw_ctx;
 struct xw_pindir;
-
-enum xw_health {
-	XW_HEALTH_OK,
-	XW_HEALTH_STALE,
-	XW_HEALTH_BROKEN,
-	XW_HEALTH_OTHER_NETNS,
-};
-
-/* What pin-gc does about an install, without and with --repair. */
-enum xw_gc_action {
-	XW_GC_NONE,
-	XW_GC_REMOVE, /* unpin all of it: it does nothing any more */
-	XW_GC_REPIN, /* pin the live program and maps again */
-	XW_GC_REATTACH, /* attach the pinned program to the device again */
-	XW_GC_LEAVE, /* needs a person: said, not touched */
-	XW_GC_RELINK, /* move a killed run's new link pin in place */
-};
-
-#define XW_PIN_ROLES (2 + XW_LAYOUT_MAX_MAPS) /* link, program, maps */
-
-/* One pin of an install, as found. */
-struct xw_found_pin {
-	const struct xw_pin_spec *spec;
-	struct xw_pinned obj; /* fd -1: absent or unusable */
-	bool present; /* an entry of that name exists */
-	char problem[160]; /* why it is unusable, "" if it is fine */
-};
-
-struct xw_found_install {
-	const struct xw_layout *layout;
-	/* [0] link, [1] program, [2 + i] layout->maps[i] */
-	struct xw_found_pin pins[XW_PIN_ROLES];
-	enum xw_health health;
-	char why[256]; /* the first reason it is not ok */
-	enum xw_gc_action gc, repair;
-	uint32_t attached_ifindex; /* the link's, 0 if none or detached */
-	char attached_name[IF_NAMESIZE]; /* that device's name, "" unknown */
-	bool xdp_known; /* xdp below was read from the device */
-	struct xw_xdp_state xdp;
-	uint32_t map_ids[XW_LAYOUT_MAX_MAPS]; /* the live program's, by role */
-	/*
-	 * The runtime's own: the convention's pin names holding a program
-	 * that is not ours, as a runtime in tunnel mode pins its veth's.
-	 * Judged by its link and device only; it has no counters.
-	 */
-	bool runtime;
-	/*
-	 * What a run killed while it swapped the link leaves (install.h): a
-	 * new link attached to the device at the temporary pin, and the
-	 * record that the link pin was detached by a mode change.
-	 */
-	uint32_t swap_link_id;
-	bool detach_record;
-};
 
 struct xw_found_dir {
 	char device[IF_NAMESIZE]; /* the name the directory stands for */
 	uint32_t ifindex; /* of that device now, 0 if there is none */
 	bool checked; /* devices could be looked up (our namespace) */
-	struct xw_found_install installs[3];
+	struct xw_found_install installs[XW_N_LAYOUTS];
 	int n_installs;
 	char (*foreign)[NAME_MAX + 1]; /* entries of no install of ours */
 	int n_foreign;
@@ -130,21 +77,5 @@ static inline bool xw_health_elsewhere(const struct xw_found_dir *d)
 
 const char *xw_health_name(enum xw_health h);
 const char *xw_gc_action_name(enum xw_gc_action a);
-
-static inline struct xw_found_pin *xw_found_link(struct xw_found_install *in)
-{
-	return &in->pins[0];
-}
-
-static inline struct xw_found_pin *xw_found_prog(struct xw_found_install *in)
-{
-	return &in->pins[1];
-}
-
-static inline struct xw_found_pin *xw_found_map(struct xw_found_install *in,
-						int role)
-{
-	return &in->pins[2 + role];
-}
 
 #endif /* XW_HEALTH_H */

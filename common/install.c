@@ -14,8 +14,9 @@
 #include "device.h"
 #include "exit.h"
 #include "fault.h"
+#include "found.h"
 #include "install.h"
-#include "install_view.h"
+#include "inspect.h"
 
 enum undo_op {
 	UNDO_UNPIN, /* remove the pin this run made */
@@ -98,26 +99,6 @@ static void note(struct xw_ctx *ctx, const char *action, const char *object,
 					    .detail = detail });
 }
 
-static uint32_t fd_id(int fd, enum xw_obj_kind kind)
-{
-	union {
-		struct bpf_map_info map;
-		struct bpf_prog_info prog;
-		struct bpf_link_info link;
-	} info;
-
-	if (xw_obj_info(fd, kind, &info))
-		return 0;
-	switch (kind) {
-	case XW_OBJ_MAP:
-		return info.map.id;
-	case XW_OBJ_PROG:
-		return info.prog.id;
-	default:
-		return info.link.id;
-	}
-}
-
 /* Pins fd at spec's name: a new pin, or in place of old_fd's. */
 static int step_pin(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		    struct undo_log *log, const struct xw_pin_spec *spec,
@@ -144,7 +125,7 @@ static int step_pin(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	if (!err)
 		note(ctx, old_fd < 0 ? "pinned" : "replaced",
 		     xw_obj_kind_name(spec->kind), dir, spec->name,
-		     fd_id(fd, spec->kind), NULL);
+		     xw_fd_id(fd, spec->kind), NULL);
 	return err;
 }
 
@@ -171,7 +152,7 @@ static int load(struct xw_ctx *ctx, const struct xw_dev *dev,
 
 /* Chooses, for each map role, the pinned map or the live program's. */
 static int choose_maps(struct xw_ctx *ctx, const struct xw_dev *dev,
-		       struct xw_install *in, const struct xw_state *st,
+		       struct xw_install *in, const struct xw_found_install *st,
 		       const struct xw_view *live, uint32_t *map_ids)
 {
 	int i, fd, err;
@@ -179,9 +160,9 @@ static int choose_maps(struct xw_ctx *ctx, const struct xw_dev *dev,
 	for (i = 0; i < in->layout->n_maps; i++) {
 		fd = -1;
 		map_ids[i] = 0;
-		if (st->maps[i].fd >= 0) {
-			fd = st->maps[i].fd;
-			map_ids[i] = xw_pinned_id(&st->maps[i]);
+		if (xw_found_map(st, i)->obj.fd >= 0) {
+			fd = xw_found_map(st, i)->obj.fd;
+			map_ids[i] = xw_pinned_id(&xw_found_map(st, i)->obj);
 		} else if (live->map_fds[i] >= 0) {
 			/* Its pin was lost; the sockets in it were not. */
 			fd = live->map_fds[i];
@@ -212,8 +193,8 @@ struct plan {
 };
 
 static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
-			struct xw_install *in, const struct xw_state *st,
-			struct plan *p)
+			struct xw_install *in,
+			const struct xw_found_install *st, struct plan *p)
 {
 	const struct xw_layout *l = in->layout;
 	int i, err;
@@ -225,8 +206,9 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 		xw_debug(ctx, 1,
 			 "%s: attached program %u runs this configuration",
 			 dev->name, p->run_id);
-	} else if (st->prog.fd >= 0 &&
-		   !xw_view_read(xw_pinned_id(&st->prog), in, &p->pinned) &&
+	} else if (xw_found_prog(st)->obj.fd >= 0 &&
+		   !xw_view_read(xw_pinned_id(&xw_found_prog(st)->obj),
+				 in->layout, in->rodata, &p->pinned) &&
 		   xw_view_matches(&p->pinned, in, p->map_ids)) {
 		p->run_fd = p->pinned.fd;
 		p->run_id = p->pinned.id;
@@ -241,10 +223,10 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 		if (err)
 			return err;
 		p->run_fd = bpf_program__fd(in->prog);
-		p->run_id = fd_id(p->run_fd, XW_OBJ_PROG);
+		p->run_id = xw_fd_id(p->run_fd, XW_OBJ_PROG);
 		for (i = 0; i < l->n_maps; i++)
 			p->map_ids[i] =
-				fd_id(bpf_map__fd(in->maps[i]), XW_OBJ_MAP);
+				xw_fd_id(bpf_map__fd(in->maps[i]), XW_OBJ_MAP);
 	}
 	/* Reused maps were handed to libbpf, so its fds are right either way. */
 	for (i = 0; i < l->n_maps; i++)
@@ -253,23 +235,25 @@ static int plan_program(struct xw_ctx *ctx, const struct xw_dev *dev,
 }
 
 static bool nothing_to_do(const struct xw_install *in,
-			  const struct xw_state *st, const struct plan *p)
+			  const struct xw_found_install *st,
+			  const struct plan *p)
 {
 	int i;
 
 	if (st->link_state != XW_LINK_LIVE || !p->mode_ok ||
-	    st->link.info.link.prog_id != p->run_id ||
-	    xw_pinned_id(&st->prog) != p->run_id)
+	    xw_found_link(st)->obj.info.link.prog_id != p->run_id ||
+	    xw_pinned_id(&xw_found_prog(st)->obj) != p->run_id)
 		return false;
 	for (i = 0; i < in->layout->n_maps; i++)
-		if (st->maps[i].fd < 0)
+		if (xw_found_map(st, i)->obj.fd < 0)
 			return false;
 	return true;
 }
 
 /* Points the live link at the planned program, atomically. */
 static int step_update_link(struct xw_ctx *ctx, const struct xw_pindir *dir,
-			    struct undo_log *log, const struct xw_state *st,
+			    struct undo_log *log,
+			    const struct xw_found_install *st,
 			    const struct plan *p, const char *name)
 {
 	LIBBPF_OPTS(bpf_link_update_opts, opts, .old_prog_fd = p->live.fd,
@@ -277,19 +261,21 @@ static int step_update_link(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	char detail[64];
 	int err = xw_fault("update-link");
 
-	if (!err && bpf_link_update(st->link.fd, p->run_fd, &opts))
+	if (!err &&
+	    bpf_link_update(xw_found_link(st)->obj.fd, p->run_fd, &opts))
 		err = -errno;
 	if (err)
 		return xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
 			       "cannot switch link %u to program %u",
-			       st->link.info.link.id, p->run_id);
+			       xw_found_link(st)->obj.info.link.id, p->run_id);
 	undo_push(log, (struct undo){ .op = UNDO_LINK_UPDATE,
 				      .name = name,
-				      .fd = st->link.fd,
+				      .fd = xw_found_link(st)->obj.fd,
 				      .prog_fd = p->live.fd });
 	snprintf(detail, sizeof(detail), "program %u -> %u", p->live.id,
 		 p->run_id);
-	note(ctx, "updated", "link", dir, name, st->link.info.link.id, detail);
+	note(ctx, "updated", "link", dir, name,
+	     xw_found_link(st)->obj.info.link.id, detail);
 	return 0;
 }
 
@@ -300,7 +286,8 @@ static int step_update_link(struct xw_ctx *ctx, const struct xw_pindir *dir,
  */
 static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 			 const struct xw_pindir *dir, struct undo_log *log,
-			 const struct xw_install *in, const struct xw_state *st,
+			 const struct xw_install *in,
+			 const struct xw_found_install *st,
 			 const struct plan *p, int *link_fd,
 			 enum xw_xdp_mode *got)
 {
@@ -312,7 +299,8 @@ static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 		/* The record that the detach below is ours: see install.h. */
 		err = xw_fault("pin-record");
 		if (!err)
-			err = xw_pin_create(ctx, dir, p->record, st->link.fd);
+			err = xw_pin_create(ctx, dir, p->record,
+					    xw_found_link(st)->obj.fd);
 		else
 			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dir->path,
 				      "cannot pin %s (injected fault pin-record)",
@@ -322,12 +310,12 @@ static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 		undo_push(log,
 			  (struct undo){ .op = UNDO_UNPIN, .name = p->record });
 		err = xw_fault("detach");
-		if (!err && bpf_link_detach(st->link.fd))
+		if (!err && bpf_link_detach(xw_found_link(st)->obj.fd))
 			err = -errno;
 		if (err)
 			return xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
 				       "cannot detach link %u to change mode",
-				       st->link.info.link.id);
+				       xw_found_link(st)->obj.info.link.id);
 		undo_push(log, (struct undo){ .op = UNDO_REATTACH,
 					      .name = spec->name,
 					      .fd = p->live.fd,
@@ -348,7 +336,8 @@ static int step_new_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 	snprintf(detail, sizeof(detail), "to %s, %s mode", dev->name,
 		 xw_mode_name(*got));
 	note(ctx, "attached", "program", dir, NULL, p->run_id, detail);
-	return step_pin(ctx, dir, log, spec, fd, st->link.fd, "pin-link");
+	return step_pin(ctx, dir, log, spec, fd, xw_found_link(st)->obj.fd,
+			"pin-link");
 }
 
 static void report(struct xw_install_result *res, const struct xw_install *in,
@@ -405,13 +394,13 @@ static void drop_record(struct xw_ctx *ctx, const struct xw_pindir *dir,
 
 static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 		   const struct xw_pindir *dir, struct xw_install *in,
-		   const struct xw_state *st, struct plan *p,
+		   const struct xw_found_install *st, struct plan *p,
 		   struct xw_install_result *res)
 {
 	const struct xw_layout *l = in->layout;
 	struct undo_log log = { 0 };
 	enum xw_xdp_mode mode = st->xdp.mode;
-	uint32_t link_id = st->link.info.link.id;
+	uint32_t link_id = xw_found_link(st)->obj.info.link.id;
 	int i, link_fd = -1, err = 0;
 
 	/*
@@ -424,21 +413,21 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
 	log.change_mark = xw_change_mark(ctx);
 
 	for (i = 0; !err && i < l->n_maps; i++)
-		if (st->maps[i].fd < 0)
+		if (xw_found_map(st, i)->obj.fd < 0)
 			err = step_pin(ctx, dir, &log, &l->maps[i],
 				       p->map_fds[i], -1, "pin-map");
-	if (!err && xw_pinned_id(&st->prog) != p->run_id)
-		err = step_pin(ctx, dir, &log, &l->prog, p->run_fd, st->prog.fd,
-			       "pin-program");
+	if (!err && xw_pinned_id(&xw_found_prog(st)->obj) != p->run_id)
+		err = step_pin(ctx, dir, &log, &l->prog, p->run_fd,
+			       xw_found_prog(st)->obj.fd, "pin-program");
 	if (!err && p->mode_ok) {
-		if (st->link.info.link.prog_id != p->run_id)
+		if (xw_found_link(st)->obj.info.link.prog_id != p->run_id)
 			err = step_update_link(ctx, dir, &log, st, p,
 					       l->link.name);
 	} else if (!err) {
 		err = step_new_link(ctx, dev, dir, &log, in, st, p, &link_fd,
 				    &mode);
 		if (!err)
-			link_id = fd_id(link_fd, XW_OBJ_LINK);
+			link_id = xw_fd_id(link_fd, XW_OBJ_LINK);
 	}
 	if (err) {
 		undo_all(ctx, dev, dir, &log);
@@ -459,8 +448,10 @@ static int execute(struct xw_ctx *ctx, const struct xw_dev *dev,
  * smaller (it gained some: a warning later); by name, it is ours.
  */
 static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
-			 const struct xw_install *in, const struct xw_state *st)
+			 const struct xw_install *in,
+			 const struct xw_found_install *st)
 {
+	const struct xw_pinned *prog = &xw_found_prog(st)->obj;
 	const struct xw_layout *l = in->layout;
 	const struct bpf_map_info *mi;
 	char path[PATH_MAX];
@@ -468,18 +459,18 @@ static int check_adopted(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	int i;
 
 	want = bpf_program__name(in->prog);
-	if (st->prog.fd >= 0 && strncmp(st->prog.info.prog.name, want,
-					sizeof(st->prog.info.prog.name) - 1)) {
+	if (prog->fd >= 0 && strncmp(prog->info.prog.name, want,
+				     sizeof(prog->info.prog.name) - 1)) {
 		xw_pindir_entry_path(dir, l->prog.name, path, sizeof(path));
 		return xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
 			"pinned program %u '%.16s' is not xdpwire's (%s): left alone",
-			st->prog.info.prog.id, st->prog.info.prog.name, want);
+			prog->info.prog.id, prog->info.prog.name, want);
 	}
 	for (i = 0; i < l->n_maps; i++) {
-		mi = &st->maps[i].info.map;
+		mi = &xw_found_map(st, i)->obj.info.map;
 		want = bpf_map__name(in->maps[i]);
-		if (st->maps[i].fd < 0 ||
+		if (xw_found_map(st, i)->obj.fd < 0 ||
 		    l->maps[i].type != BPF_MAP_TYPE_XSKMAP ||
 		    mi->max_entries <= bpf_map__max_entries(in->maps[i]) ||
 		    !strncmp(mi->name, want, sizeof(mi->name) - 1))
@@ -499,7 +490,7 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 		     struct xw_install_result *res)
 {
 	struct plan p = { .run_fd = -1 };
-	struct xw_state st;
+	struct xw_found_install st;
 	int err;
 
 	memset(&p.live, 0, sizeof(p.live));
@@ -520,8 +511,9 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	if (err)
 		goto out;
 	/* Anything attached other than through our live link is not ours. */
-	if (st.xdp.prog_id && (st.link_state != XW_LINK_LIVE ||
-			       st.xdp.prog_id != st.link.info.link.prog_id)) {
+	if (st.xdp.prog_id &&
+	    (st.link_state != XW_LINK_LIVE ||
+	     st.xdp.prog_id != xw_found_link(&st)->obj.info.link.prog_id)) {
 		err = xw_xdp_fail_busy(ctx, dev, &st.xdp);
 		goto out;
 	}
@@ -530,7 +522,8 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	 * the run would take it for another configuration and replace it.
 	 */
 	if (st.link_state == XW_LINK_LIVE &&
-	    xw_view_read(st.link.info.link.prog_id, in, &p.live) == -EPERM) {
+	    xw_view_read(xw_found_link(&st)->obj.info.link.prog_id, in->layout,
+			 in->rodata, &p.live) == -EPERM) {
 		err = xw_caps_fail_sys_admin(
 			ctx, "an install in place is read by its program's id");
 		goto out;
@@ -543,14 +536,15 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 	p.mode_ok = st.link_state == XW_LINK_LIVE &&
 		    xw_xdp_mode_satisfies(st.xdp.mode, in->mode);
 	if (nothing_to_do(in, &st, &p)) {
-		report(res, in, &p, st.link.info.link.id, st.xdp.mode);
+		report(res, in, &p, xw_found_link(&st)->obj.info.link.id,
+		       st.xdp.mode);
 		goto out;
 	}
 	err = execute(ctx, dev, dir, in, &st, &p, res);
 out:
 	xw_view_close(&p.live);
 	xw_view_close(&p.pinned);
-	xw_state_close(&st);
+	xw_found_close(&st);
 	return err;
 }
 
@@ -559,7 +553,9 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		      const struct xw_layout *layout, bool *found)
 {
 	char record[NAME_MAX + 1];
-	struct xw_state st;
+	struct xw_found_install st;
+	const struct xw_pinned *link = &xw_found_link(&st)->obj,
+			       *prog = &xw_found_prog(&st)->obj;
 	char detail[64];
 	int i, err;
 
@@ -568,7 +564,7 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		err = xw_state_read(ctx, dev, dir, layout, &st);
 	if (err)
 		return err;
-	*found = !xw_state_empty(&st, layout) || st.detach_record;
+	*found = !xw_found_empty(&st) || st.detach_record;
 	/*
 	 * The link pin goes first, while this run's fd keeps the link
 	 * attached: killed after it, the link dies with the process and
@@ -577,38 +573,38 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 	 * explicitly: dropping the last reference detaches only later, and
 	 * a caller that re-installs right after would find the device busy.
 	 */
-	if (st.link.fd >= 0 &&
+	if (link->fd >= 0 &&
 	    !(err = xw_pin_remove(ctx, dir, layout->link.name)) &&
 	    st.link_state == XW_LINK_LIVE) {
 		err = xw_fault("detach");
-		if (!err && bpf_link_detach(st.link.fd))
+		if (!err && bpf_link_detach(link->fd))
 			err = -errno;
 		if (err) {
 			/* Put the pin back: the link is still attached. */
-			xw_pin_create(ctx, dir, layout->link.name, st.link.fd);
+			xw_pin_create(ctx, dir, layout->link.name, link->fd);
 			err = xw_fail(ctx, XW_EXIT_OSERR, -err, dev->name,
 				      "cannot detach link %u",
-				      st.link.info.link.id);
+				      link->info.link.id);
 			goto out;
 		}
 		snprintf(detail, sizeof(detail), "from %s", dev->name);
 		note(ctx, "detached", "program", dir, NULL,
-		     st.link.info.link.prog_id, detail);
+		     link->info.link.prog_id, detail);
 	}
-	if (!err && st.link.fd >= 0)
+	if (!err && link->fd >= 0)
 		note(ctx, "removed", "link", dir, layout->link.name,
-		     xw_pinned_id(&st.link), NULL);
-	if (!err && st.prog.fd >= 0 &&
+		     xw_pinned_id(link), NULL);
+	if (!err && prog->fd >= 0 &&
 	    !(err = xw_pin_remove(ctx, dir, layout->prog.name)))
 		note(ctx, "removed", "program", dir, layout->prog.name,
-		     xw_pinned_id(&st.prog), NULL);
+		     xw_pinned_id(prog), NULL);
 	for (i = 0; !err && i < layout->n_maps; i++) {
-		if (st.maps[i].fd < 0)
+		if (xw_found_map(&st, i)->obj.fd < 0)
 			continue;
 		err = xw_pin_remove(ctx, dir, layout->maps[i].name);
 		if (!err)
 			note(ctx, "removed", "map", dir, layout->maps[i].name,
-			     xw_pinned_id(&st.maps[i]), NULL);
+			     xw_pinned_id(&xw_found_map(&st, i)->obj), NULL);
 	}
 	/* Last: while it is there, a kill above still reads as ours. */
 	xw_link_aside_name(layout, XW_DETACHED_PREFIX, record, sizeof(record));
@@ -617,6 +613,6 @@ int xw_install_remove(struct xw_ctx *ctx, const struct xw_dev *dev,
 		note(ctx, "removed", "pin", dir, record, 0,
 		     "a killed mode change's record");
 out:
-	xw_state_close(&st);
+	xw_found_close(&st);
 	return err;
 }

@@ -23,7 +23,9 @@ struct bpf_object;
 struct bpf_program;
 struct xw_ctx;
 struct xw_dev;
+struct xw_found_install;
 struct xw_pindir;
+struct xw_view;
 
 #define XW_LAYOUT_MAX_MAPS 4
 
@@ -71,21 +73,11 @@ enum xw_link_state {
  * attached to the device there is what a kill before the rename leaves.
  */
 #define XW_DETACHED_PREFIX "xw_detached_"
-#define XW_SWAP_PREFIX "xw_tmp_"
+#define XW_SWAP_PREFIX XW_TMP_PREFIX
 
 /* The name of layout's link pin with prefix before it, into buf. */
 void xw_link_aside_name(const struct xw_layout *l, const char *prefix,
 			char *buf, size_t size);
-
-/* What is there now, every pin type-checked. */
-struct xw_state {
-	struct xw_pinned link;
-	struct xw_pinned prog;
-	struct xw_pinned maps[XW_LAYOUT_MAX_MAPS];
-	enum xw_link_state link_state;
-	bool detach_record; /* XW_DETACHED_PREFIX<link> is pinned */
-	struct xw_xdp_state xdp;
-};
 
 struct xw_install_result {
 	uint32_t prog_id;
@@ -95,11 +87,18 @@ struct xw_install_result {
 	enum xw_xdp_mode mode;
 };
 
+/*
+ * What is there now, for an install on dev: layout's pins found
+ * (found.h), every one right or a failure recorded, the link's state
+ * read and the device's program queried.  Close st with xw_found_close().
+ */
 int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
 		  const struct xw_pindir *dir, const struct xw_layout *layout,
-		  struct xw_state *st);
-void xw_state_close(struct xw_state *st);
-bool xw_state_empty(const struct xw_state *st, const struct xw_layout *layout);
+		  struct xw_found_install *st);
+
+/* Ours, same configuration as in's, and using exactly the maps in map_ids. */
+bool xw_view_matches(const struct xw_view *v, const struct xw_install *in,
+		     const uint32_t *map_ids);
 
 /* Fails if dir holds an install that excludes layout's. */
 int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,

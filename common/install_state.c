@@ -13,40 +13,9 @@
 #include "ctx.h"
 #include "device.h"
 #include "exit.h"
+#include "found.h"
+#include "inspect.h"
 #include "install.h"
-#include "install_view.h"
-
-static void state_init(struct xw_state *st)
-{
-	int i;
-
-	memset(st, 0, sizeof(*st));
-	st->link.fd = st->prog.fd = -1;
-	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++)
-		st->maps[i].fd = -1;
-}
-
-void xw_state_close(struct xw_state *st)
-{
-	int i;
-
-	xw_pinned_close(&st->link);
-	xw_pinned_close(&st->prog);
-	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++)
-		xw_pinned_close(&st->maps[i]);
-}
-
-bool xw_state_empty(const struct xw_state *st, const struct xw_layout *layout)
-{
-	int i;
-
-	if (st->link.fd >= 0 || st->prog.fd >= 0)
-		return false;
-	for (i = 0; i < layout->n_maps; i++)
-		if (st->maps[i].fd >= 0)
-			return false;
-	return true;
-}
 
 int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		      const struct xw_layout *layout)
@@ -69,13 +38,14 @@ int xw_check_excludes(struct xw_ctx *ctx, const struct xw_pindir *dir,
 
 static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 			 const struct xw_pindir *dir, const char *name,
-			 struct xw_state *st)
+			 struct xw_found_install *st)
 {
-	uint32_t ifindex = st->link.info.link.xdp.ifindex;
+	const struct xw_pinned *link = &xw_found_link(st)->obj;
+	uint32_t ifindex = link->info.link.xdp.ifindex;
 	char path[PATH_MAX];
 	char other[IF_NAMESIZE] = "";
 
-	if (st->link.fd < 0) {
+	if (link->fd < 0) {
 		st->link_state = XW_LINK_ABSENT;
 		return 0;
 	}
@@ -83,14 +53,14 @@ static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 		st->link_state = XW_LINK_DETACHED;
 		xw_debug(ctx, 1,
 			 "%s/%s: link %u was detached by a mode change killed half-way: its device was not deleted",
-			 dir->path, name, st->link.info.link.id);
+			 dir->path, name, link->info.link.id);
 		return 0;
 	}
 	if (!ifindex) {
 		st->link_state = XW_LINK_DEFUNCT;
 		xw_debug(ctx, 1,
 			 "%s/%s: link %u is defunct: its device was deleted",
-			 dir->path, name, st->link.info.link.id);
+			 dir->path, name, link->info.link.id);
 		return 0;
 	}
 	if (ifindex == dev->ifindex) {
@@ -108,118 +78,21 @@ static int classify_link(struct xw_ctx *ctx, const struct xw_dev *dev,
 
 int xw_state_read(struct xw_ctx *ctx, const struct xw_dev *dev,
 		  const struct xw_pindir *dir, const struct xw_layout *layout,
-		  struct xw_state *st)
+		  struct xw_found_install *st)
 {
-	char record[NAME_MAX + 1];
-	struct stat sb;
-	int i, err;
+	int k, err = 0;
 
-	state_init(st);
-	xw_link_aside_name(layout, XW_DETACHED_PREFIX, record, sizeof(record));
-	st->detach_record = !fstatat(dir->fd, record, &sb, AT_SYMLINK_NOFOLLOW);
-	err = xw_pin_open(ctx, dir, &layout->link, &st->link);
-	if (!err)
-		err = xw_pin_open(ctx, dir, &layout->prog, &st->prog);
-	for (i = 0; !err && i < layout->n_maps; i++)
-		err = xw_pin_open(ctx, dir, &layout->maps[i], &st->maps[i]);
+	xw_found_read(dir, layout, st);
+	for (k = 0; !err && k < XW_PIN_MAPS + layout->n_maps; k++)
+		err = xw_pin_check(ctx, dir, &st->pins[k]);
 	if (!err)
 		err = classify_link(ctx, dev, dir, layout->link.name, st);
 	if (!err)
 		err = xw_xdp_query(ctx, dev, &st->xdp);
+	st->xdp_known = !err;
 	if (err)
-		xw_state_close(st);
+		xw_found_close(st);
 	return err;
-}
-
-void xw_view_close(struct xw_view *v)
-{
-	int i;
-
-	if (v->fd >= 0)
-		close(v->fd);
-	for (i = 0; i < XW_LAYOUT_MAX_MAPS; i++) {
-		if (v->map_fds[i] >= 0)
-			close(v->map_fds[i]);
-		v->map_fds[i] = -1;
-	}
-	v->fd = -1;
-}
-
-/* Reads the configuration map of a program and compares it to ours. */
-static bool config_equal(int map_fd, const struct bpf_map_info *mi,
-			 struct bpf_map *rodata)
-{
-	char value[4096];
-	const void *want;
-	size_t size;
-	__u32 key = 0;
-
-	want = bpf_map__initial_value(rodata, &size);
-	if (!want || mi->value_size != size || size > sizeof(value))
-		return false;
-	if (bpf_map_lookup_elem(map_fd, &key, value))
-		return false;
-	return !memcmp(value, want, size);
-}
-
-/* Keeps fd as the map of role i if its name is that role's. */
-static bool take_role(struct xw_view *v, const struct xw_install *in, int fd,
-		      const struct bpf_map_info *mi)
-{
-	int i;
-
-	for (i = 0; i < in->layout->n_maps; i++) {
-		if (v->map_fds[i] >= 0 ||
-		    strncmp(mi->name, bpf_map__name(in->maps[i]),
-			    sizeof(mi->name) - 1) ||
-		    mi->type != in->layout->maps[i].type)
-			continue;
-		v->map_fds[i] = fd;
-		v->map_ids[i] = mi->id;
-		return true;
-	}
-	return false;
-}
-
-int xw_view_read(uint32_t prog_id, const struct xw_install *in,
-		 struct xw_view *v)
-{
-	__u32 ids[16], len = sizeof(struct bpf_prog_info), i, n;
-	struct bpf_prog_info pi;
-	struct bpf_map_info mi;
-	int fd, j;
-
-	memset(v, 0, sizeof(*v));
-	v->fd = -1;
-	for (j = 0; j < XW_LAYOUT_MAX_MAPS; j++)
-		v->map_fds[j] = -1;
-	v->fd = bpf_prog_get_fd_by_id(prog_id);
-	if (v->fd < 0)
-		return -errno;
-	memset(&pi, 0, sizeof(pi));
-	pi.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
-	pi.map_ids = (__u64)(unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(v->fd, &pi, &len))
-		return -errno;
-	v->id = pi.id;
-	v->ours = pi.type == BPF_PROG_TYPE_XDP &&
-		  !strncmp(pi.name, bpf_program__name(in->prog),
-			   sizeof(pi.name) - 1);
-	n = pi.nr_map_ids < 16 ? pi.nr_map_ids : 16;
-	for (i = 0; i < n; i++) {
-		fd = bpf_map_get_fd_by_id(ids[i]);
-		if (fd < 0 || xw_obj_info(fd, XW_OBJ_MAP, &mi)) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		if (!strncmp(mi.name, bpf_map__name(in->rodata),
-			     sizeof(mi.name) - 1))
-			v->config_equal = config_equal(fd, &mi, in->rodata);
-		if (!take_role(v, in, fd, &mi))
-			close(fd);
-	}
-	return 0;
 }
 
 bool xw_view_matches(const struct xw_view *v, const struct xw_install *in,

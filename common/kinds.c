@@ -66,6 +66,8 @@ const struct xw_layout xw_tunnel_veth_layout = {
 const struct xw_layout *const xw_layouts[] = { &xw_redirect_layout,
 					       &xw_tunnel_host_layout,
 					       &xw_tunnel_veth_layout, NULL };
+_Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
+	       "XW_N_LAYOUTS must count the layouts in xw_layouts");
 
 /*
  * open_NAME and destroy_NAME for skeleton NAME_bpf, whose program is
@@ -141,6 +143,8 @@ const struct xw_program *xw_program_of(const struct xw_layout *l)
 		&xw_redirect_program, &xw_tunnel_host_program,
 		&xw_tunnel_veth_program
 	};
+	_Static_assert(sizeof(all) / sizeof(all[0]) == XW_N_LAYOUTS,
+		       "a program for every layout");
 	size_t k;
 
 	for (k = 0; k < sizeof(all) / sizeof(all[0]); k++)

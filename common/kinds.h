@@ -50,7 +50,11 @@ extern const struct xw_program xw_tunnel_veth_program;
 /* The program that runs installs of layout l. */
 const struct xw_program *xw_program_of(const struct xw_layout *l);
 
-/* Every layout, NULL-ended: what status and pin-gc look for. */
-extern const struct xw_layout *const xw_layouts[];
+/*
+ * Every layout, NULL-ended: what status and pin-gc look for.  Arrays with
+ * a slot per layout are sized XW_N_LAYOUTS; kinds.c asserts the count.
+ */
+#define XW_N_LAYOUTS 3
+extern const struct xw_layout *const xw_layouts[XW_N_LAYOUTS + 1];
 
 #endif /* XW_KINDS_H */

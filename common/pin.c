@@ -13,11 +13,9 @@
 #include "exit.h"
 #include "pin.h"
 
-#define XW_TMP_PREFIX "xw_tmp_"
-
-uint32_t xw_pinned_id(const struct xw_pinned *p)
+static uint32_t info_id(enum xw_obj_kind kind, const struct xw_pinned *p)
 {
-	switch (p->fd < 0 ? XW_OBJ_NONE : p->kind) {
+	switch (kind) {
 	case XW_OBJ_MAP:
 		return p->info.map.id;
 	case XW_OBJ_PROG:
@@ -27,6 +25,20 @@ uint32_t xw_pinned_id(const struct xw_pinned *p)
 	default:
 		return 0;
 	}
+}
+
+uint32_t xw_pinned_id(const struct xw_pinned *p)
+{
+	return info_id(p->fd < 0 ? XW_OBJ_NONE : p->kind, p);
+}
+
+uint32_t xw_fd_id(int fd, enum xw_obj_kind kind)
+{
+	struct xw_pinned p;
+
+	if (xw_obj_info(fd, kind, &p.info))
+		return 0;
+	return info_id(kind, &p);
 }
 
 void xw_pinned_close(struct xw_pinned *p)
@@ -157,20 +169,11 @@ int xw_pin_probe(const struct xw_pindir *dir, const char *name,
 	return 0;
 }
 
-int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
-		    const char *name, struct xw_pinned *p)
+/* Records why the entry at path is no usable pinned object. */
+static int fail_unusable(struct xw_ctx *ctx, const char *path,
+			 enum xw_pin_problem problem, int err)
 {
-	enum xw_pin_problem problem;
-	char path[PATH_MAX];
-	int err;
-
-	if (xw_pindir_entry_path(dir, name, path, sizeof(path)))
-		return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, dir->path,
-			       "pin path too long");
-	err = xw_pin_probe(dir, name, p, &problem);
-	switch (err ? problem : XW_PIN_FINE) {
-	case XW_PIN_FINE:
-		return 0;
+	switch (problem) {
 	case XW_PIN_SYMLINK:
 		return xw_fail(
 			ctx, XW_EXIT_DATAERR, 0, path,
@@ -188,6 +191,25 @@ int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	default:
 		return xw_fail_errno(ctx, -err, path, "cannot open");
 	}
+}
+
+static int fail_path_too_long(struct xw_ctx *ctx, const struct xw_pindir *dir)
+{
+	return xw_fail(ctx, XW_EXIT_DATAERR, ENAMETOOLONG, dir->path,
+		       "pin path too long");
+}
+
+int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    const char *name, struct xw_pinned *p)
+{
+	enum xw_pin_problem problem;
+	char path[PATH_MAX];
+	int err;
+
+	if (xw_pindir_entry_path(dir, name, path, sizeof(path)))
+		return fail_path_too_long(ctx, dir);
+	err = xw_pin_probe(dir, name, p, &problem);
+	return err ? fail_unusable(ctx, path, problem, err) : 0;
 }
 
 static const char *type_name(enum xw_obj_kind kind, uint32_t type)
@@ -250,20 +272,64 @@ bool xw_pin_mismatch(const struct xw_pin_spec *spec, const struct xw_pinned *p,
 	return true;
 }
 
+static const char *problem_text(enum xw_pin_problem p, int err)
+{
+	static char buf[96];
+
+	switch (p) {
+	case XW_PIN_SYMLINK:
+		return "a symbolic link, not a pinned object (not followed)";
+	case XW_PIN_NOT_FILE:
+		return "a directory or special file, not a pinned object";
+	default:
+		snprintf(buf, sizeof(buf), "cannot be opened: %s",
+			 strerror(-err));
+		return buf;
+	}
+}
+
+void xw_pin_find(const struct xw_pindir *dir, const struct xw_pin_spec *spec,
+		 struct xw_found_pin *f)
+{
+	f->spec = spec;
+	f->problem[0] = '\0';
+	f->err = xw_pin_probe(dir, spec->name, &f->obj, &f->unusable);
+	f->present = f->obj.fd >= 0 || f->err;
+	if (f->err)
+		snprintf(f->problem, sizeof(f->problem), "%s",
+			 problem_text(f->unusable, f->err));
+	else if (f->obj.fd >= 0 &&
+		 xw_pin_mismatch(spec, &f->obj, f->problem, sizeof(f->problem)))
+		xw_pinned_close(&f->obj);
+}
+
+int xw_pin_check(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		 struct xw_found_pin *f)
+{
+	char path[PATH_MAX];
+
+	if (xw_pindir_entry_path(dir, f->spec->name, path, sizeof(path))) {
+		xw_pinned_close(&f->obj);
+		return fail_path_too_long(ctx, dir);
+	}
+	if (f->err)
+		return fail_unusable(ctx, path, f->unusable, f->err);
+	if (f->problem[0])
+		return xw_fail(ctx, XW_EXIT_DATAERR, 0, path, "%s: left alone",
+			       f->problem);
+	return 0;
+}
+
 int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		const struct xw_pin_spec *spec, struct xw_pinned *p)
 {
-	char path[PATH_MAX], why[160];
+	struct xw_found_pin f;
 	int err;
 
-	err = xw_pin_open_any(ctx, dir, spec->name, p);
-	if (err || p->fd < 0)
-		return err;
-	if (!xw_pin_mismatch(spec, p, why, sizeof(why)))
-		return 0;
-	xw_pindir_entry_path(dir, spec->name, path, sizeof(path));
-	xw_pinned_close(p);
-	return xw_fail(ctx, XW_EXIT_DATAERR, 0, path, "%s: left alone", why);
+	xw_pin_find(dir, spec, &f);
+	err = xw_pin_check(ctx, dir, &f);
+	*p = f.obj;
+	return err;
 }
 
 static int pin_at(struct xw_ctx *ctx, const struct xw_pindir *dir,

@@ -7,12 +7,20 @@
 #define XW_PIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <bpf/bpf.h>
 
 struct xw_ctx;
 struct xw_pindir;
+
+/*
+ * The prefix of every temporary entry xdpwire makes in a pin directory: a
+ * pin being replaced goes in through it, and a new link too (install.h).
+ * pin-gc removes what a crash leaves under it.
+ */
+#define XW_TMP_PREFIX "xw_tmp_"
 
 enum xw_obj_kind {
 	XW_OBJ_NONE,
@@ -43,18 +51,13 @@ struct xw_pinned {
 
 /* The id of whatever is pinned, 0 if nothing. */
 uint32_t xw_pinned_id(const struct xw_pinned *p);
+/* The id of the object fd refers to, of kind kind; 0 if unreadable. */
+uint32_t xw_fd_id(int fd, enum xw_obj_kind kind);
 void xw_pinned_close(struct xw_pinned *p);
 
 /* The kind of object a bpf fd refers to. */
 enum xw_obj_kind xw_fd_kind(int fd);
 const char *xw_obj_kind_name(enum xw_obj_kind kind);
-
-/*
- * Opens the entry spec->name of dir.  Absent: 0 with p->fd == -1.  Present
- * but not what spec says: a recorded failure (exit 65).
- */
-int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
-		const struct xw_pin_spec *spec, struct xw_pinned *p);
 
 /* Why an entry could not be opened as a pinned object. */
 enum xw_pin_problem {
@@ -65,6 +68,38 @@ enum xw_pin_problem {
 	XW_PIN_NO_INFO, /* its info could not be read */
 	XW_PIN_UNOPENABLE,
 };
+
+/*
+ * One entry as found, what bpftool's open_obj_pinned is to it: opened
+ * without following a symlink, its info read, its kind and type checked
+ * against spec.  Nothing is recorded: a wrong entry is described.
+ */
+struct xw_found_pin {
+	const struct xw_pin_spec *spec;
+	struct xw_pinned obj; /* fd -1: absent or unusable */
+	bool present; /* an entry of that name exists */
+	enum xw_pin_problem unusable; /* why it could not be opened */
+	int err; /* with it, -errno; 0 if it could */
+	char problem[160]; /* why it is unusable, "" if it is fine */
+};
+
+void xw_pin_find(const struct xw_pindir *dir, const struct xw_pin_spec *spec,
+		 struct xw_found_pin *f);
+
+/*
+ * What a command that needs f says of it: 0 if it is fine or absent, else
+ * the failure recorded (exit 65 for a wrong entry) and f's object closed.
+ */
+int xw_pin_check(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		 struct xw_found_pin *f);
+
+/*
+ * Opens the entry spec->name of dir: xw_pin_find() and xw_pin_check().
+ * Absent: 0 with p->fd == -1.  Present but not what spec says: a recorded
+ * failure (exit 65).
+ */
+int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		const struct xw_pin_spec *spec, struct xw_pinned *p);
 
 /*
  * Opens the entry like xw_pin_open_any() but records nothing: absent is 0

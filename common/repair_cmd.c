@@ -76,7 +76,8 @@ static bool netns_path(const struct xw_repair_scope *scope, char *path,
 static bool from_outside_relinkable(const struct xw_found_dir *d,
 				    const struct xw_found_install *in)
 {
-	const struct xw_found_pin *link = &in->pins[0], *prog = &in->pins[1];
+	const struct xw_found_pin *link = xw_found_link(in),
+				  *prog = xw_found_prog(in);
 
 	return !d->checked && !in->runtime && link->obj.fd < 0 &&
 	       !link->present && prog->obj.fd >= 0;

@@ -14,6 +14,7 @@
 #include "ctx.h"
 #include "exit.h"
 #include "fault.h"
+#include "inspect.h"
 #include "install_cmd.h"
 #include "kinds.h"
 #include "request.h"
@@ -167,20 +168,17 @@ static int check_not_runtimes(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	const struct xw_layout *l = &xw_tunnel_veth_layout;
 	struct xw_pinned link = { .fd = -1 };
 	struct bpf_prog_info pi;
-	int fd, err;
+	int err;
 
 	err = xw_pin_open(ctx, dir, &l->link, &link);
 	if (err || link.fd < 0)
 		return err;
-	fd = bpf_prog_get_fd_by_id(link.info.link.prog_id);
-	if (fd >= 0 && !xw_obj_info(fd, XW_OBJ_PROG, &pi) &&
+	if (!xw_prog_info_by_id(link.info.link.prog_id, &pi) &&
 	    strcmp(pi.name, xw_tunnel_veth_program.prog_name))
 		err = xw_fail(
 			ctx, XW_EXIT_UNAVAILABLE, 0, veth->name,
 			"already wired by the runtime itself: link %u (%s) runs its program %u (%s), not xdpwire's: nothing changed",
 			link.info.link.id, l->link.name, pi.id, pi.name);
-	if (fd >= 0)
-		close(fd);
 	xw_pinned_close(&link);
 	return err;
 }

@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "device.h"
 #include "exit.h"
+#include "inspect.h"
 #include "xdp.h"
 
 struct xdp_reply {
@@ -123,15 +124,9 @@ int xw_xdp_fail_busy(struct xw_ctx *ctx, const struct xw_dev *dev,
 		     const struct xw_xdp_state *st)
 {
 	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-	int fd;
 
-	memset(&info, 0, sizeof(info));
-	fd = bpf_prog_get_fd_by_id(st->prog_id);
-	if (fd >= 0) {
-		bpf_obj_get_info_by_fd(fd, &info, &len);
-		close(fd);
-	}
+	/* Unreadable, it is named "": the id says which it is. */
+	xw_prog_info_by_id(st->prog_id, &info);
 	return xw_fail(
 		ctx, XW_EXIT_UNAVAILABLE, EBUSY, dev->name,
 		"already has XDP program %u '%s' attached by another tool or link; remove it first",
