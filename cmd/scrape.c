@@ -29,86 +29,38 @@ struct scrape_opts {
 	bool restore;
 };
 
-enum {
-	KEY_STEAL = XW_KEY_CMD_BASE,
-	KEY_FORCE,
-	KEY_RESTORE,
-};
-
-static const struct argp_option options[] = {
-	{ "steal", KEY_STEAL, NULL, 0,
-	  "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing",
-	  0 },
-	{ "force", KEY_FORCE, NULL, 0,
-	  "With --steal: also in the machine's initial network namespace", 0 },
-	{ "restore", KEY_RESTORE, NULL, 0,
-	  "Put back what a --steal killed midway took (its journal lists it), and nothing else",
-	  0 },
+static const struct xw_option options[] = {
+	{ .name = "steal",
+	  .help = "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing",
+	  .type = XW_OPT_FLAG,
+	  XW_FIELD(struct scrape_opts, steal) },
+	{ .name = "force",
+	  .help = "With --steal: also in the machine's initial network namespace",
+	  .type = XW_OPT_FLAG,
+	  XW_FIELD(struct scrape_opts, force) },
+	{ .name = "restore",
+	  .help = "Put back what a --steal killed midway took (its journal lists it), and nothing else",
+	  .type = XW_OPT_FLAG,
+	  XW_FIELD(struct scrape_opts, restore) },
 	{ 0 }
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
-	struct scrape_opts *o = state->input;
+	const struct scrape_opts *o = opts;
 
-	(void)arg;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		xw_common_init_children(state, &o->common);
-		return 0;
-	case KEY_STEAL:
-		o->steal = true;
-		return 0;
-	case KEY_FORCE:
-		o->force = true;
-		return 0;
-	case KEY_RESTORE:
-		o->restore = true;
-		return 0;
-	case ARGP_KEY_END:
-		if (o->restore && (o->steal || o->common.devices_given)) {
-			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--restore",
-				"goes with neither --steal nor --device: it puts back all the journal lists");
-			return EINVAL;
-		}
-		if (o->force && !o->steal) {
-			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--force",
-				"only goes with --steal");
-			return EINVAL;
-		}
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
+	if (o->restore && (o->steal || o->common.devices_given)) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--restore",
+			"goes with neither --steal nor --device: it puts back all the journal lists");
+		return EINVAL;
 	}
+	if (o->force && !o->steal) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--force",
+			"only goes with --steal");
+		return EINVAL;
+	}
+	return 0;
 }
-
-/* Scrape touches no pins: --bpffs would mean nothing. */
-static const struct argp_child children[] = { XW_CHILDREN(xw_target_nopins_argp,
-							  xw_output_argp),
-					      { 0 } };
-
-static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Read a network namespace (--netns, default: this one) as a sandbox "
-	"runtime copies it: every interface that is up with its MTU, "
-	"link-layer address, IPv4 and IPv6 addresses, main-table routes and "
-	"permanent neighbours; loopback with its addresses and the routes "
-	"they imply; the IPv4 and IPv6 default gateways.  With --device, "
-	"only that interface and loopback.  A family with more than one "
-	"default route, or one without a gateway, is an error.  -j prints "
-	"the JSON document of xdpwire-scrape(8).  --steal journals what it "
-	"takes in /run/xdpwire first, so that one killed midway is undone by "
-	"the next --steal or by --restore.\v"
-	"Examples:\n"
-	"  xdpwire scrape -j --netns /proc/4242/ns/net\n"
-	"  xdpwire scrape --netns /run/netns/sandbox1 --device eth0\n"
-	"  xdpwire scrape --netns /run/netns/sandbox1 --restore",
-	children,
-	xw_help_filter,
-	NULL
-};
 
 static const struct scrape_opts defaults = { .steal = false };
 
@@ -130,8 +82,33 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 	return xw_caps_require(ctx, needs, n);
 }
 
-const struct xw_cmd_parser scrape_parser = { &argp, sizeof(struct scrape_opts),
-					     &defaults, caps };
+const struct xw_cmd xw_cmd_scrape = {
+	.name = "scrape",
+	.synopsis = "a namespace's interfaces, addresses and routes, as JSON",
+	.doc = "Read a network namespace (--netns, default: this one) as a sandbox "
+	       "runtime copies it: every interface that is up with its MTU, "
+	       "link-layer address, IPv4 and IPv6 addresses, main-table routes and "
+	       "permanent neighbours; loopback with its addresses and the routes "
+	       "they imply; the IPv4 and IPv6 default gateways.  With --device, "
+	       "only that interface and loopback.  A family with more than one "
+	       "default route, or one without a gateway, is an error.  -j prints "
+	       "the JSON document of xdpwire-scrape(8).  --steal journals what it "
+	       "takes in /run/xdpwire first, so that one killed midway is undone by "
+	       "the next --steal or by --restore.\v"
+	       "Examples:\n"
+	       "  xdpwire scrape -j --netns /proc/4242/ns/net\n"
+	       "  xdpwire scrape --netns /run/netns/sandbox1 --device eth0\n"
+	       "  xdpwire scrape --netns /run/netns/sandbox1 --restore",
+	/* Scrape touches no pins: --bpffs would mean nothing. */
+	.target = &xw_target_nopins_argp,
+	.options = options,
+	.opts_size = sizeof(struct scrape_opts),
+	.defaults = &defaults,
+	.check = check_options,
+	.caps = caps,
+	.run = cmd_scrape,
+	.needs = 0,
+};
 
 /* --steal takes no addresses from the machine's own namespace by mistake. */
 static int check_steal(struct xw_ctx *ctx, const struct scrape_opts *o,

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bpf/xw_abi.h"
 #include "cli.h"
 #include "ctx.h"
 #include "exit.h"
@@ -440,32 +439,6 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 	if (s.pretty)
 		ctx->pretty = true;
 	return s.failed ? -EINVAL : 0;
-}
-
-error_t xw_opt_mode(struct xw_ctx *ctx, const char *arg, enum xw_xdp_mode *mode)
-{
-	if (!xw_parse_mode(arg, mode))
-		return 0;
-	xw_fail(ctx, XW_EXIT_DATAERR, 0, "--mode",
-		"'%s' is not a mode (auto, native or generic)", arg);
-	return EINVAL;
-}
-
-error_t xw_opt_pass_port(struct xw_ctx *ctx, const char *arg, uint16_t *ports,
-			 size_t *n)
-{
-	if (*n == XW_MAX_PASS_PORTS) {
-		xw_fail(ctx, XW_EXIT_USAGE, 0, "--pass-port",
-			"at most %d pass ports", XW_MAX_PASS_PORTS);
-		return EINVAL;
-	}
-	if (xw_parse_port(arg, &ports[*n])) {
-		xw_fail(ctx, XW_EXIT_DATAERR, 0, "--pass-port",
-			"'%s' is not a TCP port (1-65535)", arg);
-		return EINVAL;
-	}
-	(*n)++;
-	return 0;
 }
 
 int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,
