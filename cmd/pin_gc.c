@@ -26,14 +26,10 @@ struct pin_gc_opts {
 };
 
 static const struct xw_option options[] = {
-	{ .name = "dry-run",
-	  .help = "Say what would be done, and change nothing",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct pin_gc_opts, dry_run) },
-	{ .name = "repair",
-	  .help = "Restore what can be restored instead of removing it: lost pins of a live install, a program whose device is back or whose link pin was lost",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct pin_gc_opts, repair) },
+	XW_OPTION("dry-run", XW_OPT_FLAG, struct pin_gc_opts, dry_run,
+		  .help = "Say what would be done, and change nothing"),
+	XW_OPTION("repair", XW_OPT_FLAG, struct pin_gc_opts, repair,
+		  .help = "Restore what can be restored instead of removing it: lost pins of a live install, a program whose device is back or whose link pin was lost"),
 	{ 0 }
 };
 
@@ -57,6 +53,7 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 }
 
 const struct xw_cmd xw_cmd_pin_gc = {
+	XW_CMD_PARTS(pin_gc),
 	.name = "pin-gc",
 	.synopsis = "remove stale pins, or --repair them",
 	.doc = "Remove what status calls stale: the pins of installs whose device "
@@ -71,11 +68,6 @@ const struct xw_cmd xw_cmd_pin_gc = {
 	       "Examples:\n"
 	       "  xdpwire pin-gc --dry-run\n"
 	       "  xdpwire pin-gc --repair --device eth0",
-	.options = options,
-	.opts_size = sizeof(struct pin_gc_opts),
-	.defaults = &defaults,
-	.caps = caps,
-	.run = cmd_pin_gc,
 	.needs = XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE,
 };
 

@@ -22,22 +22,13 @@ struct redirect_install_opts {
 };
 
 static const struct xw_option options[] = {
-	{ .name = "mode",
-	  .metavar = "MODE",
-	  .help = "XDP mode: auto (native, else generic), native or generic (default: auto)",
-	  .type = XW_OPT_MODE,
-	  XW_FIELD(struct redirect_install_opts, mode),
-	  XW_GIVEN(struct redirect_install_opts, mode_given) },
-	{ .name = "pass-port",
-	  .metavar = "PORT",
-	  .help = "TCP port (IPv4, IPv6) kept for the kernel stack; repeatable, up to 16 (default: 22)",
-	  .type = XW_OPT_PORTS,
-	  XW_FIELD(struct redirect_install_opts, ports),
-	  XW_GIVEN(struct redirect_install_opts, n_ports) },
-	{ .name = "unpin",
-	  .help = "Remove the install: detach it, unpin link, program and maps, and remove the directory when empty",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct redirect_install_opts, unpin) },
+	XW_OPTION_MODE(struct redirect_install_opts),
+	XW_OPTION("pass-port", XW_OPT_PORTS, struct redirect_install_opts,
+		  ports, .metavar = "PORT",
+		  .help = "TCP port (IPv4, IPv6) kept for the kernel stack; repeatable, up to 16 (default: 22)",
+		  .given = offsetof(struct redirect_install_opts, n_ports)),
+	XW_OPTION("unpin", XW_OPT_FLAG, struct redirect_install_opts, unpin,
+		  .help = "Remove the install: detach it, unpin link, program and maps, and remove the directory when empty"),
 	{ 0 }
 };
 
@@ -45,11 +36,8 @@ static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
 	const struct redirect_install_opts *o = opts;
 
-	if (o->unpin && (o->mode_given || o->n_ports)) {
-		xw_fail(ctx, XW_EXIT_USAGE, 0, "--unpin",
-			"takes no --mode or --pass-port");
+	if (xw_opts_unpin_alone(ctx, o->unpin, o->mode_given, o->n_ports))
 		return EINVAL;
-	}
 	return 0;
 }
 
@@ -76,6 +64,7 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 }
 
 const struct xw_cmd xw_cmd_redirect_install = {
+	XW_CMD_PARTS(redirect_install),
 	.name = "redirect-install",
 	.synopsis = "send a NIC's traffic to AF_XDP sockets, pinned",
 	.doc = "Attach to a NIC an XDP program that hands every frame to the AF_XDP "
@@ -88,12 +77,7 @@ const struct xw_cmd xw_cmd_redirect_install = {
 	       "Examples:\n"
 	       "  xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222\n"
 	       "  xdpwire redirect-install --device eth0 --unpin",
-	.options = options,
-	.opts_size = sizeof(struct redirect_install_opts),
-	.defaults = &defaults,
 	.check = check_options,
-	.caps = caps,
-	.run = cmd_redirect_install,
 	.needs = XW_NEEDS_DEVICE | XW_NEEDS_BPFFS,
 };
 

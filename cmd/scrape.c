@@ -30,18 +30,12 @@ struct scrape_opts {
 };
 
 static const struct xw_option options[] = {
-	{ .name = "steal",
-	  .help = "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct scrape_opts, steal) },
-	{ .name = "force",
-	  .help = "With --steal: also in the machine's initial network namespace",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct scrape_opts, force) },
-	{ .name = "restore",
-	  .help = "Put back what a --steal killed midway took (its journal lists it), and nothing else",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct scrape_opts, restore) },
+	XW_OPTION("steal", XW_OPT_FLAG, struct scrape_opts, steal,
+		  .help = "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing"),
+	XW_OPTION("force", XW_OPT_FLAG, struct scrape_opts, force,
+		  .help = "With --steal: also in the machine's initial network namespace"),
+	XW_OPTION("restore", XW_OPT_FLAG, struct scrape_opts, restore,
+		  .help = "Put back what a --steal killed midway took (its journal lists it), and nothing else"),
 	{ 0 }
 };
 
@@ -83,6 +77,7 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 }
 
 const struct xw_cmd xw_cmd_scrape = {
+	XW_CMD_PARTS(scrape),
 	.name = "scrape",
 	.synopsis = "a namespace's interfaces, addresses and routes, as JSON",
 	.doc = "Read a network namespace (--netns, default: this one) as a sandbox "
@@ -101,12 +96,7 @@ const struct xw_cmd xw_cmd_scrape = {
 	       "  xdpwire scrape --netns /run/netns/sandbox1 --restore",
 	/* Scrape touches no pins: --bpffs would mean nothing. */
 	.target = &xw_target_nopins_argp,
-	.options = options,
-	.opts_size = sizeof(struct scrape_opts),
-	.defaults = &defaults,
 	.check = check_options,
-	.caps = caps,
-	.run = cmd_scrape,
 	.needs = 0,
 };
 

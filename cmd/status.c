@@ -38,10 +38,8 @@ struct status_opts {
 };
 
 static const struct xw_option options[] = {
-	{ .name = "check",
-	  .help = "Exit 1 when an install shown is not ok (for health probes); the output is the same",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct status_opts, check) },
+	XW_OPTION("check", XW_OPT_FLAG, struct status_opts, check,
+		  .help = "Exit 1 when an install shown is not ok (for health probes); the output is the same"),
 	{ 0 }
 };
 
@@ -78,6 +76,7 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 }
 
 const struct xw_cmd xw_cmd_status = {
+	XW_CMD_PARTS(status),
 	.name = "status",
 	.synopsis = "every install's pins, programs, maps and health",
 	.doc = "Show every install of xdpwire under the bpffs root (or --device's): "
@@ -95,12 +94,7 @@ const struct xw_cmd xw_cmd_status = {
 	       "  xdpwire status\n"
 	       "  xdpwire status -j --device eth0\n"
 	       "  xdpwire status --check -q --device eth0",
-	.options = options,
-	.opts_size = sizeof(struct status_opts),
-	.defaults = &defaults,
 	.check = check_options,
-	.caps = caps,
-	.run = cmd_status,
 	.needs = XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE,
 };
 

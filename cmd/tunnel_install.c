@@ -29,34 +29,21 @@ struct tunnel_install_opts {
 };
 
 static const struct xw_option options[] = {
-	{ .name = "mode",
-	  .metavar = "MODE",
-	  .help = "XDP mode: auto (native, else generic), native or generic (default: auto)",
-	  .type = XW_OPT_MODE,
-	  XW_FIELD(struct tunnel_install_opts, mode),
-	  XW_GIVEN(struct tunnel_install_opts, mode_given) },
-	{ .name = "pass-port",
-	  .metavar = "PORT",
-	  .help = "TCP port (IPv4, IPv6) the NIC keeps for the kernel stack; repeatable, up to 16 (default: 22); node set-up only",
-	  .type = XW_OPT_PORTS,
-	  XW_FIELD(struct tunnel_install_opts, ports),
-	  XW_GIVEN(struct tunnel_install_opts, n_ports) },
-	{ .name = "veth",
-	  .metavar = "VETH",
-	  .help = "Wire this sandbox: the host side of its veth pair",
-	  .type = XW_OPT_IFNAME,
-	  XW_FIELD(struct tunnel_install_opts, veth),
-	  .once = true },
-	{ .name = "peer",
-	  .metavar = "IFNAME",
-	  .help = "Wire this sandbox: the sandbox side of its veth pair, inside the namespace --netns names; the host side is found through the kernel",
-	  .type = XW_OPT_IFNAME,
-	  XW_FIELD(struct tunnel_install_opts, peer),
-	  .once = true },
-	{ .name = "unpin",
-	  .help = "Remove: the node's install, or with --veth/--peer one sandbox's wiring",
-	  .type = XW_OPT_FLAG,
-	  XW_FIELD(struct tunnel_install_opts, unpin) },
+	XW_OPTION_MODE(struct tunnel_install_opts),
+	XW_OPTION("pass-port", XW_OPT_PORTS, struct tunnel_install_opts, ports,
+		  .metavar = "PORT",
+		  .help = "TCP port (IPv4, IPv6) the NIC keeps for the kernel stack; repeatable, up to 16 (default: 22); node set-up only",
+		  .given = offsetof(struct tunnel_install_opts, n_ports)),
+	XW_OPTION("veth", XW_OPT_IFNAME, struct tunnel_install_opts, veth,
+		  .metavar = "VETH",
+		  .help = "Wire this sandbox: the host side of its veth pair",
+		  .once = true),
+	XW_OPTION("peer", XW_OPT_IFNAME, struct tunnel_install_opts, peer,
+		  .metavar = "IFNAME",
+		  .help = "Wire this sandbox: the sandbox side of its veth pair, inside the namespace --netns names; the host side is found through the kernel",
+		  .once = true),
+	XW_OPTION("unpin", XW_OPT_FLAG, struct tunnel_install_opts, unpin,
+		  .help = "Remove: the node's install, or with --veth/--peer one sandbox's wiring"),
 	{ 0 }
 };
 
@@ -80,11 +67,8 @@ static error_t check_options(struct xw_ctx *ctx, void *opts)
 			"belongs to the node set-up (without --veth or --peer): the veth sends every frame to the NIC");
 		return EINVAL;
 	}
-	if (o->unpin && (o->mode_given || o->n_ports)) {
-		xw_fail(ctx, XW_EXIT_USAGE, 0, "--unpin",
-			"takes no --mode or --pass-port");
+	if (xw_opts_unpin_alone(ctx, o->unpin, o->mode_given, o->n_ports))
 		return EINVAL;
-	}
 	/* With --peer, --netns names the sandbox; the host is here. */
 	o->common.netns_is_peer = o->peer != NULL;
 	return 0;
@@ -113,6 +97,7 @@ static int caps(struct xw_ctx *ctx, const void *opts)
 }
 
 const struct xw_cmd xw_cmd_tunnel_install = {
+	XW_CMD_PARTS(tunnel_install),
 	.name = "tunnel-install",
 	.synopsis = "XDP fast path between a NIC and sandboxes' veths, pinned",
 	.doc = "The XDP fast path between a host NIC and sandboxes' veth pairs.  "
@@ -129,12 +114,7 @@ const struct xw_cmd xw_cmd_tunnel_install = {
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b\n"
 	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --unpin",
-	.options = options,
-	.opts_size = sizeof(struct tunnel_install_opts),
-	.defaults = &defaults,
 	.check = check_options,
-	.caps = caps,
-	.run = cmd_tunnel_install,
 	.needs = XW_NEEDS_DEVICE | XW_NEEDS_BPFFS,
 };
 

@@ -13,24 +13,33 @@
 #include "parse.h"
 #include "version.h"
 
+/* The shared children's keys: argp keeps them apart from a command's. */
+enum {
+	KEY_DEVICE = 0x100,
+	KEY_DEVICE_IDX,
+	KEY_NETNS,
+	KEY_BPFFS,
+	KEY_USAGE,
+};
+
 /*
  * The options a narrower child shares with the full one.  clang-format
  * cannot lay out an initializer list inside a macro: kept by hand.
  */
 /* clang-format off */
 #define TARGET_OPTIONS							\
-	{ "device", XW_KEY_DEVICE, "NAME", 0,				\
+	{ "device", KEY_DEVICE, "NAME", 0,				\
 	  "The network device to work on", 0 },				\
-	{ "device-idx", XW_KEY_DEVICE_IDX, "N", 0,			\
+	{ "device-idx", KEY_DEVICE_IDX, "N", 0,			\
 	  "The device, by interface index", 0 },			\
-	{ "netns", XW_KEY_NETNS, "PATH", 0,				\
+	{ "netns", KEY_NETNS, "PATH", 0,				\
 	  "Work inside this network namespace "				\
 	  "(/proc/PID/ns/net, /run/netns/NAME)", 0 }
 /* clang-format on */
 
 static const struct argp_option target_options[] = {
 	TARGET_OPTIONS,
-	{ "bpffs", XW_KEY_BPFFS, "DIR", 0,
+	{ "bpffs", KEY_BPFFS, "DIR", 0,
 	  "The bpffs root for pins (default: $XDPWIRE_BPFFS, else /sys/fs/bpf)",
 	  0 },
 	{ 0 }
@@ -45,14 +54,14 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 	const char *why;
 
 	switch (key) {
-	case XW_KEY_DEVICE:
-	case XW_KEY_DEVICE_IDX:
+	case KEY_DEVICE:
+	case KEY_DEVICE_IDX:
 		if (c->devices_given++) {
 			xw_fail(c->ctx, XW_EXIT_USAGE, 0, "--device",
 				"device specified twice");
 			return EINVAL;
 		}
-		if (key == XW_KEY_DEVICE) {
+		if (key == KEY_DEVICE) {
 			why = xw_ifname_problem(arg);
 			if (why) {
 				xw_fail(c->ctx, XW_EXIT_DATAERR, 0, "--device",
@@ -68,10 +77,10 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		return 0;
-	case XW_KEY_NETNS:
+	case KEY_NETNS:
 		c->netns = arg;
 		return 0;
-	case XW_KEY_BPFFS:
+	case KEY_BPFFS:
 		if (!*arg) {
 			xw_fail(c->ctx, XW_EXIT_DATAERR, 0, "--bpffs",
 				"empty path");
@@ -148,7 +157,7 @@ const struct argp xw_output_noquiet_argp = {
 static const struct argp_option help_options[] = {
 	{ "help", 'h', NULL, 0, "Give this help list", -1 },
 	{ NULL, '?', NULL, OPTION_ALIAS, NULL, 0 },
-	{ "usage", XW_KEY_USAGE, NULL, 0, "Give a short usage message", -1 },
+	{ "usage", KEY_USAGE, NULL, 0, "Give a short usage message", -1 },
 	{ "version", 'V', NULL, 0,
 	  "Print the version, libbpf's and the kernel features xdpwire uses",
 	  -1 },
@@ -174,7 +183,7 @@ static error_t parse_help(int key, char *arg, struct argp_state *state)
 		/* Like argp's own --help, these print and exit from here. */
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		return 0;
-	case XW_KEY_USAGE:
+	case KEY_USAGE:
 		argp_state_help(state, stdout,
 				ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
 		return 0;

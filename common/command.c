@@ -133,6 +133,16 @@ static error_t parse_cmd(int key, char *arg, struct argp_state *state)
 	}
 }
 
+error_t xw_opts_unpin_alone(struct xw_ctx *ctx, bool unpin, bool mode_given,
+			    size_t n_ports)
+{
+	if (!unpin || !(mode_given || n_ports))
+		return 0;
+	xw_fail(ctx, XW_EXIT_USAGE, 0, "--unpin",
+		"takes no --mode or --pass-port");
+	return EINVAL;
+}
+
 void xw_cmd_argp_build(struct xw_cmd_argp *a, const struct xw_cmd *cmd,
 		       void *opts)
 {

@@ -45,8 +45,23 @@ struct xw_option {
 	uint32_t min, max; /* XW_OPT_U32 */
 };
 
-#define XW_FIELD(type, member) .field = offsetof(type, member)
-#define XW_GIVEN(type, member) .given = offsetof(type, member)
+/*
+ * One row of a command's table: the option's name and type, the field of
+ * the options struct it sets, and further designated initialisers
+ * (.metavar, .help, .given...).
+ */
+#define XW_OPTION(_name, _type, _struct, _field, ...)           \
+	{                                                       \
+		.name = (_name), .type = (_type),               \
+		.field = offsetof(_struct, _field), __VA_ARGS__ \
+	}
+
+/* The installers' --mode: the same words for each. */
+#define XW_OPTION_MODE(_struct)                                               \
+	XW_OPTION("mode", XW_OPT_MODE, _struct, mode, .metavar = "MODE",      \
+		  .help = "XDP mode: auto (native, else generic), native or " \
+			  "generic (default: auto)",                          \
+		  .given = offsetof(_struct, mode_given))
 
 /* Options a subcommand declares, at most; more is a build-time mistake. */
 #define XW_MAX_CMD_OPTIONS 16
@@ -77,6 +92,19 @@ struct xw_cmd {
 	int (*run)(struct xw_ctx *ctx, void *opts);
 	unsigned int needs; /* XW_NEEDS_* of cli.h */
 };
+
+/*
+ * The members of xw_cmd_<id> that each cmd/<id>.c names alike: struct
+ * <id>_opts with its options[] and defaults, caps() and cmd_<id>().  The
+ * definition adds .name, .synopsis, .doc, .needs and maybe .check.
+ */
+#define XW_CMD_PARTS(id)                                           \
+	.options = options, .opts_size = sizeof(struct id##_opts), \
+	.defaults = &defaults, .caps = caps, .run = cmd_##id
+
+/* An install's --unpin with --mode or --pass-port: EINVAL, recorded. */
+error_t xw_opts_unpin_alone(struct xw_ctx *ctx, bool unpin, bool mode_given,
+			    size_t n_ports);
 
 /* What argp_parse() needs for one command, built from its table. */
 struct xw_cmd_argp {
