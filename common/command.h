@@ -63,7 +63,7 @@ struct xw_option {
 			  "generic (default: auto)",                          \
 		  .given = offsetof(_struct, mode_given))
 
-/* Options a subcommand declares, at most; more is a build-time mistake. */
+/* Options a subcommand declares, at most: more trips an assertion. */
 #define XW_MAX_CMD_OPTIONS 16
 
 /*
