@@ -35,25 +35,16 @@ static const struct xw_option options[] = {
 
 static const struct pin_gc_opts defaults = { .dry_run = false };
 
-/*
- * pin-gc judges an install the way status does, through ids only
- * CAP_SYS_ADMIN may open: without it, it would call a healthy install
- * broken.  --repair loads programs too, which CAP_SYS_ADMIN covers.
- */
-static int caps(struct xw_ctx *ctx, const void *opts)
-{
-	const struct pin_gc_opts *o = opts;
-	struct xw_caps_need needs[2] = {
-		{ .caps = XW_CAP(CAP_SYS_ADMIN),
-		  .why = "pin-gc judges installs by their programs' and maps' ids" },
-		XW_CAPS_NETNS,
-	};
-
-	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
-}
-
 const struct xw_cmd xw_cmd_pin_gc = {
 	XW_CMD_PARTS(pin_gc),
+	/*
+	 * pin-gc judges an install the way status does, through ids only
+	 * CAP_SYS_ADMIN may open: without it, it would call a healthy
+	 * install broken.  --repair loads programs too, which CAP_SYS_ADMIN
+	 * covers.
+	 */
+	.need = { .caps = XW_CAP(CAP_SYS_ADMIN),
+		  .why = "pin-gc judges installs by their programs' and maps' ids" },
 	.name = "pin-gc",
 	.synopsis = "remove stale pins, or --repair them",
 	.doc = "Remove what status calls stale: the pins of installs whose device "

@@ -50,17 +50,14 @@ static const struct redirect_install_opts defaults = {
  * the program): no capability.  An install in place is read by id,
  * which needs CAP_SYS_ADMIN: install.c says so when it meets one.
  */
-static int caps(struct xw_ctx *ctx, const void *opts)
+static size_t caps(const void *opts, struct xw_caps_need *needs)
 {
 	const struct redirect_install_opts *o = opts;
-	struct xw_caps_need needs[2];
-	size_t n = 0;
 
-	if (!o->unpin)
-		needs[n++] = XW_CAPS_LOAD_PERFMON;
-	if (o->common.netns)
-		needs[n++] = XW_CAPS_NETNS;
-	return xw_caps_require(ctx, needs, n);
+	if (o->unpin)
+		return 0;
+	needs[0] = XW_CAPS_LOAD_PERFMON;
+	return 1;
 }
 
 const struct xw_cmd xw_cmd_redirect_install = {
@@ -78,6 +75,7 @@ const struct xw_cmd xw_cmd_redirect_install = {
 	       "  xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222\n"
 	       "  xdpwire redirect-install --device eth0 --unpin",
 	.check = check_options,
+	.caps = caps,
 	.needs = XW_NEEDS_DEVICE | XW_NEEDS_BPFFS,
 };
 

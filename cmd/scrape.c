@@ -59,21 +59,18 @@ static error_t check_options(struct xw_ctx *ctx, void *opts)
 static const struct scrape_opts defaults = { .steal = false };
 
 /* Reading this namespace needs nothing; changing addresses does. */
-static int caps(struct xw_ctx *ctx, const void *opts)
+static size_t caps(const void *opts, struct xw_caps_need *needs)
 {
 	const struct scrape_opts *o = opts;
-	struct xw_caps_need needs[2];
-	size_t n = 0;
 
-	if (o->common.netns)
-		needs[n++] = XW_CAPS_NETNS;
-	if (o->steal || o->restore)
-		needs[n++] = (struct xw_caps_need){
-			.caps = XW_CAP(CAP_NET_ADMIN),
-			.why = o->steal ? "--steal removes addresses" :
-					  "--restore adds addresses"
-		};
-	return xw_caps_require(ctx, needs, n);
+	if (!o->steal && !o->restore)
+		return 0;
+	needs[0] = (struct xw_caps_need){
+		.caps = XW_CAP(CAP_NET_ADMIN),
+		.why = o->steal ? "--steal removes addresses" :
+				  "--restore adds addresses"
+	};
+	return 1;
 }
 
 const struct xw_cmd xw_cmd_scrape = {
@@ -97,6 +94,8 @@ const struct xw_cmd xw_cmd_scrape = {
 	/* Scrape touches no pins: --bpffs would mean nothing. */
 	.target = &xw_target_nopins_argp,
 	.check = check_options,
+	.caps = caps,
+	.netns_caps_first = true,
 	.needs = 0,
 };
 

@@ -104,20 +104,13 @@ static const struct sockmap_insert_opts defaults = {
 	.target_fd = -1,
 };
 
-/*
- * Every mode, --delete too, runs the xsk_bind program, whose verifier
- * needs CAP_PERFMON (it reads and compares kernel pointers).
- */
-static int caps(struct xw_ctx *ctx, const void *opts)
-{
-	const struct sockmap_insert_opts *o = opts;
-	struct xw_caps_need needs[2] = { XW_CAPS_LOAD_PERFMON, XW_CAPS_NETNS };
-
-	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
-}
-
 const struct xw_cmd xw_cmd_sockmap_insert = {
 	XW_CMD_PARTS(sockmap_insert),
+	/*
+	 * Every mode, --delete too, runs the xsk_bind program, whose
+	 * verifier needs CAP_PERFMON (it reads and compares kernel pointers).
+	 */
+	.need = XW_CAPS_LOAD_PERFMON,
 	.name = "sockmap-insert",
 	.synopsis = "put an AF_XDP socket into a pinned XSKMAP",
 	.doc = "Put an AF_XDP socket into the pinned XSKMAP of a redirect install "

@@ -58,25 +58,15 @@ static error_t check_options(struct xw_ctx *ctx, void *opts)
 
 static const struct status_opts defaults = { .check = false };
 
-/*
- * The health of an install is read through the ids its link and program
- * name (BPF_*_GET_FD_BY_ID), which only CAP_SYS_ADMIN may use: without
- * it every install would look broken.
- */
-static int caps(struct xw_ctx *ctx, const void *opts)
-{
-	const struct status_opts *o = opts;
-	struct xw_caps_need needs[2] = {
-		{ .caps = XW_CAP(CAP_SYS_ADMIN),
-		  .why = "status reads programs and maps by id" },
-		XW_CAPS_NETNS,
-	};
-
-	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
-}
-
 const struct xw_cmd xw_cmd_status = {
 	XW_CMD_PARTS(status),
+	/*
+	 * The health of an install is read through the ids its link and
+	 * program name (BPF_*_GET_FD_BY_ID), which only CAP_SYS_ADMIN may
+	 * use: without it every install would look broken.
+	 */
+	.need = { .caps = XW_CAP(CAP_SYS_ADMIN),
+		  .why = "status reads programs and maps by id" },
 	.name = "status",
 	.synopsis = "every install's pins, programs, maps and health",
 	.doc = "Show every install of xdpwire under the bpffs root (or --device's): "

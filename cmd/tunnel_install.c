@@ -82,18 +82,14 @@ static const struct tunnel_install_opts defaults = {
  * The node's program needs CAP_PERFMON for its verifier, the veth's does
  * not; --unpin only unlinks the owner's pins and clears a slot.
  */
-static int caps(struct xw_ctx *ctx, const void *opts)
+static size_t caps(const void *opts, struct xw_caps_need *needs)
 {
 	const struct tunnel_install_opts *o = opts;
-	struct xw_caps_need needs[2];
-	size_t n = 0;
 
-	if (!o->unpin)
-		needs[n++] = o->veth || o->peer ? XW_CAPS_LOAD :
-						  XW_CAPS_LOAD_PERFMON;
-	if (o->common.netns)
-		needs[n++] = XW_CAPS_NETNS;
-	return xw_caps_require(ctx, needs, n);
+	if (o->unpin)
+		return 0;
+	needs[0] = o->veth || o->peer ? XW_CAPS_LOAD : XW_CAPS_LOAD_PERFMON;
+	return 1;
 }
 
 const struct xw_cmd xw_cmd_tunnel_install = {
@@ -115,6 +111,7 @@ const struct xw_cmd xw_cmd_tunnel_install = {
 	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --unpin",
 	.check = check_options,
+	.caps = caps,
 	.needs = XW_NEEDS_DEVICE | XW_NEEDS_BPFFS,
 };
 

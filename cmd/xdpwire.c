@@ -85,7 +85,7 @@ static int run(const struct xw_cmd *cmd, char *argv0, int argc, char **argv,
 	if (!err)
 		err = xw_check_needs(&ctx, common, cmd->needs);
 	if (!err && !dry)
-		err = cmd->caps(&ctx, opts);
+		err = xw_cmd_require_caps(&ctx, cmd, opts);
 	if (!err && !dry) {
 		xw_log_init(&ctx);
 		err = xw_prepare(&ctx, common, cmd->needs);

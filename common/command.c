@@ -143,6 +143,24 @@ error_t xw_opts_unpin_alone(struct xw_ctx *ctx, bool unpin, bool mode_given,
 	return EINVAL;
 }
 
+int xw_cmd_require_caps(struct xw_ctx *ctx, const struct xw_cmd *cmd,
+			const void *opts)
+{
+	const struct xw_common_opts *common = opts;
+	struct xw_caps_need needs[XW_MAX_OPTION_CAPS + 2];
+	size_t n = 0;
+
+	if (common->netns && cmd->netns_caps_first)
+		needs[n++] = XW_CAPS_NETNS;
+	if (cmd->need.caps)
+		needs[n++] = cmd->need;
+	if (cmd->caps)
+		n += cmd->caps(opts, needs + n);
+	if (common->netns && !cmd->netns_caps_first)
+		needs[n++] = XW_CAPS_NETNS;
+	return xw_caps_require(ctx, needs, n);
+}
+
 void xw_cmd_argp_build(struct xw_cmd_argp *a, const struct xw_cmd *cmd,
 		       void *opts)
 {

@@ -14,7 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "caps.h"
+
 struct xw_ctx;
+
+/* What a command's caps() may add, at most. */
+#define XW_MAX_OPTION_CAPS 2
 
 enum xw_opt_type {
 	XW_OPT_FLAG, /* bool, true when given */
@@ -84,27 +89,39 @@ struct xw_cmd {
 	size_t opts_size; /* begins with struct xw_common_opts */
 	const void *defaults;
 	xw_opts_check_fn check; /* NULL: no cross-option rule */
+	/* The capabilities every run needs (.caps 0: none), checked first. */
+	struct xw_caps_need need;
 	/*
-	 * Refuses the run (exit 77) when the effective capabilities cannot
-	 * do what these options ask, before anything is touched.
+	 * Those these options need besides, in the order they are checked:
+	 * fills needs[XW_MAX_OPTION_CAPS], returns how many.  NULL: none.
 	 */
-	int (*caps)(struct xw_ctx *ctx, const void *opts);
+	size_t (*caps)(const void *opts, struct xw_caps_need *needs);
+	/* --netns's own need is checked after the others, or else before. */
+	bool netns_caps_first;
 	int (*run)(struct xw_ctx *ctx, void *opts);
 	unsigned int needs; /* XW_NEEDS_* of cli.h */
 };
 
 /*
  * The members of xw_cmd_<id> that each cmd/<id>.c names alike: struct
- * <id>_opts with its options[] and defaults, caps() and cmd_<id>().  The
- * definition adds .name, .synopsis, .doc, .needs and maybe .check.
+ * <id>_opts with its options[] and defaults, and cmd_<id>().  The
+ * definition adds .name, .synopsis, .doc, .needs, and what it needs of
+ * .check, .need and .caps.
  */
 #define XW_CMD_PARTS(id)                                           \
 	.options = options, .opts_size = sizeof(struct id##_opts), \
-	.defaults = &defaults, .caps = caps, .run = cmd_##id
+	.defaults = &defaults, .run = cmd_##id
 
 /* An install's --unpin with --mode or --pass-port: EINVAL, recorded. */
 error_t xw_opts_unpin_alone(struct xw_ctx *ctx, bool unpin, bool mode_given,
 			    size_t n_ports);
+
+/*
+ * Refuses the run (exit 77) when the effective capabilities cannot do what
+ * cmd with these options asks, before anything is touched.
+ */
+int xw_cmd_require_caps(struct xw_ctx *ctx, const struct xw_cmd *cmd,
+			const void *opts);
 
 /* What argp_parse() needs for one command, built from its table. */
 struct xw_cmd_argp {
