@@ -1,8 +1,9 @@
 /*
  * xdpwire: one binary, many subcommands (busybox style).  The table below is
  * the only list of subcommands: help, completion and the tests read it.
- * A row names what the dispatcher must establish before the subcommand
- * runs, so that no subcommand repeats the namespace, device and bpffs work.
+ * Each command's definition (struct xw_cmd, in its cmd/ file) names what
+ * the dispatcher must establish before it runs, so that no subcommand
+ * repeats the option parsing, capability, namespace, device and bpffs work.
  */
 #include <argp.h>
 #include <errno.h>

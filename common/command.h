@@ -4,7 +4,9 @@
  * argp parser reads them, as xdp-tools' DEFINE_OPTION tables do.  argp
  * still lays out --help and --usage, so the text stays argp's; the keys
  * argp needs come from the table index, never from a list kept by hand.
- * The shared target, output and help options stay cli.h's children.
+ * The shared target, output and help options stay cli.h's children.  One
+ * struct xw_cmd per command says the rest: its help, the capabilities it
+ * needs, what it runs and what the dispatcher prepares for it.
  */
 #ifndef XW_COMMAND_H
 #define XW_COMMAND_H
