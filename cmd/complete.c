@@ -29,12 +29,14 @@ static void print_option(const struct argp_option *opt, void *data)
 
 int cmd_complete(int argc, char **argv)
 {
+	const struct xw_cmd *const *each;
 	const struct xw_cmd *cmd;
+	struct xw_cmd_argp argp;
 	int m;
 
 	if (argc == 1) {
-		for (cmd = xw_cmds; cmd->name; cmd++)
-			printf("%s\n", cmd->name);
+		for (each = xw_cmds; *each; each++)
+			printf("%s\n", (*each)->name);
 		return XW_EXIT_OK;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--values")) {
@@ -54,6 +56,7 @@ int cmd_complete(int argc, char **argv)
 			safe);
 		return XW_EXIT_USAGE;
 	}
-	xw_argp_for_each_option(cmd->parser->argp, print_option, NULL);
+	xw_cmd_argp_build(&argp, cmd, NULL);
+	xw_argp_for_each_option(&argp.argp, print_option, NULL);
 	return XW_EXIT_OK;
 }

@@ -1,4 +1,5 @@
 /* redirect-install: all but the pass ports of a NIC into AF_XDP sockets. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,74 +21,25 @@ struct redirect_install_opts {
 	bool unpin;
 };
 
-enum {
-	KEY_MODE = XW_KEY_CMD_BASE,
-	KEY_PASS_PORT,
-	KEY_UNPIN,
-};
-
-static const struct argp_option options[] = {
-	{ "mode", KEY_MODE, "MODE", 0,
-	  "XDP mode: auto (native, else generic), native or generic (default: auto)",
-	  0 },
-	{ "pass-port", KEY_PASS_PORT, "PORT", 0,
-	  "TCP port (IPv4, IPv6) kept for the kernel stack; repeatable, up to 16 (default: 22)",
-	  0 },
-	{ "unpin", KEY_UNPIN, NULL, 0,
-	  "Remove the install: detach it, unpin link, program and maps, and remove the directory when empty",
-	  0 },
+static const struct xw_option options[] = {
+	XW_OPTION_MODE(struct redirect_install_opts),
+	XW_OPTION("pass-port", XW_OPT_PORTS, struct redirect_install_opts,
+		  ports, .metavar = "PORT",
+		  .help = "TCP port (IPv4, IPv6) kept for the kernel stack; repeatable, up to 16 (default: 22)",
+		  .given = offsetof(struct redirect_install_opts, n_ports)),
+	XW_OPTION("unpin", XW_OPT_FLAG, struct redirect_install_opts, unpin,
+		  .help = "Remove the install: detach it, unpin link, program and maps, and remove the directory when empty"),
 	{ 0 }
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
-	struct redirect_install_opts *o = state->input;
-	struct xw_ctx *ctx = o->common.ctx;
+	const struct redirect_install_opts *o = opts;
 
-	switch (key) {
-	case ARGP_KEY_INIT:
-		xw_common_init_children(state, &o->common);
-		return 0;
-	case KEY_MODE:
-		o->mode_given = true;
-		return xw_opt_mode(ctx, arg, &o->mode);
-	case KEY_PASS_PORT:
-		return xw_opt_pass_port(ctx, arg, o->ports, &o->n_ports);
-	case KEY_UNPIN:
-		o->unpin = true;
-		return 0;
-	case ARGP_KEY_END:
-		if (o->unpin && (o->mode_given || o->n_ports)) {
-			xw_fail(ctx, XW_EXIT_USAGE, 0, "--unpin",
-				"takes no --mode or --pass-port");
-			return EINVAL;
-		}
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (xw_opts_unpin_alone(ctx, o->unpin, o->mode_given, o->n_ports))
+		return EINVAL;
+	return 0;
 }
-
-static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
-
-static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Attach to a NIC an XDP program that hands every frame to the AF_XDP "
-	"socket of its RX queue, except TCP to a pass port (default: SSH) and "
-	"frames too short to parse, which go to the kernel stack.  Pins "
-	"<bpffs>/<device>/redirect_ip_map, redirect_counters, redirect_program "
-	"and redirect_link.  Re-running with the same options changes nothing; "
-	"with other options it replaces the program atomically and keeps the "
-	"map and the sockets in it.\v"
-	"Examples:\n"
-	"  xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222\n"
-	"  xdpwire redirect-install --device eth0 --unpin",
-	children,
-	xw_help_filter,
-	NULL
-};
 
 static const struct redirect_install_opts defaults = {
 	.mode = XW_MODE_AUTO,
@@ -98,21 +50,33 @@ static const struct redirect_install_opts defaults = {
  * the program): no capability.  An install in place is read by id,
  * which needs CAP_SYS_ADMIN: install.c says so when it meets one.
  */
-static int caps(struct xw_ctx *ctx, const void *opts)
+static size_t caps(const void *opts, struct xw_caps_need *needs)
 {
 	const struct redirect_install_opts *o = opts;
-	struct xw_caps_need needs[2];
-	size_t n = 0;
 
-	if (!o->unpin)
-		needs[n++] = XW_CAPS_LOAD_PERFMON;
-	if (o->common.netns)
-		needs[n++] = XW_CAPS_NETNS;
-	return xw_caps_require(ctx, needs, n);
+	if (o->unpin)
+		return 0;
+	needs[0] = XW_CAPS_LOAD_PERFMON;
+	return 1;
 }
 
-const struct xw_cmd_parser redirect_install_parser = {
-	&argp, sizeof(struct redirect_install_opts), &defaults, caps
+const struct xw_cmd xw_cmd_redirect_install = {
+	XW_CMD_PARTS(redirect_install),
+	.name = "redirect-install",
+	.synopsis = "send a NIC's traffic to AF_XDP sockets, pinned",
+	.doc = "Attach to a NIC an XDP program that hands every frame to the AF_XDP "
+	       "socket of its RX queue, except TCP to a pass port (default: SSH) and "
+	       "frames too short to parse, which go to the kernel stack.  Pins "
+	       "<bpffs>/<device>/redirect_ip_map, redirect_counters, redirect_program "
+	       "and redirect_link.  Re-running with the same options changes nothing; "
+	       "with other options it replaces the program atomically and keeps the "
+	       "map and the sockets in it.\v"
+	       "Examples:\n"
+	       "  xdpwire redirect-install --device eth0 --pass-port 22 --pass-port 2222\n"
+	       "  xdpwire redirect-install --device eth0 --unpin",
+	.check = check_options,
+	.caps = caps,
+	.needs = XW_NEEDS_DEVICE | XW_NEEDS_BPFFS,
 };
 
 int cmd_redirect_install(struct xw_ctx *ctx, void *opts)

@@ -19,109 +19,75 @@ struct scrape_opts {
 	bool restore;
 };
 
-enum {
-	KEY_STEAL = XW_KEY_CMD_BASE,
-	KEY_FORCE,
-	KEY_RESTORE,
-};
-
-static const struct argp_option options[] = {
-	{ "steal", KEY_STEAL, NULL, 0,
-	  "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing",
-	  0 },
-	{ "force", KEY_FORCE, NULL, 0,
-	  "With --steal: also in the machine's initial network namespace", 0 },
-	{ "restore", KEY_RESTORE, NULL, 0,
-	  "Put back what a --steal killed midway took (its journal lists it), and nothing else",
-	  0 },
+static const struct xw_option options[] = {
+	XW_OPTION("steal", XW_OPT_FLAG, struct scrape_opts, steal,
+		  .help = "After a complete read, remove the scraped addresses from their interfaces (not loopback's); all or nothing"),
+	XW_OPTION("force", XW_OPT_FLAG, struct scrape_opts, force,
+		  .help = "With --steal: also in the machine's initial network namespace"),
+	XW_OPTION("restore", XW_OPT_FLAG, struct scrape_opts, restore,
+		  .help = "Put back what a --steal killed midway took (its journal lists it), and nothing else"),
 	{ 0 }
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
-	struct scrape_opts *o = state->input;
+	const struct scrape_opts *o = opts;
 
-	(void)arg;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		xw_common_init_children(state, &o->common);
-		return 0;
-	case KEY_STEAL:
-		o->steal = true;
-		return 0;
-	case KEY_FORCE:
-		o->force = true;
-		return 0;
-	case KEY_RESTORE:
-		o->restore = true;
-		return 0;
-	case ARGP_KEY_END:
-		if (o->restore && (o->steal || o->common.devices_given)) {
-			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--restore",
-				"goes with neither --steal nor --device: it puts back all the journal lists");
-			return EINVAL;
-		}
-		if (o->force && !o->steal) {
-			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "--force",
-				"only goes with --steal");
-			return EINVAL;
-		}
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
+	if (o->restore && (o->steal || o->common.devices_given)) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--restore",
+			"goes with neither --steal nor --device: it puts back all the journal lists");
+		return EINVAL;
 	}
+	if (o->force && !o->steal) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--force",
+			"only goes with --steal");
+		return EINVAL;
+	}
+	return 0;
 }
-
-/* Scrape touches no pins: --bpffs would mean nothing. */
-static const struct argp_child children[] = { XW_CHILDREN(xw_target_nopins_argp,
-							  xw_output_argp),
-					      { 0 } };
-
-static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Read a network namespace (--netns, default: this one) as a sandbox "
-	"runtime copies it: every interface that is up with its MTU, "
-	"link-layer address, IPv4 and IPv6 addresses, main-table routes and "
-	"permanent neighbours; loopback with its addresses and the routes "
-	"they imply; the IPv4 and IPv6 default gateways.  With --device, "
-	"only that interface and loopback.  A family with more than one "
-	"default route, or one without a gateway, is an error.  -j prints "
-	"the JSON document of xdpwire-scrape(8).  --steal journals what it "
-	"takes in /run/xdpwire first, so that one killed midway is undone by "
-	"the next --steal or by --restore.\v"
-	"Examples:\n"
-	"  xdpwire scrape -j --netns /proc/4242/ns/net\n"
-	"  xdpwire scrape --netns /run/netns/sandbox1 --device eth0\n"
-	"  xdpwire scrape --netns /run/netns/sandbox1 --restore",
-	children,
-	xw_help_filter,
-	NULL
-};
 
 static const struct scrape_opts defaults = { .steal = false };
 
 /* Reading this namespace needs nothing; changing addresses does. */
-static int caps(struct xw_ctx *ctx, const void *opts)
+static size_t caps(const void *opts, struct xw_caps_need *needs)
 {
 	const struct scrape_opts *o = opts;
-	struct xw_caps_need needs[2];
-	size_t n = 0;
 
-	if (o->common.netns)
-		needs[n++] = XW_CAPS_NETNS;
-	if (o->steal || o->restore)
-		needs[n++] = (struct xw_caps_need){
-			.caps = XW_CAP(CAP_NET_ADMIN),
-			.why = o->steal ? "--steal removes addresses" :
-					  "--restore adds addresses"
-		};
-	return xw_caps_require(ctx, needs, n);
+	if (!o->steal && !o->restore)
+		return 0;
+	needs[0] = (struct xw_caps_need){
+		.caps = XW_CAP(CAP_NET_ADMIN),
+		.why = o->steal ? "--steal removes addresses" :
+				  "--restore adds addresses"
+	};
+	return 1;
 }
 
-const struct xw_cmd_parser scrape_parser = { &argp, sizeof(struct scrape_opts),
-					     &defaults, caps };
+const struct xw_cmd xw_cmd_scrape = {
+	XW_CMD_PARTS(scrape),
+	.name = "scrape",
+	.synopsis = "a namespace's interfaces, addresses and routes, as JSON",
+	.doc = "Read a network namespace (--netns, default: this one) as a sandbox "
+	       "runtime copies it: every interface that is up with its MTU, "
+	       "link-layer address, IPv4 and IPv6 addresses, main-table routes and "
+	       "permanent neighbours; loopback with its addresses and the routes "
+	       "they imply; the IPv4 and IPv6 default gateways.  With --device, "
+	       "only that interface and loopback.  A family with more than one "
+	       "default route, or one without a gateway, is an error.  -j prints "
+	       "the JSON document of xdpwire-scrape(8).  --steal journals what it "
+	       "takes in /run/xdpwire first, so that one killed midway is undone by "
+	       "the next --steal or by --restore.\v"
+	       "Examples:\n"
+	       "  xdpwire scrape -j --netns /proc/4242/ns/net\n"
+	       "  xdpwire scrape --netns /run/netns/sandbox1 --device eth0\n"
+	       "  xdpwire scrape --netns /run/netns/sandbox1 --restore",
+	/* Scrape touches no pins: --bpffs would mean nothing. */
+	.target = &xw_target_nopins_argp,
+	.check = check_options,
+	.caps = caps,
+	.netns_caps_first = true,
+	.needs = 0,
+};
 
 int cmd_scrape(struct xw_ctx *ctx, void *opts)
 {

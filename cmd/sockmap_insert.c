@@ -23,32 +23,31 @@ struct sockmap_insert_opts {
 	bool replace;
 };
 
-enum {
-	KEY_MAP = XW_KEY_CMD_BASE,
-	KEY_QUEUE,
-	KEY_FD,
-	KEY_PID,
-	KEY_TARGET_FD,
-	KEY_DELETE,
-	KEY_REPLACE,
-};
-
-static const struct argp_option options[] = {
-	{ "map", KEY_MAP, "PATH", 0,
-	  "The pinned XSKMAP, instead of --device's redirect_ip_map", 0 },
-	{ "queue", KEY_QUEUE, "Q", 0,
-	  "The RX queue, i.e. the map key (default: the socket's bound queue; 0 with --delete)",
-	  0 },
-	{ "fd", KEY_FD, "N", 0,
-	  "The AF_XDP socket: a descriptor this process inherited", 0 },
-	{ "pid", KEY_PID, "PID", 0,
-	  "The AF_XDP socket: taken from process PID (with --target-fd)", 0 },
-	{ "target-fd", KEY_TARGET_FD, "N", 0,
-	  "The socket's descriptor number in process PID", 0 },
-	{ "delete", KEY_DELETE, NULL, 0,
-	  "Remove the socket at the queue instead", 0 },
-	{ "replace", KEY_REPLACE, NULL, 0,
-	  "Take the queue over even if another socket holds it", 0 },
+static const struct xw_option options[] = {
+	XW_OPTION("map", XW_OPT_STRING, struct sockmap_insert_opts, map,
+		  .metavar = "PATH",
+		  .help = "The pinned XSKMAP, instead of --device's redirect_ip_map"),
+	XW_OPTION("queue", XW_OPT_U32, struct sockmap_insert_opts, queue,
+		  .metavar = "Q",
+		  .help = "The RX queue, i.e. the map key (default: the socket's bound queue; 0 with --delete)",
+		  .given = offsetof(struct sockmap_insert_opts, queue_given),
+		  .what = "a queue number", .min = 0, .max = UINT32_MAX - 1),
+	XW_OPTION("fd", XW_OPT_FD, struct sockmap_insert_opts, fd,
+		  .metavar = "N",
+		  .help = "The AF_XDP socket: a descriptor this process inherited",
+		  .what = "a descriptor number"),
+	XW_OPTION("pid", XW_OPT_PID, struct sockmap_insert_opts, pid,
+		  .metavar = "PID",
+		  .help = "The AF_XDP socket: taken from process PID (with --target-fd)",
+		  .what = "a process id"),
+	XW_OPTION("target-fd", XW_OPT_FD, struct sockmap_insert_opts, target_fd,
+		  .metavar = "N",
+		  .help = "The socket's descriptor number in process PID",
+		  .what = "a descriptor number"),
+	XW_OPTION("delete", XW_OPT_FLAG, struct sockmap_insert_opts, del,
+		  .help = "Remove the socket at the queue instead"),
+	XW_OPTION("replace", XW_OPT_FLAG, struct sockmap_insert_opts, replace,
+		  .help = "Take the queue over even if another socket holds it"),
 	{ 0 }
 };
 
@@ -58,16 +57,9 @@ static int usage(struct xw_ctx *ctx, const char *object, const char *what)
 	return EINVAL;
 }
 
-static int bad_number(struct xw_ctx *ctx, const char *object, const char *arg,
-		      const char *what)
+static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
-	xw_fail(ctx, XW_EXIT_DATAERR, 0, object, "'%s' is not %s", arg, what);
-	return EINVAL;
-}
-
-static error_t check_end(struct sockmap_insert_opts *o)
-{
-	struct xw_ctx *ctx = o->common.ctx;
+	const struct sockmap_insert_opts *o = opts;
 	bool by_fd = o->fd >= 0, by_pid = o->pid > 0;
 
 	if (o->map && o->common.devices_given)
@@ -95,90 +87,31 @@ static error_t check_end(struct sockmap_insert_opts *o)
 	return 0;
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct sockmap_insert_opts *o = state->input;
-	struct xw_ctx *ctx = o->common.ctx;
-
-	switch (key) {
-	case ARGP_KEY_INIT:
-		xw_common_init_children(state, &o->common);
-		return 0;
-	case KEY_MAP:
-		o->map = arg;
-		return 0;
-	case KEY_QUEUE:
-		if (xw_parse_u32(arg, 0, UINT32_MAX - 1, &o->queue))
-			return bad_number(ctx, "--queue", arg,
-					  "a queue number");
-		o->queue_given = true;
-		return 0;
-	case KEY_FD:
-		if (xw_parse_fd(arg, &o->fd))
-			return bad_number(ctx, "--fd", arg,
-					  "a descriptor number");
-		return 0;
-	case KEY_PID:
-		if (xw_parse_pid(arg, &o->pid))
-			return bad_number(ctx, "--pid", arg, "a process id");
-		return 0;
-	case KEY_TARGET_FD:
-		if (xw_parse_fd(arg, &o->target_fd))
-			return bad_number(ctx, "--target-fd", arg,
-					  "a descriptor number");
-		return 0;
-	case KEY_DELETE:
-		o->del = true;
-		return 0;
-	case KEY_REPLACE:
-		o->replace = true;
-		return 0;
-	case ARGP_KEY_END:
-		return check_end(o);
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
-
-static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Put an AF_XDP socket into the pinned XSKMAP of a redirect install "
-	"(<bpffs>/<device>/redirect_ip_map, or --map PATH) at the key of its "
-	"RX queue.  The socket must be bound to that device and queue (with "
-	"--map, to that queue).  A queue held by another socket is refused "
-	"unless --replace. "
-	"Runs on one pin directory are serialised by a lock on the directory.\v"
-	"Examples:\n"
-	"  xdpwire sockmap-insert --device eth0 --queue 0 --fd 3\n"
-	"  xdpwire sockmap-insert --device eth0 --pid 4242 --target-fd 7",
-	children,
-	xw_help_filter,
-	NULL
-};
-
 static const struct sockmap_insert_opts defaults = {
 	.fd = -1,
 	.target_fd = -1,
 };
 
-/*
- * Every mode, --delete too, runs the xsk_bind program, whose verifier
- * needs CAP_PERFMON (it reads and compares kernel pointers).
- */
-static int caps(struct xw_ctx *ctx, const void *opts)
-{
-	const struct sockmap_insert_opts *o = opts;
-	struct xw_caps_need needs[2] = { XW_CAPS_LOAD_PERFMON, XW_CAPS_NETNS };
-
-	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
-}
-
-const struct xw_cmd_parser sockmap_insert_parser = {
-	&argp, sizeof(struct sockmap_insert_opts), &defaults, caps
+const struct xw_cmd xw_cmd_sockmap_insert = {
+	XW_CMD_PARTS(sockmap_insert),
+	/*
+	 * Every mode, --delete too, runs the xsk_bind program, whose
+	 * verifier needs CAP_PERFMON (it reads and compares kernel pointers).
+	 */
+	.need = XW_CAPS_LOAD_PERFMON,
+	.name = "sockmap-insert",
+	.synopsis = "put an AF_XDP socket into a pinned XSKMAP",
+	.doc = "Put an AF_XDP socket into the pinned XSKMAP of a redirect install "
+	       "(<bpffs>/<device>/redirect_ip_map, or --map PATH) at the key of its "
+	       "RX queue.  The socket must be bound to that device and queue (with "
+	       "--map, to that queue).  A queue held by another socket is refused "
+	       "unless --replace. "
+	       "Runs on one pin directory are serialised by a lock on the directory.\v"
+	       "Examples:\n"
+	       "  xdpwire sockmap-insert --device eth0 --queue 0 --fd 3\n"
+	       "  xdpwire sockmap-insert --device eth0 --pid 4242 --target-fd 7",
+	.check = check_options,
+	.needs = XW_BPFFS_IF_DEVICE,
 };
 
 int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts)

@@ -19,89 +19,56 @@ struct status_opts {
 	bool check;
 };
 
-enum {
-	KEY_CHECK = XW_KEY_CMD_BASE,
-};
-
-static const struct argp_option options[] = {
-	{ "check", KEY_CHECK, NULL, 0,
-	  "Exit 1 when an install shown is not ok (for health probes); the output is the same",
-	  0 },
+static const struct xw_option options[] = {
+	XW_OPTION("check", XW_OPT_FLAG, struct status_opts, check,
+		  .help = "Exit 1 when an install shown is not ok (for health probes); the output is the same"),
 	{ 0 }
 };
 
 /* -q silences the table, which only --check makes meaningful. */
-static const struct argp_child children[] = { XW_COMMON_CHILDREN, { 0 } };
-
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
-	struct status_opts *o = state->input;
+	const struct status_opts *o = opts;
 
-	(void)arg;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		xw_common_init_children(state, &o->common);
-		return 0;
-	case KEY_CHECK:
-		o->check = true;
-		return 0;
-	case ARGP_KEY_END:
-		if (o->common.ctx->quiet && !o->check) {
-			xw_fail(o->common.ctx, XW_EXIT_USAGE, 0, "-q/--quiet",
-				"does not apply to status without --check (see --help)");
-			return EINVAL;
-		}
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
+	if (ctx->quiet && !o->check) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "-q/--quiet",
+			"does not apply to status without --check (see --help)");
+		return EINVAL;
 	}
+	return 0;
 }
-
-static const struct argp argp = {
-	options,
-	parse_opt,
-	NULL,
-	"Show every install of xdpwire under the bpffs root (or --device's): "
-	"its program, attach mode and link, its maps' slots and counters, "
-	"and one health word: ok, stale (the device is gone or the link "
-	"detached), broken (a pin missing or wrong, or the program attached "
-	"without our pins), other-netns (attached in a network namespace "
-	"that could not be found to judge it in); entries that belong to no "
-	"install are foreign.  Each install is judged in its own namespace: "
-	"netns:<inode>/ directories in the namespace of that inode, a link "
-	"attached elsewhere in the namespace that has the device.  With "
-	"--check, exit 1 unless every install shown is ok.  Changes "
-	"nothing.\v"
-	"Examples:\n"
-	"  xdpwire status\n"
-	"  xdpwire status -j --device eth0\n"
-	"  xdpwire status --check -q --device eth0",
-	children,
-	xw_help_filter,
-	NULL
-};
 
 static const struct status_opts defaults = { .check = false };
 
-/*
- * The health of an install is read through the ids its link and program
- * name (BPF_*_GET_FD_BY_ID), which only CAP_SYS_ADMIN may use: without
- * it every install would look broken.
- */
-static int caps(struct xw_ctx *ctx, const void *opts)
-{
-	const struct status_opts *o = opts;
-	struct xw_caps_need needs[2] = {
-		{ .caps = XW_CAP(CAP_SYS_ADMIN),
+const struct xw_cmd xw_cmd_status = {
+	XW_CMD_PARTS(status),
+	/*
+	 * The health of an install is read through the ids its link and
+	 * program name (BPF_*_GET_FD_BY_ID), which only CAP_SYS_ADMIN may
+	 * use: without it every install would look broken.
+	 */
+	.need = { .caps = XW_CAP(CAP_SYS_ADMIN),
 		  .why = "status reads programs and maps by id" },
-		XW_CAPS_NETNS,
-	};
-
-	return xw_caps_require(ctx, needs, o->common.netns ? 2 : 1);
-}
-
-const struct xw_cmd_parser status_parser = { &argp, sizeof(struct status_opts),
-					     &defaults, caps };
+	.name = "status",
+	.synopsis = "every install's pins, programs, maps and health",
+	.doc = "Show every install of xdpwire under the bpffs root (or --device's): "
+	       "its program, attach mode and link, its maps' slots and counters, "
+	       "and one health word: ok, stale (the device is gone or the link "
+	       "detached), broken (a pin missing or wrong, or the program attached "
+	       "without our pins), other-netns (attached in a network namespace "
+	       "that could not be found to judge it in); entries that belong to no "
+	       "install are foreign.  Each install is judged in its own namespace: "
+	       "netns:<inode>/ directories in the namespace of that inode, a link "
+	       "attached elsewhere in the namespace that has the device.  With "
+	       "--check, exit 1 unless every install shown is ok.  Changes "
+	       "nothing.\v"
+	       "Examples:\n"
+	       "  xdpwire status\n"
+	       "  xdpwire status -j --device eth0\n"
+	       "  xdpwire status --check -q --device eth0",
+	.check = check_options,
+	.needs = XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE,
+};
 
 int cmd_status(struct xw_ctx *ctx, void *opts)
 {

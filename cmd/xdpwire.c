@@ -1,8 +1,9 @@
 /*
  * xdpwire: one binary, many subcommands (busybox style).  The table below is
  * the only list of subcommands: help, completion and the tests read it.
- * A row names what the dispatcher must establish before the subcommand
- * runs, so that no subcommand repeats the namespace, device and bpffs work.
+ * Each command's definition (struct xw_cmd, in its cmd/ file) names what
+ * the dispatcher must establish before it runs, so that no subcommand
+ * repeats the option parsing, capability, namespace, device and bpffs work.
  */
 #include <argp.h>
 #include <errno.h>
@@ -21,33 +22,29 @@
 #include "../common/version.h"
 #include "cmds.h"
 
-const struct xw_cmd xw_cmds[] = {
-	{ "redirect-install", "send a NIC's traffic to AF_XDP sockets, pinned",
-	  &redirect_install_parser, cmd_redirect_install,
-	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS },
-	{ "tunnel-install",
-	  "XDP fast path between a NIC and sandboxes' veths, pinned",
-	  &tunnel_install_parser, cmd_tunnel_install,
-	  XW_NEEDS_DEVICE | XW_NEEDS_BPFFS },
-	{ "sockmap-insert", "put an AF_XDP socket into a pinned XSKMAP",
-	  &sockmap_insert_parser, cmd_sockmap_insert, XW_BPFFS_IF_DEVICE },
-	{ "scrape", "a namespace's interfaces, addresses and routes, as JSON",
-	  &scrape_parser, cmd_scrape, 0 },
-	{ "status", "every install's pins, programs, maps and health",
-	  &status_parser, cmd_status, XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE },
-	{ "pin-gc", "remove stale pins, or --repair them", &pin_gc_parser,
-	  cmd_pin_gc, XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE },
-	{ NULL, NULL, NULL, NULL, 0 },
-};
+/*
+ * Every subcommand, in the order help and completion list them: adding one
+ * is one file, cmd/<name>.c, defining xw_cmd_<name>, and one row here.
+ */
+#define XW_COMMANDS(row)                                              \
+	row(redirect_install) row(tunnel_install) row(sockmap_insert) \
+		row(scrape) row(status) row(pin_gc)
+
+#define XW_DECLARE(id) extern const struct xw_cmd xw_cmd_##id;
+#define XW_ROW(id) &xw_cmd_##id,
+
+XW_COMMANDS(XW_DECLARE)
+
+const struct xw_cmd *const xw_cmds[] = { XW_COMMANDS(XW_ROW) NULL };
 
 const struct xw_cmd *xw_cmd_find(const char *name)
 {
-	const struct xw_cmd *cmd;
+	const struct xw_cmd *const *cmd;
 
 	/* Exact names only: an abbreviation must not change meaning later. */
-	for (cmd = xw_cmds; cmd->name; cmd++)
-		if (!strcmp(cmd->name, name))
-			return cmd;
+	for (cmd = xw_cmds; *cmd; cmd++)
+		if (!strcmp((*cmd)->name, name))
+			return *cmd;
 	return NULL;
 }
 
@@ -60,27 +57,28 @@ const struct xw_cmd *xw_cmd_find(const char *name)
 static int run(const struct xw_cmd *cmd, char *argv0, int argc, char **argv,
 	       bool dry)
 {
-	const struct xw_cmd_parser *p = cmd->parser;
 	struct xw_common_opts *common;
+	struct xw_cmd_argp argp;
 	struct xw_ctx ctx;
 	void *opts;
 	int code, err;
 
-	opts = malloc(p->opts_size);
+	opts = malloc(cmd->opts_size);
 	if (!opts || xw_ctx_init(&ctx, cmd->name)) {
 		fprintf(stderr, "xdpwire %s: out of memory\n", cmd->name);
 		free(opts);
 		return XW_EXIT_OSERR;
 	}
-	memcpy(opts, p->defaults, p->opts_size);
+	memcpy(opts, cmd->defaults, cmd->opts_size);
 	common = opts;
+	xw_cmd_argp_build(&argp, cmd, opts);
 	xw_common_defaults(common, &ctx);
 	/* argp names the program after argv[0] in its usage lines. */
 	argv[0] = argv0;
-	err = xw_argv_check(&ctx, p->argp, argc, argv);
+	err = xw_argv_check(&ctx, &argp.argp, argc, argv);
 	if (!err) {
-		err = argp_parse(p->argp, argc, argv, XW_ARGP_FLAGS, NULL,
-				 opts);
+		err = argp_parse(&argp.argp, argc, argv, XW_ARGP_FLAGS, NULL,
+				 &argp);
 		if (err && !xw_failed(&ctx))
 			xw_fail(&ctx, XW_EXIT_USAGE, err, "options",
 				"cannot parse");
@@ -88,7 +86,7 @@ static int run(const struct xw_cmd *cmd, char *argv0, int argc, char **argv,
 	if (!err)
 		err = xw_check_needs(&ctx, common, cmd->needs);
 	if (!err && !dry)
-		err = p->caps(&ctx, opts);
+		err = xw_cmd_require_caps(&ctx, cmd, opts);
 	if (!err && !dry) {
 		xw_log_init(&ctx);
 		err = xw_prepare(&ctx, common, cmd->needs);
@@ -108,7 +106,7 @@ static int run(const struct xw_cmd *cmd, char *argv0, int argc, char **argv,
 
 static char *top_help_filter(int key, const char *text, void *input)
 {
-	const struct xw_cmd *cmd;
+	const struct xw_cmd *const *cmd;
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f;
@@ -120,8 +118,8 @@ static char *top_help_filter(int key, const char *text, void *input)
 		return (char *)text;
 	/* A synopsis fits its line: argp would wrap it to column 0. */
 	fputs("Commands:\n", f);
-	for (cmd = xw_cmds; cmd->name; cmd++)
-		fprintf(f, "  %-18s %s\n", cmd->name, cmd->synopsis);
+	for (cmd = xw_cmds; *cmd; cmd++)
+		fprintf(f, "  %-18s %s\n", (*cmd)->name, (*cmd)->synopsis);
 	fputs("\n'xdpwire help COMMAND' shows a command's options and "
 	      "examples.\nA link named after a command "
 	      "(redirect-install -> xdpwire) runs that command.",

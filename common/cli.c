@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../bpf/xw_abi.h"
 #include "cli.h"
 #include "ctx.h"
 #include "exit.h"
@@ -14,24 +13,33 @@
 #include "parse.h"
 #include "version.h"
 
+/* The shared children's keys: argp keeps them apart from a command's. */
+enum {
+	KEY_DEVICE = 0x100,
+	KEY_DEVICE_IDX,
+	KEY_NETNS,
+	KEY_BPFFS,
+	KEY_USAGE,
+};
+
 /*
  * The options a narrower child shares with the full one.  clang-format
  * cannot lay out an initializer list inside a macro: kept by hand.
  */
 /* clang-format off */
 #define TARGET_OPTIONS							\
-	{ "device", XW_KEY_DEVICE, "NAME", 0,				\
+	{ "device", KEY_DEVICE, "NAME", 0,				\
 	  "The network device to work on", 0 },				\
-	{ "device-idx", XW_KEY_DEVICE_IDX, "N", 0,			\
+	{ "device-idx", KEY_DEVICE_IDX, "N", 0,			\
 	  "The device, by interface index", 0 },			\
-	{ "netns", XW_KEY_NETNS, "PATH", 0,				\
+	{ "netns", KEY_NETNS, "PATH", 0,				\
 	  "Work inside this network namespace "				\
 	  "(/proc/PID/ns/net, /run/netns/NAME)", 0 }
 /* clang-format on */
 
 static const struct argp_option target_options[] = {
 	TARGET_OPTIONS,
-	{ "bpffs", XW_KEY_BPFFS, "DIR", 0,
+	{ "bpffs", KEY_BPFFS, "DIR", 0,
 	  "The bpffs root for pins (default: $XDPWIRE_BPFFS, else /sys/fs/bpf)",
 	  0 },
 	{ 0 }
@@ -46,14 +54,14 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 	const char *why;
 
 	switch (key) {
-	case XW_KEY_DEVICE:
-	case XW_KEY_DEVICE_IDX:
+	case KEY_DEVICE:
+	case KEY_DEVICE_IDX:
 		if (c->devices_given++) {
 			xw_fail(c->ctx, XW_EXIT_USAGE, 0, "--device",
 				"device specified twice");
 			return EINVAL;
 		}
-		if (key == XW_KEY_DEVICE) {
+		if (key == KEY_DEVICE) {
 			why = xw_ifname_problem(arg);
 			if (why) {
 				xw_fail(c->ctx, XW_EXIT_DATAERR, 0, "--device",
@@ -69,10 +77,10 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 			return EINVAL;
 		}
 		return 0;
-	case XW_KEY_NETNS:
+	case KEY_NETNS:
 		c->netns = arg;
 		return 0;
-	case XW_KEY_BPFFS:
+	case KEY_BPFFS:
 		if (!*arg) {
 			xw_fail(c->ctx, XW_EXIT_DATAERR, 0, "--bpffs",
 				"empty path");
@@ -149,7 +157,7 @@ const struct argp xw_output_noquiet_argp = {
 static const struct argp_option help_options[] = {
 	{ "help", 'h', NULL, 0, "Give this help list", -1 },
 	{ NULL, '?', NULL, OPTION_ALIAS, NULL, 0 },
-	{ "usage", XW_KEY_USAGE, NULL, 0, "Give a short usage message", -1 },
+	{ "usage", KEY_USAGE, NULL, 0, "Give a short usage message", -1 },
 	{ "version", 'V', NULL, 0,
 	  "Print the version, libbpf's and the kernel features xdpwire uses",
 	  -1 },
@@ -175,7 +183,7 @@ static error_t parse_help(int key, char *arg, struct argp_state *state)
 		/* Like argp's own --help, these print and exit from here. */
 		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
 		return 0;
-	case XW_KEY_USAGE:
+	case KEY_USAGE:
 		argp_state_help(state, stdout,
 				ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
 		return 0;
@@ -440,32 +448,6 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 	if (s.pretty)
 		ctx->pretty = true;
 	return s.failed ? -EINVAL : 0;
-}
-
-error_t xw_opt_mode(struct xw_ctx *ctx, const char *arg, enum xw_xdp_mode *mode)
-{
-	if (!xw_parse_mode(arg, mode))
-		return 0;
-	xw_fail(ctx, XW_EXIT_DATAERR, 0, "--mode",
-		"'%s' is not a mode (auto, native or generic)", arg);
-	return EINVAL;
-}
-
-error_t xw_opt_pass_port(struct xw_ctx *ctx, const char *arg, uint16_t *ports,
-			 size_t *n)
-{
-	if (*n == XW_MAX_PASS_PORTS) {
-		xw_fail(ctx, XW_EXIT_USAGE, 0, "--pass-port",
-			"at most %d pass ports", XW_MAX_PASS_PORTS);
-		return EINVAL;
-	}
-	if (xw_parse_port(arg, &ports[*n])) {
-		xw_fail(ctx, XW_EXIT_DATAERR, 0, "--pass-port",
-			"'%s' is not a TCP port (1-65535)", arg);
-		return EINVAL;
-	}
-	(*n)++;
-	return 0;
 }
 
 int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,

@@ -34,15 +34,11 @@ struct xw_common_opts {
 	struct xw_target target;
 };
 
-/* Option keys of the shared children; subcommands use keys from 0x200. */
-enum {
-	XW_KEY_DEVICE = 0x100,
-	XW_KEY_DEVICE_IDX,
-	XW_KEY_NETNS,
-	XW_KEY_BPFFS,
-	XW_KEY_USAGE,
-	XW_KEY_CMD_BASE = 0x200,
-};
+/*
+ * Where the keys of an argp written by hand may start (tests/unit): the
+ * shared children's are cli.c's own, and a command's come from its table.
+ */
+#define XW_KEY_CMD_BASE 0x200
 
 /* --device, --device-idx, --netns, --bpffs */
 extern const struct argp xw_target_argp;
@@ -88,15 +84,6 @@ int xw_argv_check(struct xw_ctx *ctx, const struct argp *argp, int argc,
 #define XW_NEEDS_BPFFS 0x2 /* the bpffs root, opened and checked */
 #define XW_BPFFS_IF_DEVICE 0x4 /* the bpffs root, when a device names pins */
 #define XW_DEVICE_MAY_BE_GONE 0x8 /* --device NAME may be deleted: ifindex 0 */
-
-/*
- * The installers' --mode and --pass-port (appended to ports[*n], at most
- * XW_MAX_PASS_PORTS): 0, or EINVAL for argp with the failure recorded.
- */
-error_t xw_opt_mode(struct xw_ctx *ctx, const char *arg,
-		    enum xw_xdp_mode *mode);
-error_t xw_opt_pass_port(struct xw_ctx *ctx, const char *arg, uint16_t *ports,
-			 size_t *n);
 
 /* What the command table asks of the options alone; touches nothing. */
 int xw_check_needs(struct xw_ctx *ctx, const struct xw_common_opts *c,
