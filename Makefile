@@ -55,7 +55,7 @@ msg = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
 CFLAGS ?= -O2 -g
-XW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP \
+XW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP -iquote common -iquote . \
 	-I$(BUILD) -I$(SKEL_BUILD) $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
 # Third-party libraries are linked in statically: one binary to copy to a
 # node, and no dynamic loading on every (frequent, latency-bound) run.
@@ -64,7 +64,7 @@ XW_LDLIBS := -Wl,-Bstatic -lbpf -lnl-route-3 -lnl-3 -ljson-c -lelf -lz \
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(SKEL_BUILD)/%.skel.h,$(BPF_SRCS))
-COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
+COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*/*.c))
 CMD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe \
@@ -98,8 +98,8 @@ $(BUILD)/version.h: FORCE | $(BUILD)
 	$(Q)echo '#define XW_VERSION "$(VERSION)"' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(BUILD)/common/version.o: $(BUILD)/version.h
-$(BUILD)/common/version.o: XW_EXTRA := -include $(BUILD)/version.h
+$(BUILD)/common/cli/version.o: $(BUILD)/version.h
+$(BUILD)/common/cli/version.o: XW_EXTRA := -include $(BUILD)/version.h
 
 $(BUILD)/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)
@@ -177,20 +177,20 @@ man: $(MANS)
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -iquote common -iquote . \
 	$(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
 FUZZ_LDLIBS := $(shell $(PKG_CONFIG) --libs libnl-route-3.0 json-c 2>/dev/null)
 FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 600
 
-$(BUILD)/fuzz/fuzz_json_text: common/json.c
-$(BUILD)/fuzz/fuzz_names: common/ifname.c
-$(BUILD)/fuzz/fuzz_nl_objects: common/nladdr.c
-$(BUILD)/fuzz/fuzz_options: common/parse.c
-$(BUILD)/fuzz/fuzz_route_msg: common/route_msg.c
+$(BUILD)/fuzz/fuzz_json_text: common/core/json.c
+$(BUILD)/fuzz/fuzz_names: common/net/ifname.c
+$(BUILD)/fuzz/fuzz_nl_objects: common/net/nladdr.c
+$(BUILD)/fuzz/fuzz_options: common/core/parse.c
+$(BUILD)/fuzz/fuzz_route_msg: common/scrape/route_msg.c
 
 # One compiler run over several sources: no -MMD, every header instead.
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard common/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard common/*/*.h)
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LDLIBS)
@@ -233,7 +233,7 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory xdpwire $(HELPERS) $(BENCH_BINS)
 	$(Q)tests/bench/run
 
-LINT_SRCS := $(wildcard bpf/*.c bpf/*.h cmd/*.c cmd/*.h common/*.c common/*.h \
+LINT_SRCS := $(wildcard bpf/*.c bpf/*.h cmd/*.c cmd/*.h common/*/*.c common/*/*.h \
 	tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/bench/*.c \
 	tests/fuzz/*.c)
 # gcc's -Wformat-truncation and friends see different things at each
@@ -254,7 +254,7 @@ lint: build-matrix
 		--enable=warning,performance,portability \
 		--library=tests/lib/cppcheck.cfg --suppress=missingIncludeSystem \
 		--suppress=arithOperationsOnVoidPointer \
-		-D__linux__ -I$(BUILD) cmd common tests/unit tests/helpers tests/bench \
+		-D__linux__ -I$(BUILD) -Icommon -I. cmd common tests/unit tests/helpers tests/bench \
 		tests/fuzz bpf
 
 install: xdpwire $(MANS)

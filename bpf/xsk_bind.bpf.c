@@ -11,7 +11,7 @@
  * query) and reuses the pinned map as "slots".  An XDP program may look
  * into both; the socket's fields are then read through local "___xw"
  * flavours with CO-RE relocations, resolved by the loader against a small
- * BTF made from the running kernel's (common/xsk_btf.c): no vmlinux.h, and
+ * BTF made from the running kernel's (common/xsk/xsk_btf.c): no vmlinux.h, and
  * every field is found by name.  Comparing and reading kernel pointers
  * needs CAP_PERFMON.
  */

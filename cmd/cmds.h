@@ -2,7 +2,7 @@
 #ifndef XW_CMDS_H
 #define XW_CMDS_H
 
-#include "../common/command.h"
+#include "cli/command.h"
 
 struct xw_ctx;
 

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/parse.h"
+#include "cli/cli.h"
+#include "core/exit.h"
+#include "core/parse.h"
+#include "core/report.h"
 #include "cmds.h"
 
 static void print_option(const struct argp_option *opt, void *data)

@@ -6,10 +6,10 @@
  */
 #include <stdbool.h>
 
-#include "../common/caps.h"
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/gc.h"
+#include "cli/cli.h"
+#include "core/caps.h"
+#include "core/report.h"
+#include "install/gc.h"
 #include "cmds.h"
 
 struct pin_gc_opts {

@@ -3,13 +3,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../bpf/xw_abi.h"
-#include "../common/caps.h"
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/install_cmd.h"
-#include "../common/parse.h"
+#include "bpf/xw_abi.h"
+#include "cli/cli.h"
+#include "core/caps.h"
+#include "core/exit.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "install/install_cmd.h"
 #include "cmds.h"
 
 struct redirect_install_opts {

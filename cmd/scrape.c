@@ -5,11 +5,11 @@
  */
 #include <stdbool.h>
 
-#include "../common/caps.h"
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/scrape_cmd.h"
+#include "cli/cli.h"
+#include "core/caps.h"
+#include "core/exit.h"
+#include "core/report.h"
+#include "scrape/scrape_cmd.h"
 #include "cmds.h"
 
 struct scrape_opts {

@@ -3,12 +3,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../common/caps.h"
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/parse.h"
-#include "../common/sockmap_insert.h"
+#include "cli/cli.h"
+#include "core/caps.h"
+#include "core/exit.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "xsk/sockmap_insert.h"
 #include "cmds.h"
 
 struct sockmap_insert_opts {

@@ -6,12 +6,12 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "../common/caps.h"
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/status.h"
-#include "../common/status_text.h"
+#include "cli/cli.h"
+#include "core/caps.h"
+#include "core/exit.h"
+#include "core/report.h"
+#include "inspect/status.h"
+#include "inspect/status_text.h"
 #include "cmds.h"
 
 struct status_opts {

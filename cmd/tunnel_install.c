@@ -6,14 +6,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../bpf/xw_abi.h"
-#include "../common/caps.h"
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/ifname.h"
-#include "../common/parse.h"
-#include "../common/tunnel.h"
+#include "bpf/xw_abi.h"
+#include "cli/cli.h"
+#include "core/caps.h"
+#include "core/exit.h"
+#include "core/parse.h"
+#include "core/report.h"
+#include "install/tunnel.h"
+#include "net/ifname.h"
 #include "cmds.h"
 
 struct tunnel_install_opts {

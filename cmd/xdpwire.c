@@ -15,11 +15,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../common/cli.h"
-#include "../common/ctx.h"
-#include "../common/exit.h"
-#include "../common/log.h"
-#include "../common/version.h"
+#include "cli/cli.h"
+#include "cli/version.h"
+#include "core/exit.h"
+#include "core/log.h"
+#include "core/report.h"
 #include "cmds.h"
 
 /*

@@ -73,7 +73,7 @@ make_plan() {
 	local o src obj
 	make_plan lint
 	for o in 0 1 2 3; do
-		for src in "$XW_ROOT"/common/*.c "$XW_ROOT"/cmd/*.c; do
+		for src in "$XW_ROOT"/common/*/*.c "$XW_ROOT"/cmd/*.c; do
 			src=${src#"$XW_ROOT"/}
 			obj=build/O$o/${src%.c}.o
 			[[ $output == *"-O$o -g "*" -Werror "*" -c $src -o $obj"* ]] || {
@@ -86,13 +86,13 @@ make_plan() {
 
 @test "make check SAN=1 builds with ASan and UBSan into build/san/ and tests that build" {
 	make_plan check SAN=1
-	[[ $output == *" -fsanitize=address,undefined -fno-sanitize-recover=all "*" -c common/bpffs.c -o build/san/common/bpffs.o"* ]] ||
+	[[ $output == *" -fsanitize=address,undefined -fno-sanitize-recover=all "*" -c common/pins/bpffs.c -o build/san/common/pins/bpffs.o"* ]] ||
 		{ echo "make check SAN=1 does not build build/san/common/bpffs.o with the sanitizers" >&2; return 1; }
 	[[ $output == *" -fsanitize=address,undefined "*" -o build/san/xdpwire "* ]] ||
 		{ echo "make check SAN=1 does not link build/san/xdpwire with them" >&2; return 1; }
 	[[ $output == *"XW_BUILD=build/san XW_BIN=build/san/xdpwire XW_SAN=1 tests/run"* ]] ||
 		{ echo "make check SAN=1 does not run tests/run on build/san/" >&2; return 1; }
-	[[ $output != *" -o xdpwire "* && $output != *" -c common/bpffs.c -o build/common/"* ]] ||
+	[[ $output != *" -o xdpwire "* && $output != *" -c common/pins/bpffs.c -o build/common/"* ]] ||
 		{ echo "make check SAN=1 builds into the normal build too" >&2; return 1; }
 	make_plan check
 	[[ $output == *"XW_BUILD=build XW_BIN=xdpwire XW_SAN= tests/run"* &&

@@ -23,7 +23,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "../../bpf/xw_abi.h"
+#include "bpf/xw_abi.h"
 #include "redirect.skel.h"
 #include "tunnel_host.skel.h"
 #include "tunnel_veth.skel.h"

@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "../../common/json.h"
+#include "core/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

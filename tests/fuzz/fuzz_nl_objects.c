@@ -19,7 +19,7 @@
 #include <netlink/route/neighbour.h>
 #include <netlink/route/rtnl.h>
 
-#include "../../common/nladdr.h"
+#include "net/nladdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

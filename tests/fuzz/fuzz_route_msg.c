@@ -14,7 +14,7 @@
 #include <netlink/msg.h>
 #include <netlink/route/route.h>
 
-#include "../../common/route_msg.h"
+#include "scrape/route_msg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,10 +16,10 @@
 
 #include <cmocka.h>
 
-#include "../../common/cli.h"
-#include "../../common/ctx.h"
-#include "../../common/exit.h"
-#include "../../common/parse.h"
+#include "cli/cli.h"
+#include "core/exit.h"
+#include "core/parse.h"
+#include "core/report.h"
 
 /* A subcommand of our own: one flag, one option with a value. */
 enum { KEY_FLAG = XW_KEY_CMD_BASE, KEY_LEVEL = 'l' };

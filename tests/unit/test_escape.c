@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "../../common/ctx.h"
-#include "../../common/json.h"
+#include "core/json.h"
+#include "core/report.h"
 
 static void check(const char *in, const char *want)
 {

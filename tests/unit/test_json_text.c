@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "../../common/json.h"
+#include "core/json.h"
 
 /* The document both ways: texts in one, a plain tree in the other. */
 static void assert_same(struct json_object *texts, struct json_object *plain)

@@ -21,10 +21,10 @@
 
 #include "xw_test.h"
 
-#include "../../common/ctx.h"
-#include "../../common/exit.h"
-#include "../../common/ifname.h"
-#include "../../common/netns.h"
+#include "core/exit.h"
+#include "core/report.h"
+#include "net/ifname.h"
+#include "net/netns.h"
 
 static void assert_valid(const char *name)
 {

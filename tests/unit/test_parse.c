@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../../common/parse.h"
+#include "core/parse.h"
 
 #define SENTINEL 0xdeadbeefu
 

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../common/passcfg.h"
+#include "install/passcfg.h"
 
 static const char elf_a[] = "\177ELF object a";
 static const char elf_b[] = "\177ELF object b";

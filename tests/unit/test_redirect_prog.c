@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "../../common/ctx.h"
-#include "../../common/request.h"
+#include "core/report.h"
+#include "install/request.h"
 #include "xw_redirect_fixture.h"
 
 static void test_udp4(void **state)

@@ -17,8 +17,8 @@
 
 #include "xw_test.h"
 
-#include "../../common/health.h"
-#include "../../common/repair_cmd.h"
+#include "inspect/health.h"
+#include "inspect/repair_cmd.h"
 
 static const char *command(const char *bpffs, const char *netns,
 			   const char *prefix, const char *device,

@@ -17,8 +17,8 @@
 
 #include <cmocka.h>
 
-#include "../../common/ctx.h"
-#include "../../common/exit.h"
+#include "core/exit.h"
+#include "core/report.h"
 #include "xw_report_fixture.h"
 
 static void test_fail_first_wins(void **state)

@@ -18,8 +18,8 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "../../common/ctx.h"
-#include "../../common/exit.h"
+#include "core/exit.h"
+#include "core/report.h"
 #include "xw_report_fixture.h"
 
 /* Exactly one JSON document, alone on one line; caller puts it. */

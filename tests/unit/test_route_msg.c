@@ -20,7 +20,7 @@
 #include <netlink/errno.h>
 #include <netlink/msg.h>
 
-#include "../../common/route_msg.h"
+#include "scrape/route_msg.h"
 #include "xw_test.h"
 
 static struct nlmsghdr *child_msg;

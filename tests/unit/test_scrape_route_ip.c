@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../../common/scrape.h"
+#include "scrape/scrape.h"
 
 static void test_ipv4_every_octet(void **state)
 {

@@ -21,8 +21,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "../../bpf/xw_abi.h"
-#include "../../common/passcfg.h"
+#include "bpf/xw_abi.h"
+#include "install/passcfg.h"
 #include "tunnel_host.skel.h"
 #include "tunnel_veth.skel.h"
 #include "xw_frame.h"

@@ -19,8 +19,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "../../bpf/xw_abi.h"
-#include "../../common/passcfg.h"
+#include "bpf/xw_abi.h"
+#include "install/passcfg.h"
 #include "redirect.skel.h"
 #include "xw_frame.h"
 
@@ -45,7 +45,7 @@ static const uint16_t full_ports[XW_MAX_PASS_PORTS] = {
 	1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015,
 };
 
-/* Open, configure as common/redirect.c does, load. */
+/* Open, configure as common/install/request.c does, load. */
 static inline void xw_load(struct prog *p, const char *name,
 			   const uint16_t *ports, size_t n)
 {

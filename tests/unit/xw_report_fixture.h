@@ -6,7 +6,7 @@
 #ifndef XW_REPORT_FIXTURE_H
 #define XW_REPORT_FIXTURE_H
 
-#include "../../common/ctx.h"
+#include "core/report.h"
 #include "xw_test.h"
 
 #define CMD "test-cmd"

@@ -1,0 +1,154 @@
+#include <bpf/bpf.h>
+
+#include "bpf/xw_abi.h"
+#include "inspect/kinds.h"
+#include "redirect.skel.h"
+#include "tunnel_host.skel.h"
+#include "tunnel_veth.skel.h"
+
+#define XW_COUNTERS_PIN(prefix)                                               \
+	{                                                                     \
+		prefix "_counters", XW_OBJ_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 4, \
+			8, XW_CNT_MAX                                         \
+	}
+
+/* One device carries one XDP program: every install excludes the others. */
+static const struct xw_layout *const not_redirect[] = { &xw_tunnel_host_layout,
+							&xw_tunnel_veth_layout,
+							NULL };
+static const struct xw_layout *const not_tunnel_host[] = {
+	&xw_redirect_layout, &xw_tunnel_veth_layout, NULL
+};
+static const struct xw_layout *const not_tunnel_veth[] = {
+	&xw_redirect_layout, &xw_tunnel_host_layout, NULL
+};
+
+const struct xw_layout xw_redirect_layout = {
+	.kind = "redirect",
+	.link = { "redirect_link", XW_OBJ_LINK, BPF_LINK_TYPE_XDP },
+	.prog = { "redirect_program", XW_OBJ_PROG, BPF_PROG_TYPE_XDP },
+	.maps = {
+		[XW_MAP_TARGETS] = { "redirect_ip_map", XW_OBJ_MAP,
+				     BPF_MAP_TYPE_XSKMAP, 4, 4, 0 },
+		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("redirect"),
+	},
+	.n_maps = 2,
+	.device_bound_maps = 1u << XW_MAP_TARGETS,
+	.excludes = not_redirect,
+};
+
+const struct xw_layout xw_tunnel_host_layout = {
+	.kind = "tunnel host",
+	.link = { "tunnel_host_link", XW_OBJ_LINK, BPF_LINK_TYPE_XDP },
+	.prog = { "tunnel_host_program", XW_OBJ_PROG, BPF_PROG_TYPE_XDP },
+	.maps = {
+		[XW_MAP_TARGETS] = { "tunnel_host_map", XW_OBJ_MAP,
+				     BPF_MAP_TYPE_DEVMAP, 4, 4, 0 },
+		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("tunnel_host"),
+	},
+	.n_maps = 2,
+	.excludes = not_tunnel_host,
+};
+
+const struct xw_layout xw_tunnel_veth_layout = {
+	.kind = "tunnel veth",
+	.link = { "tunnel_veth_link", XW_OBJ_LINK, BPF_LINK_TYPE_XDP },
+	.prog = { "tunnel_veth_program", XW_OBJ_PROG, BPF_PROG_TYPE_XDP },
+	.maps = {
+		[XW_MAP_TARGETS] = { "tunnel_veth_map", XW_OBJ_MAP,
+				     BPF_MAP_TYPE_DEVMAP, 4, 4, 0 },
+		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("tunnel_veth"),
+	},
+	.n_maps = 2,
+	.excludes = not_tunnel_veth,
+};
+
+const struct xw_layout *const xw_layouts[] = { &xw_redirect_layout,
+					       &xw_tunnel_host_layout,
+					       &xw_tunnel_veth_layout, NULL };
+_Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
+	       "XW_N_LAYOUTS must count the layouts in xw_layouts");
+
+/*
+ * open_NAME and destroy_NAME for skeleton NAME_bpf, whose program is
+ * prog_fn and whose map of targets is targets_map: one per program, as the
+ * skeletons share shape but not types.
+ */
+#define XW_SKEL_OPENER(name, prog_fn, targets_map)                        \
+	static void *open_##name(const struct bpf_object_open_opts *opts, \
+				 struct xw_install *in)                   \
+	{                                                                 \
+		struct name##_bpf *s = name##_bpf__open_opts(opts);       \
+                                                                          \
+		if (!s)                                                   \
+			return NULL;                                      \
+		in->obj = s->obj;                                         \
+		in->prog = s->progs.prog_fn;                              \
+		in->rodata = s->maps.rodata;                              \
+		in->maps[XW_MAP_TARGETS] = s->maps.targets_map;           \
+		in->maps[XW_MAP_COUNTERS] = s->maps.counters;             \
+		return s;                                                 \
+	}                                                                 \
+	static void destroy_##name(void *skel)                            \
+	{                                                                 \
+		name##_bpf__destroy(skel);                                \
+	}
+
+XW_SKEL_OPENER(redirect, xw_redirect, xsk_map)
+XW_SKEL_OPENER(tunnel_host, xw_tunnel_host, dev_map)
+XW_SKEL_OPENER(tunnel_veth, xw_tunnel_veth, dev_map)
+
+const struct xw_program xw_redirect_program = {
+	.layout = &xw_redirect_layout,
+	.object_name = "redirect",
+	.elf_bytes = redirect_bpf__elf_bytes,
+	.prog_name = "xw_redirect",
+	.map_names = { [XW_MAP_TARGETS] = "xsk_map",
+		       [XW_MAP_COUNTERS] = "counters" },
+	.queue_sized_map = XW_MAP_TARGETS,
+	.pass_ports = 1,
+	.open_skel = open_redirect,
+	.destroy_skel = destroy_redirect,
+};
+
+const struct xw_program xw_tunnel_host_program = {
+	.layout = &xw_tunnel_host_layout,
+	.object_name = "tunnel_host",
+	.elf_bytes = tunnel_host_bpf__elf_bytes,
+	.prog_name = "xw_tunnel_host",
+	.map_names = { [XW_MAP_TARGETS] = "dev_map",
+		       [XW_MAP_COUNTERS] = "counters" },
+	.queue_sized_map = -1,
+	.pass_ports = 1,
+	.open_skel = open_tunnel_host,
+	.destroy_skel = destroy_tunnel_host,
+};
+
+const struct xw_program xw_tunnel_veth_program = {
+	.layout = &xw_tunnel_veth_layout,
+	.object_name = "tunnel_veth",
+	.elf_bytes = tunnel_veth_bpf__elf_bytes,
+	.prog_name = "xw_tunnel_veth",
+	.map_names = { [XW_MAP_TARGETS] = "dev_map",
+		       [XW_MAP_COUNTERS] = "counters" },
+	.queue_sized_map = -1,
+	.pass_ports = 0,
+	.open_skel = open_tunnel_veth,
+	.destroy_skel = destroy_tunnel_veth,
+};
+
+const struct xw_program *xw_program_of(const struct xw_layout *l)
+{
+	static const struct xw_program *const all[] = {
+		&xw_redirect_program, &xw_tunnel_host_program,
+		&xw_tunnel_veth_program
+	};
+	_Static_assert(sizeof(all) / sizeof(all[0]) == XW_N_LAYOUTS,
+		       "a program for every layout");
+	size_t k;
+
+	for (k = 0; k < sizeof(all) / sizeof(all[0]); k++)
+		if (all[k]->layout == l)
+			return all[k];
+	return NULL;
+}

@@ -1,0 +1,258 @@
+/*
+ * The status document: one directory's installs as found and judged
+ * (health.h), with what the kernel says of their programs, links and maps,
+ * as status -j shows it and the text table (status_text.c) reads it.
+ */
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+
+#include "bpf/xw_abi.h"
+#include "inspect/health.h"
+#include "inspect/inspect.h"
+#include "inspect/repair_cmd.h"
+#include "inspect/status.h"
+#include "pins/bpffs.h"
+#include "xsk/xsk_diag.h"
+
+static const char *const counter_names[XW_CNT_MAX] = {
+	[XW_CNT_FORWARDED] = "forwarded",
+	[XW_CNT_PASS_PORT] = "pass_port",
+	[XW_CNT_NO_TARGET] = "no_target",
+	[XW_CNT_MALFORMED] = "malformed",
+};
+
+static void add(struct json_object *o, const char *key, struct json_object *v)
+{
+	json_object_object_add(o, key, v);
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s && *s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *counters_json(int fd)
+{
+	int ncpus = libbpf_num_possible_cpus(), c;
+	struct json_object *o = json_object_new_object();
+	__u64 *values;
+	__u32 key;
+
+	if (ncpus <= 0 || !(values = calloc((size_t)ncpus, sizeof(*values))))
+		return NULL;
+	for (key = 0; key < XW_CNT_MAX; key++) {
+		__u64 sum = 0;
+
+		if (!bpf_map_lookup_elem(fd, &key, values))
+			for (c = 0; c < ncpus; c++)
+				sum += values[c];
+		add(o, counter_names[key], json_object_new_uint64(sum));
+	}
+	free(values);
+	return o;
+}
+
+/* A DEVMAP's occupied slots, with the device each names. */
+static struct json_object *devmap_slots(int fd, __u32 entries)
+{
+	struct json_object *slots = json_object_new_array();
+	char name[IF_NAMESIZE];
+	__u32 key, ifindex;
+
+	for (key = 0; key < entries; key++) {
+		struct json_object *s;
+
+		if (bpf_map_lookup_elem(fd, &key, &ifindex) || !ifindex)
+			continue;
+		s = json_object_new_object();
+		add(s, "key", json_object_new_uint64(key));
+		add(s, "ifindex", json_object_new_uint64(ifindex));
+		add(s, "device", str_or_null(if_indextoname(ifindex, name)));
+		json_object_array_add(slots, s);
+	}
+	return slots;
+}
+
+/* An XSKMAP's queues and the AF_XDP sockets bound to each. */
+static struct json_object *xsk_slots(struct xw_ctx *ctx, uint32_t ifindex,
+				     __u32 entries)
+{
+	struct json_object *slots = json_object_new_array();
+	uint32_t *bound = calloc(entries ?: 1, sizeof(*bound));
+	bool known;
+	__u32 q;
+
+	if (!bound)
+		return slots;
+	known = ifindex && !xw_xsk_bound(ctx, ifindex, bound, entries);
+	for (q = 0; q < entries; q++) {
+		struct json_object *s = json_object_new_object();
+
+		add(s, "queue", json_object_new_uint64(q));
+		add(s, "sockets_bound",
+		    known ? json_object_new_uint64(bound[q]) : NULL);
+		json_object_array_add(slots, s);
+	}
+	free(bound);
+	return slots;
+}
+
+static struct json_object *map_json(struct xw_ctx *ctx,
+				    const struct xw_found_dir *d,
+				    struct xw_found_pin *p)
+{
+	const struct bpf_map_info *mi = &p->obj.info.map;
+	struct json_object *m = json_object_new_object();
+
+	add(m, "id", json_object_new_uint64(mi->id));
+	add(m, "type", str_or_null(libbpf_bpf_map_type_str(mi->type)));
+	add(m, "entries", json_object_new_uint64(mi->max_entries));
+	if (mi->type == BPF_MAP_TYPE_DEVMAP && d->checked)
+		add(m, "slots", devmap_slots(p->obj.fd, mi->max_entries));
+	else if (mi->type == BPF_MAP_TYPE_XSKMAP && d->checked)
+		add(m, "slots", xsk_slots(ctx, d->ifindex, mi->max_entries));
+	else if (mi->type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		add(m, "counters", counters_json(p->obj.fd));
+	return m;
+}
+
+static struct json_object *program_json(struct xw_found_install *in)
+{
+	struct xw_found_pin *link = xw_found_link(in);
+	struct bpf_prog_info pi, *info = NULL;
+	struct json_object *p;
+	char tag[2 * BPF_TAG_SIZE + 1];
+	int k;
+
+	if (xw_found_prog(in)->obj.fd >= 0)
+		info = &xw_found_prog(in)->obj.info.prog;
+	else if (link->obj.fd >= 0 &&
+		 !xw_prog_info_by_id(link->obj.info.link.prog_id, &pi))
+		info = &pi;
+	if (!info)
+		return NULL;
+	for (k = 0; k < BPF_TAG_SIZE; k++)
+		snprintf(tag + 2 * k, 3, "%02x", info->tag[k]);
+	p = json_object_new_object();
+	add(p, "id", json_object_new_uint64(info->id));
+	add(p, "tag", json_object_new_string(tag));
+	add(p, "name", json_object_new_string(info->name));
+	return p;
+}
+
+static struct json_object *link_json(const struct xw_found_dir *d,
+				     struct xw_found_install *in)
+{
+	struct xw_found_pin *link = xw_found_link(in);
+	struct json_object *l;
+
+	if (link->obj.fd < 0)
+		return NULL;
+	l = json_object_new_object();
+	add(l, "id", json_object_new_uint64(link->obj.info.link.id));
+	add(l, "attached", json_object_new_boolean(in->attached_ifindex));
+	add(l, "ifindex",
+	    in->attached_ifindex ?
+		    json_object_new_uint64(in->attached_ifindex) :
+		    NULL);
+	add(l, "device", str_or_null(in->attached_name));
+	add(l, "is_named_device",
+	    d->checked ? json_object_new_boolean(in->attached_ifindex &&
+						 in->attached_ifindex ==
+							 d->ifindex) :
+			 NULL);
+	return l;
+}
+
+static struct json_object *install_json(struct xw_ctx *ctx,
+					const struct xw_found_dir *d,
+					struct xw_found_install *in)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *pins = json_object_new_object();
+	struct json_object *maps = json_object_new_object();
+	int k;
+
+	add(o, "kind", json_object_new_string(in->layout->kind));
+	add(o, "health", json_object_new_string(xw_health_name(in->health)));
+	add(o, "why", str_or_null(in->why));
+	add(o, "program", program_json(in));
+	add(o, "mode",
+	    in->xdp_known && in->xdp.prog_id ?
+		    json_object_new_string(xw_mode_name(in->xdp.mode)) :
+		    NULL);
+	add(o, "link", link_json(d, in));
+	for (k = 0; k < XW_PIN_MAPS + in->layout->n_maps; k++) {
+		struct xw_found_pin *p = &in->pins[k];
+
+		add(pins, p->spec->name,
+		    json_object_new_string(p->problem[0] ? p->problem :
+					   p->present	 ? "present" :
+							   "missing"));
+		if (k >= XW_PIN_MAPS && p->obj.fd >= 0)
+			add(maps, p->spec->name, map_json(ctx, d, p));
+	}
+	add(o, "pins", pins);
+	add(o, "maps", maps);
+	add(o, "pin_gc", json_object_new_string(xw_gc_action_name(in->gc)));
+	add(o, "pin_gc_repair",
+	    json_object_new_string(xw_gc_action_name(in->repair)));
+	return o;
+}
+
+static struct json_object *names_json(char (*names)[NAME_MAX + 1], int n)
+{
+	struct json_object *a = json_object_new_array();
+	int k;
+
+	for (k = 0; k < n; k++)
+		json_object_array_add(a, json_object_new_string(names[k]));
+	return a;
+}
+
+struct json_object *xw_status_dir_json(struct xw_ctx *ctx,
+				       const struct xw_repair_scope *scope,
+				       const struct xw_pindir *dir,
+				       struct xw_found_dir *d,
+				       const char *judged_in)
+{
+	char cmd[PATH_MAX + 256];
+	struct json_object *o, *installs;
+	int k;
+
+	o = json_object_new_object();
+	add(o, "path", json_object_new_string(dir->path));
+	add(o, "device", json_object_new_string(d->device));
+	add(o, "netns", str_or_null(dir->prefix));
+	add(o, "judged_in", str_or_null(judged_in));
+	add(o, "ifindex",
+	    d->ifindex ? json_object_new_uint64(d->ifindex) : NULL);
+	add(o, "checked", json_object_new_boolean(d->checked));
+	installs = json_object_new_array();
+	for (k = 0; k < d->n_installs; k++) {
+		struct xw_found_install *in = &d->installs[k];
+		struct json_object *io = install_json(ctx, d, in);
+
+		add(io, "owner",
+		    json_object_new_string(in->runtime ? "runtime" :
+							 "xdpwire"));
+		/* "repair": the command that repairs it, or null. */
+		add(io, "repair",
+		    xw_repair_command(scope, d, in, cmd, sizeof(cmd)) ?
+			    json_object_new_string(cmd) :
+			    NULL);
+		json_object_array_add(installs, io);
+	}
+	add(o, "installs", installs);
+	add(o, "foreign", names_json(d->foreign, d->n_foreign));
+	add(o, "temporary", names_json(d->temporary, d->n_temporary));
+	add(o, "empty",
+	    json_object_new_boolean(!d->n_installs && !d->n_temporary &&
+				    !d->n_foreign));
+	return o;
+}
