@@ -20,13 +20,4 @@ int xw_parse_fd(const char *s, int *out);
 /* A process id, 1..INT_MAX. */
 int xw_parse_pid(const char *s, int *out);
 
-enum xw_xdp_mode {
-	XW_MODE_AUTO,
-	XW_MODE_NATIVE,
-	XW_MODE_GENERIC,
-};
-
-int xw_parse_mode(const char *s, enum xw_xdp_mode *out);
-const char *xw_mode_name(enum xw_xdp_mode mode);
-
 #endif /* XW_PARSE_H */

@@ -16,6 +16,7 @@
 #include "inspect/inspect.h"
 #include "inspect/repair_cmd.h"
 #include "inspect/status.h"
+#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 #include "xsk/xsk_diag.h"
 

@@ -15,6 +15,7 @@
 #include "install/install.h"
 #include "net/device.h"
 #include "net/xdp.h"
+#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 
 /* Reports one action: "removed", or "would remove" under --dry-run. */

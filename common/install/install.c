@@ -16,6 +16,7 @@
 #include "inspect/inspect.h"
 #include "install/install.h"
 #include "net/device.h"
+#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 
 enum undo_op {

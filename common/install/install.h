@@ -16,6 +16,7 @@
 
 #include "core/parse.h"
 #include "net/xdp.h"
+#include "net/xdp_mode.h"
 #include "pins/pin.h"
 
 struct bpf_map;

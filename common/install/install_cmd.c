@@ -8,6 +8,7 @@
 #include "core/report.h"
 #include "install/install_cmd.h"
 #include "install/request.h"
+#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 #include "pins/target.h"
 

@@ -11,6 +11,7 @@
 
 #include "inspect/kinds.h"
 #include "install/install.h"
+#include "net/xdp_mode.h"
 
 struct xw_ctx;
 

@@ -17,6 +17,7 @@
 #include "install/install_cmd.h"
 #include "install/request.h"
 #include "install/tunnel.h"
+#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 #include "pins/target.h"
 

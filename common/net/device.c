@@ -47,19 +47,19 @@ int xw_dev_lookup(uint32_t ifindex, struct xw_dev *dev)
 int xw_dev_rx_queues(struct xw_ctx *ctx, const struct xw_dev *dev,
 		     uint32_t *queues)
 {
-	struct xw_link link;
+	struct xw_netdev nd;
 	struct nl_sock *sk;
 	int err;
 
 	err = xw_nl_open(ctx, &sk);
 	if (err)
 		return err;
-	err = xw_nl_link(ctx, sk, dev->ifindex, NULL, &link);
+	err = xw_nl_netdev(ctx, sk, dev->ifindex, NULL, &nd);
 	if (err == -ENODEV)
 		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, dev->name,
 			      "no such device (removed just now?)");
 	if (!err)
-		*queues = link.rx_queues;
+		*queues = nd.rx_queues;
 	xw_nl_close(sk);
 	return err;
 }

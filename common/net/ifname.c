@@ -1,7 +1,5 @@
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "net/ifname.h"
@@ -52,19 +50,4 @@ int xw_dirname_to_ifname(const char *dir, char out[IFNAMSIZ])
 		out[i] = dir[i] == ':' ? '.' : dir[i];
 	out[i] = '\0';
 	return xw_ifname_problem(out) ? -EINVAL : 0;
-}
-
-int xw_path(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -EINVAL;
-	if ((size_t)n >= size)
-		return -ENAMETOOLONG;
-	return 0;
 }

@@ -20,8 +20,4 @@ void xw_ifname_to_dirname(const char *name, char out[IFNAMSIZ]);
 /* The device name a pin directory belongs to; -EINVAL if none can. */
 int xw_dirname_to_ifname(const char *dir, char out[IFNAMSIZ]);
 
-/* snprintf that fails with -ENAMETOOLONG instead of truncating. */
-int xw_path(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 #endif /* XW_IFNAME_H */

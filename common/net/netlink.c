@@ -35,8 +35,8 @@ void xw_nl_close(struct nl_sock *sk)
 	nl_socket_free(sk);
 }
 
-int xw_nl_link(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
-	       const char *name, struct xw_link *out)
+int xw_nl_netdev(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
+		 const char *name, struct xw_netdev *out)
 {
 	struct rtnl_link *link = NULL;
 	const char *kind;

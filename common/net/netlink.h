@@ -13,7 +13,8 @@
 struct nl_sock;
 struct xw_ctx;
 
-struct xw_link {
+/* A net device as rtnetlink describes it (libnl calls it a 'link'). */
+struct xw_netdev {
 	char name[IFNAMSIZ];
 	uint32_t ifindex;
 	char kind[16]; /* IFLA_INFO_KIND: "veth", "bridge", "" */
@@ -28,8 +29,8 @@ int xw_nl_open(struct xw_ctx *ctx, struct nl_sock **sk);
 void xw_nl_close(struct nl_sock *sk);
 
 /* By ifindex, or by name when name is set; -ENODEV (not recorded) if absent. */
-int xw_nl_link(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
-	       const char *name, struct xw_link *link);
+int xw_nl_netdev(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
+		 const char *name, struct xw_netdev *out);
 
 /*
  * The id the namespace of sk gives the namespace open at ns_fd; -1 when it

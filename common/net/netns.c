@@ -12,6 +12,7 @@
 #include <linux/nsfs.h>
 
 #include "core/exit.h"
+#include "core/path.h"
 #include "core/report.h"
 #include "net/ifname.h"
 #include "net/netns.h"

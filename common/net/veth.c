@@ -15,29 +15,28 @@
 #include "net/veth.h"
 
 static int not_a_veth(struct xw_ctx *ctx, const char *object,
-		      const struct xw_link *link)
+		      const struct xw_netdev *nd)
 {
 	return xw_fail(ctx, XW_EXIT_DATAERR, 0, object,
 		       "not a veth (it is %s%s)",
-		       link->kind[0] ? "a " : "a device of no kind",
-		       link->kind);
+		       nd->kind[0] ? "a " : "a device of no kind", nd->kind);
 }
 
 int xw_veth_check(struct xw_ctx *ctx, const struct xw_dev *dev)
 {
-	struct xw_link link;
+	struct xw_netdev nd;
 	struct nl_sock *sk;
 	int err;
 
 	err = xw_nl_open(ctx, &sk);
 	if (err)
 		return err;
-	err = xw_nl_link(ctx, sk, dev->ifindex, NULL, &link);
+	err = xw_nl_netdev(ctx, sk, dev->ifindex, NULL, &nd);
 	if (err == -ENODEV)
 		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, dev->name,
 			      "no such device");
-	else if (!err && strcmp(link.kind, "veth"))
-		err = not_a_veth(ctx, dev->name, &link);
+	else if (!err && strcmp(nd.kind, "veth"))
+		err = not_a_veth(ctx, dev->name, &nd);
 	xw_nl_close(sk);
 	return err;
 }
@@ -66,12 +65,12 @@ static int socket_in(struct xw_ctx *ctx, int ns_fd, int self_fd,
 
 /* The far end's other end must be in our namespace, as the kernel says. */
 static int far_side(struct xw_ctx *ctx, struct nl_sock *far_sk, int self_fd,
-		    const char *object, const char *peer, struct xw_link *far)
+		    const char *object, const char *peer, struct xw_netdev *far)
 {
 	int32_t our_id;
 	int err;
 
-	err = xw_nl_link(ctx, far_sk, 0, peer, far);
+	err = xw_nl_netdev(ctx, far_sk, 0, peer, far);
 	if (err == -ENODEV)
 		return xw_fail(ctx, XW_EXIT_NOINPUT, 0, object,
 			       "no such device in that namespace");
@@ -96,13 +95,13 @@ static int far_side(struct xw_ctx *ctx, struct nl_sock *far_sk, int self_fd,
 
 /* And our end must name the far end, in the far namespace, in return. */
 static int near_side(struct xw_ctx *ctx, struct nl_sock *near_sk, int ns_fd,
-		     const char *object, const struct xw_link *far,
-		     struct xw_link *near)
+		     const char *object, const struct xw_netdev *far,
+		     struct xw_netdev *near)
 {
 	int32_t far_id;
 	int err;
 
-	err = xw_nl_link(ctx, near_sk, far->peer, NULL, near);
+	err = xw_nl_netdev(ctx, near_sk, far->peer, NULL, near);
 	if (err == -ENODEV)
 		return xw_fail(ctx, XW_EXIT_NOINPUT, 0, object,
 			       "its other end (ifindex %u here) is gone",
@@ -123,7 +122,7 @@ int xw_veth_near_end(struct xw_ctx *ctx, const char *netns_path,
 		     const char *peer, struct xw_dev *near_dev)
 {
 	struct nl_sock *far_sk = NULL, *near_sk = NULL;
-	struct xw_link far, near;
+	struct xw_netdev far, near;
 	char object[PATH_MAX + IFNAMSIZ + 8];
 	int self_fd, ns_fd, err;
 

@@ -9,7 +9,7 @@
 
 struct xw_ctx;
 struct xw_dev;
-struct xw_link;
+struct xw_netdev;
 
 /* Fails (exit 65) unless dev, in this namespace, is a veth. */
 int xw_veth_check(struct xw_ctx *ctx, const struct xw_dev *dev);

@@ -14,6 +14,7 @@
 #include "inspect/inspect.h"
 #include "net/device.h"
 #include "net/xdp.h"
+#include "net/xdp_mode.h"
 
 struct xdp_reply {
 	struct xw_xdp_state *st;

@@ -14,6 +14,7 @@
 #include "core/exit.h"
 #include "core/fault.h"
 #include "core/parse.h"
+#include "core/path.h"
 #include "core/report.h"
 #include "net/ifname.h"
 #include "pins/bpffs.h"

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/path.h"
 #include "core/report.h"
 #include "net/ifname.h"
 #include "pins/bpffs.h"

@@ -22,6 +22,7 @@
 #include "xw_test.h"
 
 #include "core/exit.h"
+#include "core/path.h"
 #include "core/report.h"
 #include "net/ifname.h"
 #include "net/netns.h"
