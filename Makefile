@@ -186,7 +186,7 @@ FUZZ_SECONDS ?= 600
 $(BUILD)/fuzz/fuzz_json_text: common/core/json.c
 $(BUILD)/fuzz/fuzz_names: common/net/ifname.c common/core/path.c
 $(BUILD)/fuzz/fuzz_nl_objects: common/net/nladdr.c
-$(BUILD)/fuzz/fuzz_options: common/core/parse.c common/net/xdp_mode.c
+$(BUILD)/fuzz/fuzz_options: common/core/parse.c common/pins/xdp_mode.c
 $(BUILD)/fuzz/fuzz_route_msg: common/scrape/route_msg.c
 
 # One compiler run over several sources: no -MMD, every header instead.

@@ -14,7 +14,7 @@
 #include "core/exit.h"
 #include "core/parse.h"
 #include "core/report.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 #include "cmds.h"
 
 static void print_option(const struct argp_option *opt, void *data)

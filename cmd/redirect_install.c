@@ -10,7 +10,7 @@
 #include "core/parse.h"
 #include "core/report.h"
 #include "install/install_cmd.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 #include "cmds.h"
 
 struct redirect_install_opts {

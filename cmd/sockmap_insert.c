@@ -8,7 +8,7 @@
 #include "core/exit.h"
 #include "core/parse.h"
 #include "core/report.h"
-#include "xsk/sockmap_insert.h"
+#include "install/sockmap_insert.h"
 #include "cmds.h"
 
 struct sockmap_insert_opts {

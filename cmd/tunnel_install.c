@@ -14,7 +14,7 @@
 #include "core/report.h"
 #include "install/tunnel.h"
 #include "net/ifname.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 #include "cmds.h"
 
 struct tunnel_install_opts {

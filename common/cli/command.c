@@ -10,7 +10,7 @@
 #include "core/parse.h"
 #include "core/report.h"
 #include "net/ifname.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 /* Above any character: argp would take a printable key for -KEY. */
 #define KEY_OF_INDEX(i) (0x100 + (int)(i))

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "core/caps.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 struct xw_ctx;
 

@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "install/install.h"
+#include "inspect/layout.h"
+#include "pins/xdp.h"
 
 struct xw_pindir;
 

@@ -10,19 +10,6 @@
 #include "inspect/kinds.h"
 #include "pins/pin.h"
 
-int xw_prog_info_by_id(uint32_t id, struct bpf_prog_info *pi)
-{
-	int fd, err;
-
-	memset(pi, 0, sizeof(*pi));
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd < 0)
-		return -errno;
-	err = xw_obj_info(fd, XW_OBJ_PROG, pi);
-	close(fd);
-	return err;
-}
-
 void xw_view_close(struct xw_view *v)
 {
 	int i;

@@ -12,15 +12,12 @@
 
 #include <bpf/bpf.h>
 
-#include "install/install.h"
+#include "inspect/layout.h"
 
 struct bpf_map;
 
 /* The maps of a program that are looked at: more than ours use. */
 #define XW_PROG_MAX_MAPS 16
-
-/* The info of program id into *pi (zeroed on failure); -errno if none. */
-int xw_prog_info_by_id(uint32_t id, struct bpf_prog_info *pi);
 
 /*
  * A loaded program as an install of layout l sees it: is it ours, does it

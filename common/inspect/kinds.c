@@ -1,3 +1,5 @@
+#include <stdio.h>
+
 #include <bpf/bpf.h>
 
 #include "bpf/xw_abi.h"
@@ -151,4 +153,10 @@ const struct xw_program *xw_program_of(const struct xw_layout *l)
 		if (all[k]->layout == l)
 			return all[k];
 	return NULL;
+}
+
+void xw_link_aside_name(const struct xw_layout *l, const char *prefix,
+			char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s", prefix, l->link.name);
 }

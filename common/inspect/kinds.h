@@ -9,14 +9,28 @@
 
 #include <stddef.h>
 
-#include "install/install.h"
+#include "inspect/layout.h"
+#include "pins/xdp_mode.h"
 
+struct bpf_map;
+struct bpf_object;
 struct bpf_object_open_opts;
+struct bpf_program;
 
 /* Map roles: the index into a layout's maps[]. */
 enum {
 	XW_MAP_TARGETS, /* where frames go: XSKMAP or DEVMAP */
 	XW_MAP_COUNTERS, /* ours: per-CPU counters, keys of enum xw_counter */
+};
+
+/* One of our programs, opened (not loaded) for an install of its layout. */
+struct xw_install {
+	const struct xw_layout *layout;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct bpf_map *rodata; /* the configuration */
+	struct bpf_map *maps[XW_LAYOUT_MAX_MAPS]; /* by layout order */
+	enum xw_xdp_mode mode;
 };
 
 /* A program of ours and how its object's pieces fill a layout. */

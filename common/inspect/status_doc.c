@@ -16,8 +16,8 @@
 #include "inspect/inspect.h"
 #include "inspect/repair_cmd.h"
 #include "inspect/status.h"
-#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
+#include "pins/xdp_mode.h"
 #include "xsk/xsk_diag.h"
 
 static const char *const counter_names[XW_CNT_MAX] = {

@@ -24,9 +24,9 @@
 #include "inspect/status_text.h"
 #include "net/device.h"
 #include "net/netns.h"
-#include "net/xdp.h"
 #include "pins/bpffs.h"
 #include "pins/pinwalk.h"
+#include "pins/xdp.h"
 
 struct status_walk {
 	struct xw_status_report *r;

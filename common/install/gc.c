@@ -14,9 +14,9 @@
 #include "install/gc.h"
 #include "install/install.h"
 #include "net/device.h"
-#include "net/xdp.h"
-#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
+#include "pins/xdp.h"
+#include "pins/xdp_mode.h"
 
 /* Reports one action: "removed", or "would remove" under --dry-run. */
 static void say(struct xw_ctx *ctx, const struct xw_pindir *dir,

@@ -16,8 +16,8 @@
 #include "inspect/inspect.h"
 #include "install/install.h"
 #include "net/device.h"
-#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
+#include "pins/xdp_mode.h"
 
 enum undo_op {
 	UNDO_UNPIN, /* remove the pin this run made */

@@ -8,9 +8,9 @@
 #include "core/report.h"
 #include "install/install_cmd.h"
 #include "install/request.h"
-#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 #include "pins/target.h"
+#include "pins/xdp_mode.h"
 
 int xw_device_pindir(struct xw_ctx *ctx, const struct xw_target *t,
 		     unsigned int flags, struct xw_pindir *dir)

@@ -12,7 +12,7 @@
 #include "core/parse.h"
 #include "inspect/kinds.h"
 #include "install/install.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 struct xw_ctx;
 struct xw_target;

@@ -13,12 +13,6 @@
 #include "net/device.h"
 #include "pins/bpffs.h"
 
-void xw_link_aside_name(const struct xw_layout *l, const char *prefix,
-			char *buf, size_t size)
-{
-	snprintf(buf, size, "%s%s", prefix, l->link.name);
-}
-
 /* The ifindex the link pinned at name is attached to; 0 if none. */
 static uint32_t pinned_link_ifindex(const struct xw_pindir *dir,
 				    const char *name, uint32_t *id)

@@ -7,7 +7,7 @@
 #include "core/report.h"
 #include "install/passcfg.h"
 #include "install/request.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 /*
  * Our objects keep exactly one struct xw_pass_cfg in .rodata.  Before load

@@ -11,7 +11,7 @@
 
 #include "inspect/kinds.h"
 #include "install/install.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 struct xw_ctx;
 

@@ -17,9 +17,9 @@
 #include "install/install_cmd.h"
 #include "install/request.h"
 #include "install/tunnel.h"
-#include "net/xdp_mode.h"
 #include "pins/bpffs.h"
 #include "pins/target.h"
+#include "pins/xdp_mode.h"
 
 /* Slot 0 of a DEVMAP: the ifindex there, 0 for an empty slot. */
 static int slot_get(int map_fd, uint32_t *ifindex)

@@ -16,7 +16,7 @@
 
 #include "core/parse.h"
 #include "install/install_cmd.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 struct xw_ctx;
 struct xw_dev;

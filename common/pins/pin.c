@@ -388,3 +388,16 @@ int xw_pin_remove(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	xw_pindir_entry_path(dir, name, path, sizeof(path));
 	return xw_fail_errno(ctx, errno, path, "cannot remove pin");
 }
+
+int xw_prog_info_by_id(uint32_t id, struct bpf_prog_info *pi)
+{
+	int fd, err;
+
+	memset(pi, 0, sizeof(*pi));
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return -errno;
+	err = xw_obj_info(fd, XW_OBJ_PROG, pi);
+	close(fd);
+	return err;
+}

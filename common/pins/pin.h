@@ -131,4 +131,7 @@ int xw_pin_remove(struct xw_ctx *ctx, const struct xw_pindir *dir,
 /* Info of an object by fd. */
 int xw_obj_info(int fd, enum xw_obj_kind kind, void *info);
 
+/* The info of program id into *pi (zeroed on failure); -errno if none. */
+int xw_prog_info_by_id(uint32_t id, struct bpf_prog_info *pi);
+
 #endif /* XW_PIN_H */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/parse.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "core/parse.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 #define SENTINEL 0xdeadbeefu
 

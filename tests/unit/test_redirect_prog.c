@@ -14,7 +14,7 @@
 
 #include "core/report.h"
 #include "install/request.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 #include "xw_redirect_fixture.h"
 
 static void test_udp4(void **state)

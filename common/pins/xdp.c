@@ -11,10 +11,10 @@
 
 #include "core/exit.h"
 #include "core/report.h"
-#include "inspect/inspect.h"
 #include "net/device.h"
-#include "net/xdp.h"
-#include "net/xdp_mode.h"
+#include "pins/pin.h"
+#include "pins/xdp.h"
+#include "pins/xdp_mode.h"
 
 struct xdp_reply {
 	struct xw_xdp_state *st;

@@ -18,11 +18,11 @@
 #include "core/report.h"
 #include "inspect/kinds.h"
 #include "install/install_cmd.h"
+#include "install/sockmap_insert.h"
 #include "net/ifname.h"
 #include "pins/bpffs.h"
 #include "pins/pin.h"
 #include "pins/target.h"
-#include "xsk/sockmap_insert.h"
 #include "xsk/xsk.h"
 #include "xsk/xsk_bind.h"
 

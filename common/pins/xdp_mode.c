@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 static const char *const mode_names[] = {
 	[XW_MODE_AUTO] = "auto",

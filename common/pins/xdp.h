@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "core/parse.h"
-#include "net/xdp_mode.h"
+#include "pins/xdp_mode.h"
 
 struct xw_ctx;
 struct xw_dev;
