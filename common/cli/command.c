@@ -1,12 +1,14 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bpf/xw_abi.h"
 #include "cli/cli.h"
 #include "cli/command.h"
 #include "core/exit.h"
+#include "core/log.h"
 #include "core/parse.h"
 #include "core/report.h"
 #include "net/ifname.h"
@@ -199,4 +201,70 @@ void xw_cmd_argp_build(struct xw_cmd_argp *a, const struct xw_cmd *cmd,
 		.children = a->children,
 		.help_filter = xw_help_filter,
 	};
+}
+
+/*
+ * Runs a subcommand.  A dry run (xdpwire __parse) stops after the options
+ * were parsed and checked against the command table: it touches nothing,
+ * so the tests can hold every example in the help and the man pages to
+ * the parser.
+ */
+int xw_cmd_run(const struct xw_cmd *cmd, char *argv0, int argc, char **argv,
+	       bool dry)
+{
+	struct xw_common_opts *common;
+	struct xw_cmd_argp argp;
+	struct xw_ctx ctx;
+	void *opts;
+	int code, err;
+
+	opts = malloc(cmd->opts_size);
+	if (!opts || xw_ctx_init(&ctx, cmd->name)) {
+		fprintf(stderr, "xdpwire %s: out of memory\n", cmd->name);
+		free(opts);
+		return XW_EXIT_OSERR;
+	}
+	memcpy(opts, cmd->defaults, cmd->opts_size);
+	common = opts;
+	xw_cmd_argp_build(&argp, cmd, opts);
+	xw_common_defaults(common, &ctx);
+	/* argp names the program after argv[0] in its usage lines. */
+	argv[0] = argv0;
+	err = xw_argv_check(&ctx, &argp.argp, argc, argv);
+	if (!err) {
+		err = argp_parse(&argp.argp, argc, argv, XW_ARGP_FLAGS, NULL,
+				 &argp);
+		if (err && !xw_failed(&ctx))
+			xw_fail(&ctx, XW_EXIT_USAGE, err, "options",
+				"cannot parse");
+	}
+	if (!err)
+		err = xw_check_needs(&ctx, common, cmd->needs);
+	if (!err && !dry)
+		err = xw_cmd_require_caps(&ctx, cmd, opts);
+	if (!err && !dry) {
+		xw_log_init(&ctx);
+		err = xw_prepare(&ctx, common, cmd->needs);
+	}
+	if (!err && !dry) {
+		err = cmd->run(&ctx, opts);
+		if (err && !xw_failed(&ctx))
+			xw_fail(&ctx, XW_EXIT_OSERR, err < 0 ? -err : 0,
+				cmd->name, "failed");
+	}
+	xw_common_release(common);
+	code = xw_ctx_finish(&ctx);
+	xw_ctx_free(&ctx);
+	free(opts);
+	return code;
+}
+
+int xw_top_error(const char *object, const char *what)
+{
+	char safe[256];
+
+	xw_escape(object, strnlen(object, 64), safe, sizeof(safe));
+	fprintf(stderr, "xdpwire: %s%s%s (see 'xdpwire --help')\n", safe,
+		*object ? ": " : "", what);
+	return XW_EXIT_USAGE;
 }

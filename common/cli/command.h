@@ -142,4 +142,16 @@ struct xw_cmd_argp {
 void xw_cmd_argp_build(struct xw_cmd_argp *a, const struct xw_cmd *cmd,
 		       void *opts);
 
+/*
+ * Runs cmd with argv (argv[0] is replaced by argv0, the name argp's usage
+ * lines show): parse, check, require capabilities, prepare the target,
+ * run, report.  A dry run (xdpwire __parse) stops after the options were
+ * parsed and checked: it touches nothing.  Returns the exit code.
+ */
+int xw_cmd_run(const struct xw_cmd *cmd, char *argv0, int argc, char **argv,
+	       bool dry);
+
+/* A usage error of xdpwire's own command line: one line, exit 64. */
+int xw_top_error(const char *object, const char *what);
+
 #endif /* XW_COMMAND_H */

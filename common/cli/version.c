@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "cli/command.h"
 #include "cli/version.h"
 #include "core/caps.h"
 #include "core/exit.h"
@@ -204,4 +205,27 @@ int xw_version_print(bool json, bool pretty)
 		return XW_EXIT_OSERR;
 	}
 	return XW_EXIT_OK;
+}
+
+/* xdpwire --version [-j|-p], in any order. */
+int xw_version_main(int argc, char **argv)
+{
+	bool json = false, pretty = false, asked = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V"))
+			asked = true;
+		else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			json = true;
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			json = pretty = true;
+		else
+			return xw_top_error(argv[i],
+					    asked ? "unexpected argument" :
+						    "unknown option");
+	}
+	if (!asked)
+		return xw_top_error(argv[1], "a command must come first");
+	return xw_version_print(json, pretty);
 }

@@ -13,4 +13,7 @@ const char *xw_version(void);
 /* Prints the version text, or its JSON document; returns the exit code. */
 int xw_version_print(bool json, bool pretty);
 
+/* xdpwire --version [-j|-p], in any order: the exit code. */
+int xw_version_main(int argc, char **argv);
+
 #endif /* XW_VERSION_H */
