@@ -73,14 +73,11 @@ static const struct argp_child top_children[] = {
 };
 
 static const struct argp top_argp = {
-	NULL,
-	NULL,
-	"COMMAND [OPTION...]\nhelp [COMMAND]\n--version [-j|-p]",
-	"xdpwire -- the host side of sandboxed-container networking with XDP: "
-	"XDP programs, AF_XDP socket maps and their pins under the bpffs.\v",
-	top_children,
-	top_help_filter,
-	NULL
+	.args_doc = "COMMAND [OPTION...]\nhelp [COMMAND]\n--version [-j|-p]",
+	.doc = "xdpwire -- the host side of sandboxed-container networking with XDP: "
+	       "XDP programs, AF_XDP socket maps and their pins under the bpffs.\v",
+	.children = top_children,
+	.help_filter = top_help_filter,
 };
 
 /*

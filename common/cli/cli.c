@@ -93,11 +93,10 @@ static error_t parse_target(int key, char *arg, struct argp_state *state)
 	}
 }
 
-const struct argp xw_target_argp = { target_options, parse_target, NULL, NULL,
-				     NULL,	     NULL,	   NULL };
-const struct argp xw_target_nopins_argp = {
-	target_nopins_options, parse_target, NULL, NULL, NULL, NULL, NULL
-};
+const struct argp xw_target_argp = { .options = target_options,
+				     .parser = parse_target };
+const struct argp xw_target_nopins_argp = { .options = target_nopins_options,
+					    .parser = parse_target };
 
 /* clang-format off */
 #define OUTPUT_OPTIONS							\
@@ -143,11 +142,10 @@ static error_t parse_output(int key, char *arg, struct argp_state *state)
 	}
 }
 
-const struct argp xw_output_argp = { output_options, parse_output, NULL, NULL,
-				     NULL,	     NULL,	   NULL };
-const struct argp xw_output_noquiet_argp = {
-	output_noquiet_options, parse_output, NULL, NULL, NULL, NULL, NULL
-};
+const struct argp xw_output_argp = { .options = output_options,
+				     .parser = parse_output };
+const struct argp xw_output_noquiet_argp = { .options = output_noquiet_options,
+					     .parser = parse_output };
 
 /*
  * argp's own help options, with -h beside -? as git, bpftool and ip take
@@ -194,8 +192,8 @@ static error_t parse_help(int key, char *arg, struct argp_state *state)
 	}
 }
 
-const struct argp xw_help_argp = { help_options, parse_help, NULL, NULL,
-				   NULL,	 NULL,	     NULL };
+const struct argp xw_help_argp = { .options = help_options,
+				   .parser = parse_help };
 
 void xw_common_defaults(struct xw_common_opts *c, struct xw_ctx *ctx)
 {

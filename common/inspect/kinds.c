@@ -8,11 +8,26 @@
 #include "tunnel_host.skel.h"
 #include "tunnel_veth.skel.h"
 
-#define XW_COUNTERS_PIN(prefix)                                               \
-	{                                                                     \
-		prefix "_counters", XW_OBJ_MAP, BPF_MAP_TYPE_PERCPU_ARRAY, 4, \
-			8, XW_CNT_MAX                                         \
+/* A pin's expected kind, type and sizes (max_entries 0: any). */
+#define XW_XDP_LINK_PIN(pin_name)                        \
+	{                                                \
+		.name = (pin_name), .kind = XW_OBJ_LINK, \
+		.type = BPF_LINK_TYPE_XDP                \
 	}
+#define XW_XDP_PROG_PIN(pin_name)                        \
+	{                                                \
+		.name = (pin_name), .kind = XW_OBJ_PROG, \
+		.type = BPF_PROG_TYPE_XDP                \
+	}
+#define XW_MAP_PIN(pin_name, map_type, key, value, entries)                 \
+	{                                                                   \
+		.name = (pin_name), .kind = XW_OBJ_MAP, .type = (map_type), \
+		.key_size = (key), .value_size = (value),                   \
+		.max_entries = (entries)                                    \
+	}
+#define XW_COUNTERS_PIN(prefix)                                         \
+	XW_MAP_PIN(prefix "_counters", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, \
+		   XW_CNT_MAX)
 
 /* One device carries one XDP program: every install excludes the others. */
 static const struct xw_layout *const not_redirect[] = { &xw_tunnel_host_layout,
@@ -27,11 +42,10 @@ static const struct xw_layout *const not_tunnel_veth[] = {
 
 const struct xw_layout xw_redirect_layout = {
 	.kind = "redirect",
-	.link = { "redirect_link", XW_OBJ_LINK, BPF_LINK_TYPE_XDP },
-	.prog = { "redirect_program", XW_OBJ_PROG, BPF_PROG_TYPE_XDP },
+	.link = XW_XDP_LINK_PIN("redirect_link"),
+	.prog = XW_XDP_PROG_PIN("redirect_program"),
 	.maps = {
-		[XW_MAP_TARGETS] = { "redirect_ip_map", XW_OBJ_MAP,
-				     BPF_MAP_TYPE_XSKMAP, 4, 4, 0 },
+		[XW_MAP_TARGETS] = XW_MAP_PIN("redirect_ip_map", BPF_MAP_TYPE_XSKMAP, 4, 4, 0),
 		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("redirect"),
 	},
 	.n_maps = 2,
@@ -41,11 +55,10 @@ const struct xw_layout xw_redirect_layout = {
 
 const struct xw_layout xw_tunnel_host_layout = {
 	.kind = "tunnel host",
-	.link = { "tunnel_host_link", XW_OBJ_LINK, BPF_LINK_TYPE_XDP },
-	.prog = { "tunnel_host_program", XW_OBJ_PROG, BPF_PROG_TYPE_XDP },
+	.link = XW_XDP_LINK_PIN("tunnel_host_link"),
+	.prog = XW_XDP_PROG_PIN("tunnel_host_program"),
 	.maps = {
-		[XW_MAP_TARGETS] = { "tunnel_host_map", XW_OBJ_MAP,
-				     BPF_MAP_TYPE_DEVMAP, 4, 4, 0 },
+		[XW_MAP_TARGETS] = XW_MAP_PIN("tunnel_host_map", BPF_MAP_TYPE_DEVMAP, 4, 4, 0),
 		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("tunnel_host"),
 	},
 	.n_maps = 2,
@@ -54,11 +67,10 @@ const struct xw_layout xw_tunnel_host_layout = {
 
 const struct xw_layout xw_tunnel_veth_layout = {
 	.kind = "tunnel veth",
-	.link = { "tunnel_veth_link", XW_OBJ_LINK, BPF_LINK_TYPE_XDP },
-	.prog = { "tunnel_veth_program", XW_OBJ_PROG, BPF_PROG_TYPE_XDP },
+	.link = XW_XDP_LINK_PIN("tunnel_veth_link"),
+	.prog = XW_XDP_PROG_PIN("tunnel_veth_program"),
 	.maps = {
-		[XW_MAP_TARGETS] = { "tunnel_veth_map", XW_OBJ_MAP,
-				     BPF_MAP_TYPE_DEVMAP, 4, 4, 0 },
+		[XW_MAP_TARGETS] = XW_MAP_PIN("tunnel_veth_map", BPF_MAP_TYPE_DEVMAP, 4, 4, 0),
 		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("tunnel_veth"),
 	},
 	.n_maps = 2,

@@ -44,22 +44,31 @@ int xw_dev_lookup(uint32_t ifindex, struct xw_dev *dev)
 	return 0;
 }
 
-int xw_dev_rx_queues(struct xw_ctx *ctx, const struct xw_dev *dev,
-		     uint32_t *queues)
+int xw_dev_netdev(struct xw_ctx *ctx, const struct xw_dev *dev,
+		  const char *gone, struct xw_netdev *nd)
 {
-	struct xw_netdev nd;
 	struct nl_sock *sk;
 	int err;
 
 	err = xw_nl_open(ctx, &sk);
 	if (err)
 		return err;
-	err = xw_nl_netdev(ctx, sk, dev->ifindex, NULL, &nd);
+	err = xw_nl_netdev(ctx, sk, dev->ifindex, NULL, nd);
 	if (err == -ENODEV)
-		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, dev->name,
-			      "no such device (removed just now?)");
+		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, dev->name, "%s", gone);
+	xw_nl_close(sk);
+	return err;
+}
+
+int xw_dev_rx_queues(struct xw_ctx *ctx, const struct xw_dev *dev,
+		     uint32_t *queues)
+{
+	struct xw_netdev nd;
+	int err;
+
+	err = xw_dev_netdev(ctx, dev, "no such device (removed just now?)",
+			    &nd);
 	if (!err)
 		*queues = nd.rx_queues;
-	xw_nl_close(sk);
 	return err;
 }

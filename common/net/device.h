@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct xw_ctx;
+struct xw_netdev;
 
 struct xw_dev {
 	char name[IFNAMSIZ];
@@ -19,6 +20,13 @@ int xw_dev_resolve(struct xw_ctx *ctx, const char *name, uint32_t ifindex,
 
 /* By ifindex, quietly: -ENODEV when there is no such device. */
 int xw_dev_lookup(uint32_t ifindex, struct xw_dev *dev);
+
+/*
+ * What rtnetlink says of dev, through a socket of its own; a device gone
+ * since it was resolved fails with exit 66 and the message gone.
+ */
+int xw_dev_netdev(struct xw_ctx *ctx, const struct xw_dev *dev,
+		  const char *gone, struct xw_netdev *nd);
 
 /* The number of RX queues the device was created with. */
 int xw_dev_rx_queues(struct xw_ctx *ctx, const struct xw_dev *dev,

@@ -25,19 +25,11 @@ static int not_a_veth(struct xw_ctx *ctx, const char *object,
 int xw_veth_check(struct xw_ctx *ctx, const struct xw_dev *dev)
 {
 	struct xw_netdev nd;
-	struct nl_sock *sk;
 	int err;
 
-	err = xw_nl_open(ctx, &sk);
-	if (err)
-		return err;
-	err = xw_nl_netdev(ctx, sk, dev->ifindex, NULL, &nd);
-	if (err == -ENODEV)
-		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, dev->name,
-			      "no such device");
-	else if (!err && strcmp(nd.kind, "veth"))
+	err = xw_dev_netdev(ctx, dev, "no such device", &nd);
+	if (!err && strcmp(nd.kind, "veth"))
 		err = not_a_veth(ctx, dev->name, &nd);
-	xw_nl_close(sk);
 	return err;
 }
 
