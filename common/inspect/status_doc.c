@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "bpf/xw_abi.h"
+#include "core/json.h"
 #include "inspect/health.h"
 #include "inspect/inspect.h"
 #include "inspect/repair_cmd.h"
@@ -26,16 +27,6 @@ static const char *const counter_names[XW_CNT_MAX] = {
 	[XW_CNT_NO_TARGET] = "no_target",
 	[XW_CNT_MALFORMED] = "malformed",
 };
-
-static void add(struct json_object *o, const char *key, struct json_object *v)
-{
-	json_object_object_add(o, key, v);
-}
-
-static struct json_object *str_or_null(const char *s)
-{
-	return s && *s ? json_object_new_string(s) : NULL;
-}
 
 static struct json_object *counters_json(int fd)
 {
@@ -52,7 +43,7 @@ static struct json_object *counters_json(int fd)
 		if (!bpf_map_lookup_elem(fd, &key, values))
 			for (c = 0; c < ncpus; c++)
 				sum += values[c];
-		add(o, counter_names[key], json_object_new_uint64(sum));
+		xw_json_add(o, counter_names[key], json_object_new_uint64(sum));
 	}
 	free(values);
 	return o;
@@ -71,9 +62,11 @@ static struct json_object *devmap_slots(int fd, __u32 entries)
 		if (bpf_map_lookup_elem(fd, &key, &ifindex) || !ifindex)
 			continue;
 		s = json_object_new_object();
-		add(s, "key", json_object_new_uint64(key));
-		add(s, "ifindex", json_object_new_uint64(ifindex));
-		add(s, "device", str_or_null(if_indextoname(ifindex, name)));
+		xw_json_add_u64(s, "key", key);
+		xw_json_add_u64(s, "ifindex", ifindex);
+		xw_json_add(s, "device",
+			    xw_json_str_nonempty(
+				    if_indextoname(ifindex, name)));
 		json_object_array_add(slots, s);
 	}
 	return slots;
@@ -94,9 +87,9 @@ static struct json_object *xsk_slots(struct xw_ctx *ctx, uint32_t ifindex,
 	for (q = 0; q < entries; q++) {
 		struct json_object *s = json_object_new_object();
 
-		add(s, "queue", json_object_new_uint64(q));
-		add(s, "sockets_bound",
-		    known ? json_object_new_uint64(bound[q]) : NULL);
+		xw_json_add_u64(s, "queue", q);
+		xw_json_add(s, "sockets_bound",
+			    known ? json_object_new_uint64(bound[q]) : NULL);
 		json_object_array_add(slots, s);
 	}
 	free(bound);
@@ -110,15 +103,18 @@ static struct json_object *map_json(struct xw_ctx *ctx,
 	const struct bpf_map_info *mi = &p->obj.info.map;
 	struct json_object *m = json_object_new_object();
 
-	add(m, "id", json_object_new_uint64(mi->id));
-	add(m, "type", str_or_null(libbpf_bpf_map_type_str(mi->type)));
-	add(m, "entries", json_object_new_uint64(mi->max_entries));
+	xw_json_add_u64(m, "id", mi->id);
+	xw_json_add(m, "type",
+		    xw_json_str_nonempty(libbpf_bpf_map_type_str(mi->type)));
+	xw_json_add_u64(m, "entries", mi->max_entries);
 	if (mi->type == BPF_MAP_TYPE_DEVMAP && d->checked)
-		add(m, "slots", devmap_slots(p->obj.fd, mi->max_entries));
+		xw_json_add(m, "slots",
+			    devmap_slots(p->obj.fd, mi->max_entries));
 	else if (mi->type == BPF_MAP_TYPE_XSKMAP && d->checked)
-		add(m, "slots", xsk_slots(ctx, d->ifindex, mi->max_entries));
+		xw_json_add(m, "slots",
+			    xsk_slots(ctx, d->ifindex, mi->max_entries));
 	else if (mi->type == BPF_MAP_TYPE_PERCPU_ARRAY)
-		add(m, "counters", counters_json(p->obj.fd));
+		xw_json_add(m, "counters", counters_json(p->obj.fd));
 	return m;
 }
 
@@ -140,9 +136,9 @@ static struct json_object *program_json(struct xw_found_install *in)
 	for (k = 0; k < BPF_TAG_SIZE; k++)
 		snprintf(tag + 2 * k, 3, "%02x", info->tag[k]);
 	p = json_object_new_object();
-	add(p, "id", json_object_new_uint64(info->id));
-	add(p, "tag", json_object_new_string(tag));
-	add(p, "name", json_object_new_string(info->name));
+	xw_json_add_u64(p, "id", info->id);
+	xw_json_add_str(p, "tag", tag);
+	xw_json_add_str(p, "name", info->name);
 	return p;
 }
 
@@ -155,18 +151,18 @@ static struct json_object *link_json(const struct xw_found_dir *d,
 	if (link->obj.fd < 0)
 		return NULL;
 	l = json_object_new_object();
-	add(l, "id", json_object_new_uint64(link->obj.info.link.id));
-	add(l, "attached", json_object_new_boolean(in->attached_ifindex));
-	add(l, "ifindex",
-	    in->attached_ifindex ?
-		    json_object_new_uint64(in->attached_ifindex) :
-		    NULL);
-	add(l, "device", str_or_null(in->attached_name));
-	add(l, "is_named_device",
-	    d->checked ? json_object_new_boolean(in->attached_ifindex &&
-						 in->attached_ifindex ==
-							 d->ifindex) :
-			 NULL);
+	xw_json_add_u64(l, "id", link->obj.info.link.id);
+	xw_json_add_bool(l, "attached", in->attached_ifindex);
+	xw_json_add(l, "ifindex",
+		    in->attached_ifindex ?
+			    json_object_new_uint64(in->attached_ifindex) :
+			    NULL);
+	xw_json_add(l, "device", xw_json_str_nonempty(in->attached_name));
+	xw_json_add(l, "is_named_device",
+		    d->checked ? json_object_new_boolean(in->attached_ifindex &&
+							 in->attached_ifindex ==
+								 d->ifindex) :
+				 NULL);
 	return l;
 }
 
@@ -179,30 +175,32 @@ static struct json_object *install_json(struct xw_ctx *ctx,
 	struct json_object *maps = json_object_new_object();
 	int k;
 
-	add(o, "kind", json_object_new_string(in->layout->kind));
-	add(o, "health", json_object_new_string(xw_health_name(in->health)));
-	add(o, "why", str_or_null(in->why));
-	add(o, "program", program_json(in));
-	add(o, "mode",
-	    in->xdp_known && in->xdp.prog_id ?
-		    json_object_new_string(xw_mode_name(in->xdp.mode)) :
-		    NULL);
-	add(o, "link", link_json(d, in));
+	xw_json_add_str(o, "kind", in->layout->kind);
+	xw_json_add(o, "health",
+		    json_object_new_string(xw_health_name(in->health)));
+	xw_json_add(o, "why", xw_json_str_nonempty(in->why));
+	xw_json_add(o, "program", program_json(in));
+	xw_json_add(o, "mode",
+		    in->xdp_known && in->xdp.prog_id ?
+			    json_object_new_string(xw_mode_name(in->xdp.mode)) :
+			    NULL);
+	xw_json_add(o, "link", link_json(d, in));
 	for (k = 0; k < XW_PIN_MAPS + in->layout->n_maps; k++) {
 		struct xw_found_pin *p = &in->pins[k];
 
-		add(pins, p->spec->name,
-		    json_object_new_string(p->problem[0] ? p->problem :
-					   p->present	 ? "present" :
-							   "missing"));
+		xw_json_add(pins, p->spec->name,
+			    json_object_new_string(p->problem[0] ? p->problem :
+						   p->present	 ? "present" :
+								   "missing"));
 		if (k >= XW_PIN_MAPS && p->obj.fd >= 0)
-			add(maps, p->spec->name, map_json(ctx, d, p));
+			xw_json_add(maps, p->spec->name, map_json(ctx, d, p));
 	}
-	add(o, "pins", pins);
-	add(o, "maps", maps);
-	add(o, "pin_gc", json_object_new_string(xw_gc_action_name(in->gc)));
-	add(o, "pin_gc_repair",
-	    json_object_new_string(xw_gc_action_name(in->repair)));
+	xw_json_add(o, "pins", pins);
+	xw_json_add(o, "maps", maps);
+	xw_json_add(o, "pin_gc",
+		    json_object_new_string(xw_gc_action_name(in->gc)));
+	xw_json_add(o, "pin_gc_repair",
+		    json_object_new_string(xw_gc_action_name(in->repair)));
 	return o;
 }
 
@@ -227,33 +225,32 @@ struct json_object *xw_status_dir_json(struct xw_ctx *ctx,
 	int k;
 
 	o = json_object_new_object();
-	add(o, "path", json_object_new_string(dir->path));
-	add(o, "device", json_object_new_string(d->device));
-	add(o, "netns", str_or_null(dir->prefix));
-	add(o, "judged_in", str_or_null(judged_in));
-	add(o, "ifindex",
-	    d->ifindex ? json_object_new_uint64(d->ifindex) : NULL);
-	add(o, "checked", json_object_new_boolean(d->checked));
+	xw_json_add_str(o, "path", dir->path);
+	xw_json_add_str(o, "device", d->device);
+	xw_json_add(o, "netns", xw_json_str_nonempty(dir->prefix));
+	xw_json_add(o, "judged_in", xw_json_str_nonempty(judged_in));
+	xw_json_add(o, "ifindex",
+		    d->ifindex ? json_object_new_uint64(d->ifindex) : NULL);
+	xw_json_add_bool(o, "checked", d->checked);
 	installs = json_object_new_array();
 	for (k = 0; k < d->n_installs; k++) {
 		struct xw_found_install *in = &d->installs[k];
 		struct json_object *io = install_json(ctx, d, in);
 
-		add(io, "owner",
-		    json_object_new_string(in->runtime ? "runtime" :
-							 "xdpwire"));
+		xw_json_add(io, "owner",
+			    json_object_new_string(in->runtime ? "runtime" :
+								 "xdpwire"));
 		/* "repair": the command that repairs it, or null. */
-		add(io, "repair",
-		    xw_repair_command(scope, d, in, cmd, sizeof(cmd)) ?
-			    json_object_new_string(cmd) :
-			    NULL);
+		xw_json_add(io, "repair",
+			    xw_repair_command(scope, d, in, cmd, sizeof(cmd)) ?
+				    json_object_new_string(cmd) :
+				    NULL);
 		json_object_array_add(installs, io);
 	}
-	add(o, "installs", installs);
-	add(o, "foreign", names_json(d->foreign, d->n_foreign));
-	add(o, "temporary", names_json(d->temporary, d->n_temporary));
-	add(o, "empty",
-	    json_object_new_boolean(!d->n_installs && !d->n_temporary &&
-				    !d->n_foreign));
+	xw_json_add(o, "installs", installs);
+	xw_json_add(o, "foreign", names_json(d->foreign, d->n_foreign));
+	xw_json_add(o, "temporary", names_json(d->temporary, d->n_temporary));
+	xw_json_add_bool(o, "empty",
+			 !d->n_installs && !d->n_temporary && !d->n_foreign);
 	return o;
 }

@@ -16,7 +16,7 @@
 #include <json-c/json.h>
 
 #include "core/exit.h"
-#include "core/json_text.h"
+#include "core/json.h"
 #include "core/report.h"
 #include "inspect/health.h"
 #include "inspect/repair_cmd.h"
