@@ -5,6 +5,7 @@
 
 #include "bpf/xw_abi.h"
 #include "core/exit.h"
+#include "core/json.h"
 #include "core/report.h"
 #include "install/install_cmd.h"
 #include "install/request.h"
@@ -47,12 +48,9 @@ static void out_result(struct xw_ctx *ctx, const struct xw_layout *layout,
 	for (i = 0; i < layout->n_maps; i++) {
 		struct json_object *m = json_object_new_object();
 
-		json_object_object_add(m, "id",
-				       json_object_new_uint64(res->map_ids[i]));
-		json_object_object_add(m, "entries",
-				       json_object_new_uint64(
-					       res->map_entries[i]));
-		json_object_object_add(maps, layout->maps[i].name, m);
+		xw_json_add_u64(m, "id", res->map_ids[i]);
+		xw_json_add_u64(m, "entries", res->map_entries[i]);
+		xw_json_add(maps, layout->maps[i].name, m);
 	}
 	xw_out_json(ctx, "maps", maps);
 }

@@ -15,6 +15,7 @@
 
 #include "core/exit.h"
 #include "core/path.h"
+#include "core/json.h"
 #include "core/report.h"
 #include "inspect/kinds.h"
 #include "install/install_cmd.h"
@@ -166,12 +167,10 @@ static void out_socket(struct xw_ctx *ctx, const struct xw_xsk_bind *b)
 	char name[72];
 
 	xw_xsk_ifname(b, name, sizeof(name));
-	json_object_object_add(sock, "device", json_object_new_string(name));
-	json_object_object_add(sock, "ifindex",
-			       json_object_new_uint64(b->ifindex));
-	json_object_object_add(sock, "netns_inode",
-			       json_object_new_uint64(b->netns_ino));
-	json_object_object_add(sock, "queue", json_object_new_uint64(b->queue));
+	xw_json_add_str(sock, "device", name);
+	xw_json_add_u64(sock, "ifindex", b->ifindex);
+	xw_json_add_u64(sock, "netns_inode", b->netns_ino);
+	xw_json_add_u64(sock, "queue", b->queue);
 	xw_out_json(ctx, "socket", sock);
 }
 
