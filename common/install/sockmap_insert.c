@@ -14,8 +14,8 @@
 #include <json-c/json.h>
 
 #include "core/exit.h"
-#include "core/path.h"
 #include "core/json.h"
+#include "core/path.h"
 #include "core/report.h"
 #include "inspect/kinds.h"
 #include "install/install_cmd.h"
