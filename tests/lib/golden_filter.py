@@ -28,6 +28,9 @@ RULES = [
     (re.compile(r"\bnetns:\d+"), "netns:<INODE>"),
     (re.compile(r"\bnetns [1-9]\d*"), "netns <INODE>"),
     (re.compile(r"\b(\d+\.\d+\.\d+)\+g[0-9a-f]+(?:-dirty)?"), r"\1+g<COMMIT>"),
+    # The kernel's own local-table routes (scrape -v) come and go with
+    # address and link events it completes after ip(8) returned.
+    (re.compile(r"(routes left out: )\d+( of other tables)"), r"\1<N>\2"),
 ]
 
 # status's table: its header and rows up to the summary line.
