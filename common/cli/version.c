@@ -30,11 +30,6 @@ enum answer { MISSING, PRESENT, UNKNOWN };
 
 static const char *const answer_names[] = { "missing", "present", "unknown" };
 
-const char *xw_version(void)
-{
-	return XW_VERSION;
-}
-
 static enum answer btf_present(struct btf *btf)
 {
 	(void)btf;

@@ -7,9 +7,6 @@
 
 #include <stdbool.h>
 
-/* "0.2.0", or "0.2.0+g3c2452f" when built from a git tree (see VERSION). */
-const char *xw_version(void);
-
 /* Prints the version text, or its JSON document; returns the exit code. */
 int xw_version_print(bool json, bool pretty);
 

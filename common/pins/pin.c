@@ -199,19 +199,6 @@ static int fail_path_too_long(struct xw_ctx *ctx, const struct xw_pindir *dir)
 		       "pin path too long");
 }
 
-int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
-		    const char *name, struct xw_pinned *p)
-{
-	enum xw_pin_problem problem;
-	char path[PATH_MAX];
-	int err;
-
-	if (xw_pindir_entry_path(dir, name, path, sizeof(path)))
-		return fail_path_too_long(ctx, dir);
-	err = xw_pin_probe(dir, name, p, &problem);
-	return err ? fail_unusable(ctx, path, problem, err) : 0;
-}
-
 static const char *type_name(enum xw_obj_kind kind, uint32_t type)
 {
 	const char *s = NULL;

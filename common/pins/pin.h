@@ -102,9 +102,9 @@ int xw_pin_open(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		const struct xw_pin_spec *spec, struct xw_pinned *p);
 
 /*
- * Opens the entry like xw_pin_open_any() but records nothing: absent is 0
- * with p->fd == -1; a failure is -errno with *problem set.  For status,
- * which reports what it finds instead of failing on it.
+ * Opens the entry and fills its info, checking only the kind, and records
+ * nothing: absent is 0 with p->fd == -1; a failure is -errno with *problem
+ * set.  For status, which reports what it finds instead of failing on it.
  */
 int xw_pin_probe(const struct xw_pindir *dir, const char *name,
 		 struct xw_pinned *p, enum xw_pin_problem *problem);
@@ -112,10 +112,6 @@ int xw_pin_probe(const struct xw_pindir *dir, const char *name,
 /* Whether p is not what spec says, and why ("pinned map is of ..."). */
 bool xw_pin_mismatch(const struct xw_pin_spec *spec, const struct xw_pinned *p,
 		     char *why, size_t size);
-
-/* Opens the entry and fills its info, checking only the kind. */
-int xw_pin_open_any(struct xw_ctx *ctx, const struct xw_pindir *dir,
-		    const char *name, struct xw_pinned *p);
 
 /* Pins fd at name, which must not exist. */
 int xw_pin_create(struct xw_ctx *ctx, const struct xw_pindir *dir,
