@@ -9,7 +9,7 @@
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
 #   make lint       clang-format, cppcheck, and the C objects at every -O level
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (600) each
-#   make install    PREFIX=/usr/local (DESTDIR honoured)
+#   make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall undoes it
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -21,6 +21,13 @@ BPFTOOL ?= bpftool
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+# The busybox-style links: a runtime calls them by path, and names as
+# generic as `status` or `scrape` stay out of PATH (as git's git-core).
+LIBEXECDIR ?= $(PREFIX)/libexec/xdpwire
+DATADIR ?= $(PREFIX)/share/xdpwire
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 BUILD := build
 XW_BIN := xdpwire
@@ -79,7 +86,10 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/tests/bench/xw-%,$(BENCH_SRCS)
 	$(patsubst tests/bench/%.bpf.c,$(BUILD)/tests/bench/%.bpf.o,$(BENCH_BPF_SRCS))
 MAN_SRCS := $(wildcard man/*.rst)
 MANS := $(patsubst man/%.rst,$(BUILD)/man/%,$(MAN_SRCS))
-COMMANDS = $(shell ./xdpwire __complete 2>/dev/null)
+# The command names, read from the source (XW_COMMANDS in cmd/xdpwire.c),
+# not from a run of the binary, which a cross build cannot run.
+COMMANDS := $(shell sed -n '/^\#define XW_COMMANDS/,/^$$/p' cmd/xdpwire.c | \
+	grep -o 'row([a-z_]*)' | sed -e 's/^row(//' -e 's/)$$//' -e 's/_/-/g')
 
 all: $(XW_BIN) man
 
@@ -162,10 +172,18 @@ $(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< $(XW_LDLIBS)
 
-$(BUILD)/man/%: man/%.rst
+# The man pages name installed paths (the links', the scrape schema's), so
+# they are built again when those change, as version.h is for the version.
+$(BUILD)/install-dirs: FORCE | $(BUILD)
+	$(Q)echo '$(SBINDIR) $(LIBEXECDIR) $(DATADIR)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/man/%: man/%.rst $(BUILD)/install-dirs
 	$(call msg,MAN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)sed 's/^:Version: .*/:Version: xdpwire $(VERSION)/' $< | \
+	$(Q)sed -e 's/^:Version: .*/:Version: xdpwire $(VERSION)/' \
+		-e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+		-e 's|@DATADIR@|$(DATADIR)|g' $< | \
 		rst2man --halt=warning > $@
 
 man: $(MANS)
@@ -257,23 +275,42 @@ lint: build-matrix
 		-D__linux__ -I$(BUILD) -Icommon -I. cmd common tests/unit tests/helpers tests/bench \
 		tests/fuzz bpf
 
-install: xdpwire $(MANS)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
-	install -m 0755 xdpwire $(DESTDIR)$(PREFIX)/sbin/xdpwire
-	for c in $(COMMANDS); do ln -sf xdpwire $(DESTDIR)$(PREFIX)/sbin/$$c; done
-	install -m 0644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man8/
-	install -m 0644 completion/xdpwire.bash \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdpwire
-	# bash-completion loads completions by the command's name.
-	for c in $(COMMANDS); do ln -sf xdpwire \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$c; done
+SCHEMA := man/xdpwire-scrape.schema.json
+INSTALLED := $(SBINDIR)/xdpwire $(addprefix $(LIBEXECDIR)/,$(COMMANDS)) \
+	$(DATADIR)/scrape.schema.json $(BASHCOMPDIR)/xdpwire \
+	$(addprefix $(MANDIR)/man8/,$(notdir $(MANS)))
+# Directories uninstall removes when it leaves them empty, deepest first;
+# never PREFIX itself nor anything above it.
+INSTALL_DIRS := $(LIBEXECDIR) $(DATADIR) $(BASHCOMPDIR) \
+	$(PREFIX)/share/bash-completion $(MANDIR)/man8 $(MANDIR) $(SBINDIR) \
+	$(PREFIX)/libexec $(PREFIX)/share
+
+# Each link is relative, so a tree laid down under DESTDIR or moved as a
+# whole still runs.
+install: $(XW_BIN) $(MANS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0755 $(XW_BIN) $(DESTDIR)$(SBINDIR)/xdpwire
+	for c in $(COMMANDS); do \
+		ln -sfn "$$(realpath -m --relative-to=$(LIBEXECDIR) $(SBINDIR)/xdpwire)" \
+			$(DESTDIR)$(LIBEXECDIR)/$$c || exit; \
+	done
+	install -m 0644 $(SCHEMA) $(DESTDIR)$(DATADIR)/scrape.schema.json
+	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 completion/xdpwire.bash $(DESTDIR)$(BASHCOMPDIR)/xdpwire
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	for d in $(INSTALL_DIRS); do \
+		[ ! -d "$(DESTDIR)$$d" ] || rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d"; \
+	done
 
 clean:
 	rm -rf $(BUILD) $(XW_BIN) xdpwire
 
 FORCE:
 
-.PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench fuzz lint install clean FORCE
+.PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench fuzz lint install \
+	uninstall clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,5 +1,5 @@
 # bash completion for xdpwire(8) and the links named after its commands
-# (redirect-install -> xdpwire, ...).
+# (PREFIX/libexec/xdpwire/redirect-install -> ../../sbin/xdpwire, ...).
 #
 # Commands, options and option values come from the binary itself:
 #   xdpwire __complete               the commands, one per line
@@ -192,8 +192,13 @@ _xdpwire() {
 }
 
 complete -F _xdpwire xdpwire
-# The links named after the commands (as "make install" creates them).
-while IFS= read -r _xdpwire_c; do
-	[[ -n $_xdpwire_c ]] && complete -F _xdpwire "$_xdpwire_c"
-done < <(xdpwire __complete 2>/dev/null)
-unset _xdpwire_c
+# The links named after the commands, by their full path only: make install
+# puts them in PREFIX/libexec/xdpwire/ beside PREFIX/sbin/xdpwire, out of
+# PATH, and a bare name as plain as "status" belongs to other tools.
+_xdpwire_c=$(type -P xdpwire 2>/dev/null) &&
+	_xdpwire_c=$(readlink -f -- "${_xdpwire_c%/*}/../libexec/xdpwire") &&
+	while IFS= read -r _xdpwire_l; do
+		[[ -n $_xdpwire_l && -e $_xdpwire_c/$_xdpwire_l ]] &&
+			complete -F _xdpwire "$_xdpwire_c/$_xdpwire_l"
+	done < <(xdpwire __complete 2>/dev/null)
+unset _xdpwire_c _xdpwire_l

@@ -121,15 +121,17 @@ render_man() {
 	output=$(printf '%s\n' "$output" | sed 's/.\x08//g')
 }
 
-# For the completion tests: xdpwire and a link per command on PATH, and
-# the completion script sourced.
+# For the completion tests: a tree as make install lays it down, xdpwire
+# in sbin/ on PATH and a link per command in libexec/xdpwire/ (LINKS),
+# and the completion script sourced.
 setup_completion() {
 	local cmd
-	BIN=$BATS_TEST_TMPDIR/bin
-	mkdir -p "$BIN"
+	BIN=$BATS_TEST_TMPDIR/prefix/sbin
+	LINKS=$BATS_TEST_TMPDIR/prefix/libexec/xdpwire
+	mkdir -p "$BIN" "$LINKS"
 	ln -sf "$XW" "$BIN/xdpwire"
 	for cmd in "${CMDS[@]}"; do
-		ln -sf "$XW" "$BIN/$cmd"
+		ln -sf ../../sbin/xdpwire "$LINKS/$cmd"
 	done
 	PATH=$BIN:$PATH
 	# shellcheck source=/dev/null
@@ -382,21 +384,23 @@ RST
 		load_options "$cmd"
 		run -0 complete_line "xdpwire $cmd --"
 		offers_all "xdpwire $cmd --<TAB>" "${OPTS[@]}"
-		run -0 complete_line "$cmd --"
-		offers_all "$cmd --<TAB>" "${OPTS[@]}"
-		run -0 complete_line "$BIN/$cmd --"
-		offers_all "$BIN/$cmd --<TAB>" "${OPTS[@]}"
+		run -0 complete_line "$LINKS/$cmd --"
+		offers_all "$LINKS/$cmd --<TAB>" "${OPTS[@]}"
 	done
 }
 
-@test "completion: the links named after commands are registered" {
+@test "completion: the installed links are registered by their full path, never a bare command name" {
 	local cmd
 	load_commands
 	setup_completion
-	for cmd in xdpwire "${CMDS[@]}"; do
+	for cmd in xdpwire "${CMDS[@]/#/$LINKS/}"; do
 		run complete -p "$cmd"
 		[[ $status -eq 0 && $output == *"-F _xdpwire "* ]] ||
 			flunk "no completion registered for $cmd: $output"
+	done
+	for cmd in "${CMDS[@]}"; do
+		run complete -p "$cmd"
+		((status != 0)) || flunk "a completion is registered for the bare name $cmd: $output"
 	done
 }
 
