@@ -238,7 +238,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
-DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian  # make deb, tests/81-package.bats
+DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap man-db  # make deb, tests/81-package.bats
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
@@ -257,7 +257,7 @@ DEB_SRC_FILES = $(shell git ls-files 2>/dev/null || \
 DEB_COPY = $(DEB_DIR)/src/xdpwire-$(shell cat VERSION)
 
 deb:
-	$(Q)$(MAKE) --no-print-directory $(DEB)
+	$(Q)$(MAKE) --no-print-directory -s $(DEB)
 
 $(DEB_DIR)/xdpwire_%.deb: $(wildcard $(DEB_SRC_FILES))
 	$(call msg,DEB,$@)
