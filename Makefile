@@ -4,14 +4,14 @@
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
 #   make check SAN=1  the same tests against an ASan+UBSan build (build/san/)
+#   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
+#   make lint-deb   lintian on it: no error
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
 #   make lint       clang-format, cppcheck, and the C objects at every -O level
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (600) each
 #   make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall undoes it
-#   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
-#   make lint-deb   lintian on it: no error
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -253,7 +253,7 @@ DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
 DEB_ARCH = $(shell dpkg-architecture -q DEB_HOST_ARCH)
 DEB = $(DEB_DIR)/xdpwire_$(DEB_VERSION)_$(DEB_ARCH).deb
 DEB_SRC_FILES = $(shell git ls-files 2>/dev/null || \
-	find . -path ./build -prune -o -type f -printf '%P\n')
+	find . \( -path ./build -o -path ./$(XW_BIN) \) -prune -o -type f -printf '%P\n')
 DEB_COPY = $(DEB_DIR)/src/xdpwire-$(shell cat VERSION)
 
 deb:

@@ -86,13 +86,19 @@ in_root() {
 	for f in changes buildinfo; do
 		[[ -f ${DEB%.deb}.$f ]] || { echo "no ${DEB%.deb}.$f" >&2; false; }
 	done
-	# The copy holds exactly the tracked files (and what its build made).
-	run -0 git -C "$XW_ROOT" ls-files
-	local f
-	for f in "${lines[@]}"; do
+	# The copy holds the tracked files (outside git: the tree less build/
+	# and the binary), and nothing of this tree's build.
+	local f files
+	if files=$(git -C "$XW_ROOT" ls-files 2>/dev/null); then
+		[[ ! -e $DEB_COPY/.git ]]
+	else
+		files=$(cd "$XW_ROOT" && find . \( -path ./build -o -path ./xdpwire \) -prune \
+			-o -type f -printf '%P\n')
+	fi
+	while read -r f; do
 		[[ -e $DEB_COPY/$f || ! -e $XW_ROOT/$f ]] || { echo "not copied: $f" >&2; false; }
-	done
-	[[ ! -e $DEB_COPY/.git ]]
+	done <<<"$files"
+	[[ ! -e $DEB_COPY/build/deb ]]
 }
 
 @test "the package holds what make install lays down under PREFIX=/usr, and dh's doc files" {
