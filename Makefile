@@ -248,7 +248,7 @@ deps:
 # build/ under running tests.  New files reach the package once `git add`ed.
 # GIT_CEILING_DIRECTORIES: the copy lies inside this git tree, and its
 # version must not be this tree's commit (nor -dirty).
-DEB_DIR := $(BUILD)/deb
+DEB_DIR := build/deb
 DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
 DEB_ARCH = $(shell dpkg-architecture -q DEB_HOST_ARCH)
 DEB = $(DEB_DIR)/xdpwire_$(DEB_VERSION)_$(DEB_ARCH).deb
