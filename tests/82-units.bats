@@ -10,6 +10,7 @@
 
 load lib/test
 load lib/units
+load lib/systemd_box
 
 UNITS=$XW_ROOT/deploy/systemd
 
@@ -22,6 +23,15 @@ setup_file() {
 	bed_veth node xu0.100 peer xp1
 	bed_veth node xu-1 peer xp2
 	mkdir "$BED_DIR/etc"
+	# The real systemd, started once for the file (the root takes about a
+	# minute to make).
+	sd_root "$BED_DIR/root"
+	sd_start "$BED_DIR/root" node xu0 xu0.100 xu-1
+}
+
+teardown_file() {
+	sd_stop
+	bed_teardown
 }
 
 setup() {
@@ -182,4 +192,86 @@ unit_cycle() {
 	[[ -e $(pindir xu0)/redirect_program ]] || { echo "not repaired: $output" >&2 && return 1; }
 	run -0 as_unit "$XW" redirect-install -q --device xu0 --unpin
 	poll_until 5000 detached xu0
+}
+
+# sd_unit_cycle UNIT DEV PIN: a real systemd starts UNIT for DEV: active,
+# DEV's install pinned and ok; stopped, the install is gone.
+sd_unit_cycle() {
+	local unit=$1 dev=$2 pin=$3 inst
+	inst=$unit@$(systemd-escape "$dev").service
+	run sd systemctl start "$inst"
+	((status == 0)) || { sd journalctl --no-pager -u "$inst" >&2; return 1; }
+	run -0 sd systemctl is-active "$inst"
+	assert_eq "$output" active "$inst is-active"
+	[[ -e $(pindir "$dev")/$pin ]] || { echo "no $pin for $dev" >&2 && return 1; }
+	run -0 in_ns node "$XW" status --check -q --device "$dev"
+	run -0 sd systemctl stop "$inst"
+	run -3 sd systemctl is-active "$inst"
+	[[ ! -e $(pindir "$dev") ]] || { echo "$(pindir "$dev") left after stop" >&2 && return 1; }
+	poll_until 5000 detached "$dev"
+}
+
+@test "real systemd: redirect@ starts (install, ok), stops (removed) for plain, dotted and dashed devices" {
+	sd_unit_cycle xdpwire-redirect xu0 redirect_link
+	sd_unit_cycle xdpwire-redirect xu0.100 redirect_link
+	sd_unit_cycle xdpwire-redirect xu-1 redirect_link
+}
+
+@test "real systemd: tunnel@ starts and stops the NIC's set-up" {
+	sd_unit_cycle xdpwire-tunnel xu0.100 tunnel_host_link
+}
+
+@test "real systemd: redirect@ reads /etc/xdpwire/redirect@DEVICE.env; the unit binds to the device's unit" {
+	run -0 sd sh -c 'echo "XDPWIRE_OPTS=--mode generic --pass-port 2222" >/etc/xdpwire/redirect@xu-1.env'
+	run sd systemctl start 'xdpwire-redirect@xu\x2d1.service'
+	sd rm /etc/xdpwire/redirect@xu-1.env
+	assert_eq "$status" 0 "start with the env file: $output"
+	run -0 in_ns node "$XW" status -j --device xu-1
+	assert_json '.directories[0].installs[0].mode == "generic"'
+	# systemctl quotes the name, its backslash doubled.
+	run -0 sd systemctl show -p BindsTo 'xdpwire-redirect@xu\x2d1.service'
+	assert_eq "$output" 'BindsTo="sys-subsystem-net-devices-xu\\x2d1.device"' "the device unit"
+	run -0 sd systemctl stop 'xdpwire-redirect@xu\x2d1.service'
+	poll_until 5000 detached xu-1
+}
+
+@test "real systemd: the sandbox is in force: CAP_SYS_ADMIN only, and without ReadWritePaths the install is refused" {
+	local inst=xdpwire-redirect@xu0.service
+	run -0 sd systemctl show -p CapabilityBoundingSet -p ProtectSystem -p ReadWritePaths "$inst"
+	assert_eq "$(sort <<<"$output")" "CapabilityBoundingSet=cap_sys_admin
+ProtectSystem=strict
+ReadWritePaths=/sys/fs/bpf" "the unit's sandbox"
+	# The same unit with the bpffs read-only too: the install cannot pin,
+	# so the settings above are what the commands run under.
+	run -0 sd sh -c "mkdir -p /run/systemd/system/$inst.d &&
+		printf '[Service]\nReadWritePaths=\n' >/run/systemd/system/$inst.d/ro.conf &&
+		systemctl daemon-reload"
+	run sd systemctl start "$inst"
+	run -0 sd sh -c "rm -r /run/systemd/system/$inst.d && systemctl daemon-reload"
+	run -0 sd journalctl --no-pager -u "$inst"
+	[[ $output == *"cannot create pin directory: Read-only file system"* ]] || {
+		echo "$output" >&2
+		return 1
+	}
+	sd systemctl reset-failed "$inst"
+	[[ ! -e $(pindir xu0) ]]
+}
+
+@test "real systemd: the pin-gc timer is listed, and pin-gc.service removes a stale install" {
+	ipn node link add xg0 type veth peer name xg1
+	ipn node link set xg0 up
+	run -0 in_ns node "$XW" redirect-install -q --device xg0
+	ipn node link del xg0
+	run -0 sd systemctl start xdpwire-pin-gc.timer
+	run -0 sd systemctl list-timers --no-pager xdpwire-pin-gc.timer
+	[[ $output == *"xdpwire-pin-gc.timer"*"xdpwire-pin-gc.service"* ]] || {
+		echo "$output" >&2
+		return 1
+	}
+	run sd systemctl start xdpwire-pin-gc.service
+	assert_eq "$status" 0 "pin-gc.service: $(sd journalctl --no-pager -u xdpwire-pin-gc.service)"
+	[[ ! -e $(pindir xg0) ]] || {
+		sd journalctl --no-pager -u xdpwire-pin-gc.service >&2
+		return 1
+	}
 }
