@@ -230,7 +230,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
-DEB_PACKAGES += systemd podman mmdebstrap uidmap  # units test
+DEB_PACKAGES += systemd podman mmdebstrap  # units test
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 

@@ -49,6 +49,7 @@ pindir() {
 # never seen, nor covered for anyone else), and no XDPWIRE_BPFFS: the
 # units rely on the default.
 as_unit() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	env -u XDPWIRE_BPFFS unshare --mount --propagation private -- \
 		bash -c 'mount --bind "$1" /sys/fs/bpf && shift &&
 			exec nsenter --net="$0" "$@"' "$(ns_path node)" "$BPFFS" "$@"
@@ -128,6 +129,9 @@ unit_cycle() {
 	run_unit_line "$unit" ExecStop "$inst"
 	((status == 0)) || { echo "ExecStop: $output" >&2 && return 1; }
 	[[ ! -e $(pindir "$dev") ]] || { echo "$(pindir "$dev") left" >&2 && return 1; }
+	run_unit_line "$unit" ExecStopPost "$inst"
+	[[ $status == 0 && $output == "nothing to do" ]] ||
+		{ echo "ExecStopPost: $status $output" >&2 && return 1; }
 	poll_until 5000 detached "$dev"
 }
 
@@ -157,6 +161,22 @@ unit_cycle() {
 	run_unit_line xdpwire-redirect@.service ExecStop xu0.100
 	assert_eq "$status" 0 "ExecStop: $output"
 	poll_until 5000 detached xu0.100
+}
+
+@test "a unit stopped because its device went: ExecStop fails (66), ExecStopPost removes the stale install" {
+	local unit
+	for unit in xdpwire-redirect@.service xdpwire-tunnel@.service; do
+		ipn node link add xv0.7 type veth peer name xv1
+		ipn node link set xv0.7 up
+		run_unit_line "$unit" ExecStart xv0.7
+		assert_eq "$status" 0 "$unit ExecStart: $output"
+		ipn node link del xv0.7
+		run_unit_line "$unit" ExecStop xv0.7
+		assert_eq "$status" 66 "$unit ExecStop without the device: $output"
+		run_unit_line "$unit" ExecStopPost xv0.7
+		assert_eq "$status" 0 "$unit ExecStopPost: $output"
+		[[ ! -e $(pindir xv0.7) ]] || { echo "$unit: stale install left: $output" >&2 && return 1; }
+	done
 }
 
 @test "the health probe fails an install that is not ok" {

@@ -8,12 +8,12 @@
 # unit_unescape INSTANCE: %I of an instance, as systemd's
 # unit_name_unescape(): "-" is "/", "\xNN" is that byte.
 unit_unescape() {
-	local in=$1 out= c hex
+	local in=$1 out='' c hex
 	while [[ -n $in ]]; do
 		c=${in:0:1}
-		if [[ $c == '\' && ${in:1:1} == x && ${in:2:2} =~ ^[0-9a-fA-F]{2}$ ]]; then
+		if [[ $c == "\\" && ${in:1:1} == x && ${in:2:2} =~ ^[0-9a-fA-F]{2}$ ]]; then
 			hex=${in:2:2}
-			printf -v c "\\x$hex"
+			printf -v c '%b' "\\x$hex"
 			in=${in:4}
 		else
 			[[ $c == - ]] && c=/
@@ -26,7 +26,7 @@ unit_unescape() {
 
 # unit_specifiers TEXT INSTANCE: TEXT with %i, %I and %% replaced.
 unit_specifiers() {
-	local text=$1 inst=$2 out= unesc
+	local text=$1 inst=$2 out='' unesc
 	unesc=$(unit_unescape "$inst") || return
 	while [[ $text == *%* ]]; do
 		out+=${text%%\%*}
@@ -84,6 +84,7 @@ unit_argv() {
 	for word in "${words[@]}"; do
 		if [[ $word =~ ^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$ ]]; then
 			name=${BASH_REMATCH[1]}
+			# shellcheck disable=SC2016 # a literal "${"
 			if [[ $word == '${'* ]]; then
 				UNIT_ARGV+=("$(unit_env_value "$env" "$name")")
 			else
