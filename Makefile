@@ -11,7 +11,7 @@
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
 #   make lint       clang-format, cppcheck, and the C objects at every -O level
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (600) each
-#   make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall undoes it
+#   make install    PREFIX=/usr/local (DESTDIR, UNITDIR honoured); make uninstall undoes it
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -30,6 +30,9 @@ LIBEXECDIR ?= $(PREFIX)/libexec/xdpwire
 DATADIR ?= $(PREFIX)/share/xdpwire
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# systemd's units; the Debian package gives /lib/systemd/system, where
+# bookworm's debhelper looks for them.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 BUILD := build
 XW_BIN := xdpwire
@@ -186,7 +189,7 @@ $(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)
 # The man pages name installed paths (the links', the scrape schema's), so
 # they are built again when those change, as version.h is for the version.
 $(BUILD)/install-dirs: FORCE | $(BUILD)
-	$(Q)echo '$(SBINDIR) $(LIBEXECDIR) $(DATADIR)' > $@.tmp
+	$(Q)echo '$(SBINDIR) $(LIBEXECDIR) $(DATADIR) $(UNITDIR)' > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 $(BUILD)/man/%: man/%.rst $(BUILD)/install-dirs
@@ -194,7 +197,7 @@ $(BUILD)/man/%: man/%.rst $(BUILD)/install-dirs
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's/^:Version: .*/:Version: xdpwire $(VERSION)/' \
 		-e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
-		-e 's|@DATADIR@|$(DATADIR)|g' $< | \
+		-e 's|@DATADIR@|$(DATADIR)|g' -e 's|@UNITDIR@|$(UNITDIR)|g' $< | \
 		rst2man --halt=warning > $@
 
 man: $(MANS)
@@ -239,6 +242,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
 DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap man-db  # make deb, tests/81-package.bats
+DEB_PACKAGES += systemd podman  # tests/82-units.bats (mmdebstrap above)
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
@@ -319,20 +323,28 @@ lint: build-matrix
 		tests/fuzz bpf
 
 SCHEMA := man/xdpwire-scrape.schema.json
+UNITS := $(wildcard deploy/systemd/xdpwire-*)
+# Examples, not /etc files: /etc/xdpwire/ stays the admin's (no conffiles).
+UNIT_EXAMPLES := $(wildcard deploy/systemd/examples/*.env)
 INSTALLED := $(SBINDIR)/xdpwire $(addprefix $(LIBEXECDIR)/,$(COMMANDS)) \
 	$(DATADIR)/scrape.schema.json $(BASHCOMPDIR)/xdpwire \
-	$(addprefix $(MANDIR)/man8/,$(notdir $(MANS)))
+	$(addprefix $(MANDIR)/man8/,$(notdir $(MANS))) \
+	$(addprefix $(UNITDIR)/,$(notdir $(UNITS))) \
+	$(addprefix $(DATADIR)/examples/,$(notdir $(UNIT_EXAMPLES)))
 # Directories uninstall removes when it leaves them empty, deepest first;
-# never PREFIX itself nor anything above it.
-INSTALL_DIRS := $(LIBEXECDIR) $(DATADIR) $(BASHCOMPDIR) \
+# never PREFIX itself nor anything above it, nor a top-level directory
+# (UNITDIR=/lib/systemd/system: /lib may be a link).
+INSTALL_DIRS := $(LIBEXECDIR) $(DATADIR)/examples $(DATADIR) $(BASHCOMPDIR) \
 	$(PREFIX)/share/bash-completion $(MANDIR)/man8 $(MANDIR) $(SBINDIR) \
-	$(PREFIX)/libexec $(PREFIX)/share
+	$(UNITDIR) $(patsubst %/,%,$(dir $(UNITDIR))) \
+	$(PREFIX)/libexec $(PREFIX)/share $(PREFIX)/lib
 
 # Each link is relative, so a tree laid down under DESTDIR or moved as a
 # whole still runs.
 install: $(XW_BIN) $(MANS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
-		$(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+		$(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/examples
 	install -m 0755 $(XW_BIN) $(DESTDIR)$(SBINDIR)/xdpwire
 	for c in $(COMMANDS); do \
 		ln -sfn "$$(realpath -m --relative-to=$(LIBEXECDIR) $(SBINDIR)/xdpwire)" \
@@ -341,6 +353,13 @@ install: $(XW_BIN) $(MANS)
 	install -m 0644 $(SCHEMA) $(DESTDIR)$(DATADIR)/scrape.schema.json
 	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 completion/xdpwire.bash $(DESTDIR)$(BASHCOMPDIR)/xdpwire
+	# The units name the binary by the package's path; another PREFIX's.
+	for u in $(UNITS); do \
+		sed 's|/usr/sbin/xdpwire|$(SBINDIR)/xdpwire|g' "$$u" \
+			>$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit; \
+	done
+	install -m 0644 $(UNIT_EXAMPLES) $(DESTDIR)$(DATADIR)/examples/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

@@ -15,6 +15,13 @@ PREFIX=/usr/local
 # What make install lays down under DESTDIR, directories included.
 EXPECTED_TREE="usr
 usr/local
+usr/local/lib
+usr/local/lib/systemd
+usr/local/lib/systemd/system
+usr/local/lib/systemd/system/xdpwire-pin-gc.service
+usr/local/lib/systemd/system/xdpwire-pin-gc.timer
+usr/local/lib/systemd/system/xdpwire-redirect@.service
+usr/local/lib/systemd/system/xdpwire-tunnel@.service
 usr/local/libexec
 usr/local/libexec/xdpwire
 usr/local/libexec/xdpwire/pin-gc -> ../../sbin/xdpwire
@@ -39,6 +46,10 @@ usr/local/share/man/man8/xdpwire-status.8
 usr/local/share/man/man8/xdpwire-tunnel-install.8
 usr/local/share/man/man8/xdpwire.8
 usr/local/share/xdpwire
+usr/local/share/xdpwire/examples
+usr/local/share/xdpwire/examples/pin-gc.env
+usr/local/share/xdpwire/examples/redirect@DEVICE.env
+usr/local/share/xdpwire/examples/tunnel@DEVICE.env
 usr/local/share/xdpwire/scrape.schema.json"
 
 setup() {
