@@ -10,6 +10,8 @@
 #   make lint       clang-format, cppcheck, and the C objects at every -O level
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (600) each
 #   make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall undoes it
+#   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
+#   make lint-deb   lintian on it: no error
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -66,8 +68,17 @@ XW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP -iquote com
 	-I$(BUILD) -I$(SKEL_BUILD) $(shell $(PKG_CONFIG) --cflags libnl-route-3.0 json-c 2>/dev/null)
 # Third-party libraries are linked in statically: one binary to copy to a
 # node, and no dynamic loading on every (frequent, latency-bound) run.
+# LINK=shared links Debian's shared libraries instead, for the Debian
+# package (debian/rules): their security updates then reach xdpwire, and
+# lintian rejects embedded copies (zlib's) as an error.
+LINK ?= static
+ifeq ($(LINK),shared)
+XW_LDLIBS := -Wl,--as-needed \
+	$(shell $(PKG_CONFIG) --libs libbpf libnl-route-3.0 json-c 2>/dev/null) -lpthread -lm
+else
 XW_LDLIBS := -Wl,-Bstatic -lbpf -lnl-route-3 -lnl-3 -ljson-c -lelf -lz \
 	-Wl,-Bdynamic -lpthread -lm
+endif
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(SKEL_BUILD)/%.skel.h,$(BPF_SRCS))
@@ -114,7 +125,7 @@ $(BUILD)/common/cli/version.o: XW_EXTRA := -include $(BUILD)/version.h
 $(BUILD)/%.o: %.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(SAN_CFLAGS) $(XW_EXTRA) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(XW_CFLAGS) $(SAN_CFLAGS) $(XW_EXTRA) -c $< -o $@
 
 # BPF: clang -> bpftool gen object (BTF fixups) -> bpftool gen skeleton.
 # One recipe for every BPF object, wherever its source is: bpf/NAME.bpf.c
@@ -227,8 +238,40 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
+DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian  # make deb, tests/81-package.bats
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
+
+# make deb: the Debian package, built by dpkg-buildpackage in a copy of the
+# tracked sources (git ls-files; outside git, the tree less build/), never
+# in this tree: debian/rules clean runs make clean, which would delete
+# build/ under running tests.  New files reach the package once `git add`ed.
+# GIT_CEILING_DIRECTORIES: the copy lies inside this git tree, and its
+# version must not be this tree's commit (nor -dirty).
+DEB_DIR := $(BUILD)/deb
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+DEB_ARCH = $(shell dpkg-architecture -q DEB_HOST_ARCH)
+DEB = $(DEB_DIR)/xdpwire_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_SRC_FILES = $(shell git ls-files 2>/dev/null || \
+	find . -path ./build -prune -o -type f -printf '%P\n')
+DEB_COPY = $(DEB_DIR)/src/xdpwire-$(shell cat VERSION)
+
+deb:
+	$(Q)$(MAKE) --no-print-directory $(DEB)
+
+$(DEB_DIR)/xdpwire_%.deb: $(wildcard $(DEB_SRC_FILES))
+	$(call msg,DEB,$@)
+	$(Q)rm -rf $(DEB_DIR)/src && mkdir -p $(DEB_COPY)
+	$(Q)printf '%s\n' $(DEB_SRC_FILES) | tar -cf - --verbatim-files-from -T - | \
+		tar -xf - -C $(DEB_COPY)
+	$(Q)cd $(DEB_COPY) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		GIT_CEILING_DIRECTORIES=$(abspath $(DEB_DIR)/src) \
+		dpkg-buildpackage -us -uc -b $(if $(filter 1,$(V)),,>../build.log 2>&1) || \
+		{ tail -n 40 ../build.log >&2; exit 1; }
+	$(Q)mv $(DEB_DIR)/src/xdpwire*_$(DEB_VERSION)_* $(DEB_DIR)/
+
+lint-deb: deb
+	$(Q)lintian --fail-on error --tag-display-limit 0 $(DEB)
 
 # tests/run is told which build to test (XW_BUILD, XW_BIN, XW_SAN); it
 # runs nothing of make's, so SAN=1 reaches no make a test runs.
@@ -311,6 +354,6 @@ clean:
 FORCE:
 
 .PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench fuzz lint install \
-	uninstall clean FORCE
+	uninstall deb lint-deb clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
