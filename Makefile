@@ -12,6 +12,7 @@
 #   make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall undoes it
 #   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
 #   make lint-deb   lintian on it: no error
+#   make image      the node agent's container image (podman; deploy/image/)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -239,6 +240,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
 DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian  # make deb, tests/81-package.bats
+DEB_PACKAGES += podman mmdebstrap python3-kubernetes  # image test: make image, tests/83-image.bats
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
@@ -272,6 +274,14 @@ $(DEB_DIR)/xdpwire_%.deb: $(wildcard $(DEB_SRC_FILES))
 
 lint-deb: deb
 	$(Q)lintian --fail-on error --tag-display-limit 0 $(DEB)
+
+# make image: the node agent's container image, from the .deb and Debian's
+# packages only (deploy/image/build), as IMAGE in podman's store; PODMAN
+# is the podman command line (a store of its own: PODMAN="podman --root
+# DIR").  Its root file system is kept in build/image/ for the next run.
+IMAGE ?= xdpwire-agent:$(shell cat VERSION)
+image: deb
+	$(Q)IMAGE_ROOT_TAR=$(abspath $(BUILD)/image/root.tar) deploy/image/build $(IMAGE) $(DEB)
 
 # tests/run is told which build to test (XW_BUILD, XW_BIN, XW_SAN); it
 # runs nothing of make's, so SAN=1 reaches no make a test runs.
@@ -354,6 +364,6 @@ clean:
 FORCE:
 
 .PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench fuzz lint install \
-	uninstall deb lint-deb clean FORCE
+	uninstall deb lint-deb image clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
