@@ -240,7 +240,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
 DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian  # make deb, tests/81-package.bats
-DEB_PACKAGES += podman mmdebstrap python3-kubernetes  # image test: make image, tests/83-image.bats
+DEB_PACKAGES += podman mmdebstrap dpkg-dev python3-kubernetes  # image test: make image, tests/83-image.bats
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 

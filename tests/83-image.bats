@@ -77,6 +77,10 @@ running() {
 	[[ $(pm inspect --format '{{.State.Running}}' "$1") == true ]]
 }
 
+stopped() {
+	! running "$1"
+}
+
 # gc_ran NAME: the agent's pin-gc loop has run once (it writes its
 # heartbeat after each run).
 gc_ran() {
@@ -182,4 +186,17 @@ gc_ran() {
 	run -1 pm exec xw-agent-bad xdpwire-agent ready
 	run -0 pm exec xw-agent-bad xdpwire-agent alive
 	run -0 pm rm --force --time 20 xw-agent-bad
+}
+
+@test "a gc-interval that is not a number of seconds stops the agent at start, in one line, exit 65" {
+	local conf=$BED_DIR/agent-conf
+	mkdir "$conf"
+	echo soon >"$conf/gc-interval"
+	run -0 agent_run xw-agent-conf "$conf"
+	poll_until 30000 stopped xw-agent-conf
+	run -0 pm inspect --format '{{.State.ExitCode}}' xw-agent-conf
+	assert_eq "$output" 65 "the agent's exit code"
+	run -0 pm logs xw-agent-conf
+	assert_eq "$output" "xdpwire-agent: gc-interval: 'soon' is not a number of seconds" "the agent's log"
+	run -0 pm rm --force --time 20 xw-agent-conf
 }
