@@ -4,15 +4,15 @@
 #   make deps       install the Debian packages the build and tests need
 #   make check      deps, build, C unit tests, bats tests; ends "N passed, N failed"
 #   make check SAN=1  the same tests against an ASan+UBSan build (build/san/)
+#   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
+#   make lint-deb   lintian on it: no error
+#   make image      the node agent's container image (podman; deploy/image/)
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
 #   make lint       clang-format, cppcheck, and the C objects at every -O level
 #   make fuzz       the libFuzzer harnesses, FUZZ_SECONDS (600) each
 #   make install    PREFIX=/usr/local (DESTDIR honoured); make uninstall undoes it
-#   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
-#   make lint-deb   lintian on it: no error
-#   make image      the node agent's container image (podman; deploy/image/)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -239,7 +239,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libelf-dev zlib1g-dev libcmocka-dev bats mandoc python3-docutils jq \
 	iproute2 util-linux ethtool python3-jsonschema clang-format cppcheck \
 	libclang-rt-14-dev strace
-DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian  # make deb, tests/81-package.bats
+DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap man-db  # make deb, tests/81-package.bats
 DEB_PACKAGES += podman mmdebstrap dpkg-dev python3-kubernetes  # image test: make image, tests/83-image.bats
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
@@ -250,16 +250,16 @@ deps:
 # build/ under running tests.  New files reach the package once `git add`ed.
 # GIT_CEILING_DIRECTORIES: the copy lies inside this git tree, and its
 # version must not be this tree's commit (nor -dirty).
-DEB_DIR := $(BUILD)/deb
+DEB_DIR := build/deb
 DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
 DEB_ARCH = $(shell dpkg-architecture -q DEB_HOST_ARCH)
 DEB = $(DEB_DIR)/xdpwire_$(DEB_VERSION)_$(DEB_ARCH).deb
 DEB_SRC_FILES = $(shell git ls-files 2>/dev/null || \
-	find . -path ./build -prune -o -type f -printf '%P\n')
+	find . \( -path ./build -o -path ./$(XW_BIN) \) -prune -o -type f -printf '%P\n')
 DEB_COPY = $(DEB_DIR)/src/xdpwire-$(shell cat VERSION)
 
 deb:
-	$(Q)$(MAKE) --no-print-directory $(DEB)
+	$(Q)$(MAKE) --no-print-directory -s $(DEB)
 
 $(DEB_DIR)/xdpwire_%.deb: $(wildcard $(DEB_SRC_FILES))
 	$(call msg,DEB,$@)
@@ -281,7 +281,7 @@ lint-deb: deb
 # DIR").  Its root file system is kept in build/image/ for the next run.
 IMAGE ?= xdpwire-agent:$(shell cat VERSION)
 image: deb
-	$(Q)IMAGE_ROOT_TAR=$(abspath $(BUILD)/image/root.tar) deploy/image/build $(IMAGE) $(DEB)
+	$(Q)deploy/image/build $(IMAGE) $(DEB)
 
 # tests/run is told which build to test (XW_BUILD, XW_BIN, XW_SAN); it
 # runs nothing of make's, so SAN=1 reaches no make a test runs.
