@@ -52,11 +52,12 @@ teardown_file() {
 
 # agent_run NAME CONFDIR: the agent's container, as the DaemonSet runs it:
 # the node's (bed's) network, its bpffs, the ConfigMap's files, the
-# manifest's securityContext.
+# manifest's securityContext.  No cgroup of its own, so the machine's
+# hierarchies get none (the manifest's resources are the kubelet's).
 agent_run() {
 	local -a sec
 	mapfile -t sec < <(manifest_podman_args)
-	pm_in node run -d --name "$1" --network host \
+	pm_in node run -d --name "$1" --network host --cgroups=disabled \
 		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
 		"${sec[@]}" \
 		-v "$BPFFS:/sys/fs/bpf:rslave" -v "$2:/etc/xdpwire/agent:ro" \
