@@ -6,6 +6,7 @@
 #   make check SAN=1  the same tests against an ASan+UBSan build (build/san/)
 #   make deb        the Debian package, build/deb/xdpwire_<version>_<arch>.deb
 #   make lint-deb   lintian on it: no error
+#   make image      the node agent's container image (podman; deploy/image/)
 #   make demo       the redirect on a throwaway namespace test bed
 #   make demo-tunnel  the tunnel (NIC <-> sandbox veth) on one
 #   make bench      benchmarks against the anchor tools; table + tests/bench/results.json
@@ -243,6 +244,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 	libclang-rt-14-dev strace
 DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap man-db  # make deb, tests/81-package.bats
 DEB_PACKAGES += systemd podman  # tests/82-units.bats (mmdebstrap above)
+DEB_PACKAGES += python3-kubernetes  # tests/83-image.bats: the manifests' schema check
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
@@ -276,6 +278,14 @@ $(DEB_DIR)/xdpwire_%.deb: $(wildcard $(DEB_SRC_FILES))
 
 lint-deb: deb
 	$(Q)lintian --fail-on error --tag-display-limit 0 $(DEB)
+
+# make image: the node agent's container image, from the .deb and Debian's
+# packages only (deploy/image/build), as IMAGE in podman's store; PODMAN
+# is the podman command line (a store of its own: PODMAN="podman --root
+# DIR").  Its root file system is kept in build/image/ for the next run.
+IMAGE ?= xdpwire-agent:$(shell cat VERSION)
+image: deb
+	$(Q)deploy/image/build $(IMAGE) $(DEB)
 
 # tests/run is told which build to test (XW_BUILD, XW_BIN, XW_SAN); it
 # runs nothing of make's, so SAN=1 reaches no make a test runs.
@@ -373,6 +383,6 @@ clean:
 FORCE:
 
 .PHONY: all man tests deps check objs build-matrix demo demo-tunnel bench fuzz lint install \
-	uninstall deb lint-deb clean FORCE
+	uninstall deb lint-deb image clean FORCE
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
