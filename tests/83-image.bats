@@ -20,6 +20,7 @@ setup_file() {
 	bed_veth node n0 peer p0
 	bed_veth node t0 peer s0
 	bed_veth node v0 peer w0
+	bed_veth node m0 peer q0
 	# podman checks that a volume with propagation sits on a shared mount.
 	mount --make-shared "$BPFFS"
 	image_store_setup "$BED_DIR/podman"
@@ -50,18 +51,44 @@ teardown_file() {
 	bed_teardown
 }
 
-# agent_run NAME CONFDIR: the agent's container, as the DaemonSet runs it:
-# the node's (bed's) network, its bpffs, the ConfigMap's files, the
-# manifest's securityContext.  No cgroup of its own, so the machine's
-# hierarchies get none (the manifest's resources are the kubelet's).
+# agent_run NAME CONFDIR [BPFFS]: the agent's container, as the DaemonSet
+# runs it: the node's (bed's) network, its bpffs (the bed's unless
+# BPFFS), the ConfigMap's files, the manifest's securityContext and
+# propagation.  No cgroup of its own, so the machine's hierarchies get
+# none (the manifest's resources are the kubelet's).
 agent_run() {
 	local -a sec
 	mapfile -t sec < <(manifest_podman_args)
 	pm_in node run -d --name "$1" --network host --cgroups=disabled \
 		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
 		"${sec[@]}" \
-		-v "$BPFFS:/sys/fs/bpf:rslave" -v "$2:/etc/xdpwire/agent:ro" \
+		-v "${3:-$BPFFS}:/sys/fs/bpf:$(manifest_propagation containers)" \
+		-v "$2:/etc/xdpwire/agent:ro" \
 		"$IMAGE"
+}
+
+# init_run DIR [PODMAN_ARGS...]: the DaemonSet's init container as the
+# manifest runs it (its securityContext, args and the bpffs volume's
+# propagation), DIR as the node's /sys/fs/bpf; waits for its exit, whose
+# code and log are init_run's.
+init_run() {
+	local dir=$1 arg
+	shift
+	local -a sec args=()
+	mapfile -t sec < <(manifest_init_podman_args)
+	for arg in $(manifest_pod '.initContainers[0].args[]' | tr -d '"'); do
+		args+=("$arg")
+	done
+	pm_in node run --rm --network host --cgroups=disabled \
+		--ulimit nofile=1024:1024 --ulimit nproc=4096:4096 \
+		"${sec[@]}" \
+		-v "$dir:/sys/fs/bpf:$(manifest_propagation initContainers)" \
+		"$@" "$IMAGE" "${args[@]}"
+}
+
+# mounts_at DIR: how many mounts are stacked at DIR in our namespace.
+mounts_at() {
+	awk -v d="$1" '$5 == d' /proc/self/mountinfo | wc -l
 }
 
 # logged NAME TEXT: the container's log has a line containing TEXT.
@@ -110,6 +137,8 @@ gc_ran() {
 		"$where.containers[0].nam: unknown field of V1Container"
 		"s/mountPropagation: HostToContainer/mountPropagation: Bidirectional/"
 		"$where.containers[0].volumeMounts[0].mountPropagation: Bidirectional is allowed only in a privileged container"
+		"s/privileged: true/privileged: false/"
+		"$where.initContainers[0].volumeMounts[0].mountPropagation: Bidirectional is allowed only in a privileged container"
 	)
 	# k, not i: bats' run sets an i of its own.
 	local k
@@ -200,4 +229,66 @@ gc_ran() {
 	run -0 pm logs xw-agent-conf
 	assert_eq "$output" "xdpwire-agent: gc-interval: 'soon' is not a number of seconds" "the agent's log"
 	run -0 pm rm --force --time 20 xw-agent-conf
+}
+
+@test "the manifest: a privileged init container mounts the bpffs (Bidirectional), the agent is not privileged (HostToContainer)" {
+	run -0 manifest_pod '[(.initContainers | length), .initContainers[0].args, .initContainers[0].securityContext.privileged]'
+	assert_eq "$output" '[1,["mount-bpffs"],true]' "the init container"
+	assert_eq "$(manifest_propagation initContainers)" rshared "the init container's bpffs propagation"
+	assert_eq "$(manifest_pod '.initContainers[0].image == .containers[0].image')" true "one image for both"
+	assert_eq "$(manifest_container '.securityContext.privileged')" false "the agent's privileged"
+	assert_eq "$(manifest_container '.securityContext.capabilities')" '{"drop":["ALL"],"add":["SYS_ADMIN"]}' "the agent's capabilities"
+	assert_eq "$(manifest_propagation containers)" rslave "the agent's bpffs propagation"
+	assert_eq "$(manifest_pod '.volumes[] | select(.name == "bpffs") | .hostPath')" \
+		'{"path":"/sys/fs/bpf","type":"DirectoryOrCreate"}' "the bpffs volume"
+}
+
+@test "the init container mounts a bpffs on a plain shared directory, the test sees it there, and the agent started after it installs into it" {
+	local node_bpf=$BED_DIR/node-bpf conf=$BED_DIR/agent-m
+	# The node's /sys/fs/bpf before anything mounted it: an empty directory
+	# on a shared mount (as systemd makes /sys), not a bpffs.
+	mkdir "$node_bpf"
+	mount --bind "$node_bpf" "$node_bpf"
+	mount --make-shared "$node_bpf"
+	[[ $(stat -f -c %T "$node_bpf") != bpf_fs ]] || bed_fail "$node_bpf is a bpffs already"
+	run -0 init_run "$node_bpf"
+	[[ $output == "xdpwire-agent: /sys/fs/bpf: was an empty "*" directory, mounted a bpffs (mode 0700)" ]] ||
+		bed_fail "the init container's log: $output"
+	# Propagation proven: the container's mount is ours, here.
+	assert_eq "$(stat -f -c %T "$node_bpf")" bpf_fs "$node_bpf's file system"
+	assert_eq "$(stat -c %a "$node_bpf")" 1700 "the bpffs root's mode (bpffs adds the sticky bit)"
+	mkdir "$conf"
+	echo m0 >"$conf/redirect"
+	echo 1 >"$conf/gc-interval"
+	run -0 agent_run xw-agent-m "$conf" "$node_bpf"
+	poll_until 30000 logged xw-agent-m "installs done"
+	[[ -e $node_bpf/m0/redirect_link ]]
+	run -0 pm exec xw-agent-m xdpwire-agent ready
+	# The node's own tools see the install in the bpffs the pod mounted.
+	XDPWIRE_BPFFS=$node_bpf in_ns node "$XW" status --check -q --device m0
+	run -0 pm rm --force --time 20 xw-agent-m
+	XDPWIRE_BPFFS=$node_bpf in_ns node "$XW" redirect-install --device m0 --unpin -q
+	umount "$node_bpf"
+	umount "$node_bpf"
+}
+
+@test "the init container changes nothing on a bpffs (no second mount), and refuses a non-empty directory or a missing path in one line" {
+	local before plain=$BED_DIR/not-bpf
+	before=$(bed_state node)
+	assert_eq "$(mounts_at "$BPFFS")" 1 "mounts at the bed's bpffs before"
+	run -0 init_run "$BPFFS"
+	assert_eq "$output" "xdpwire-agent: /sys/fs/bpf: already a bpffs, nothing to do" "the init container's log"
+	assert_eq "$(mounts_at "$BPFFS")" 1 "mounts at the bed's bpffs after"
+	assert_eq "$(bed_state node)" "$before" "the bed's pins"
+	# A directory with something in it is some other file system's data.
+	mkdir "$plain"
+	mount --bind "$plain" "$plain"
+	mount --make-shared "$plain"
+	touch "$plain/data"
+	run -65 init_run "$plain"
+	assert_eq "$output" "xdpwire-agent: /sys/fs/bpf: a $(stat -f -c %T "$plain") directory that is not empty, not a bpffs: refusing to mount one over it" "the refusal"
+	assert_eq "$(mounts_at "$plain")" 1 "mounts at $plain"
+	run -66 init_run "$plain" -e XDPWIRE_AGENT_BPFFS=/nosuch
+	assert_eq "$output" "xdpwire-agent: /nosuch: no such directory" "the refusal"
+	umount "$plain"
 }

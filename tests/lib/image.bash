@@ -57,11 +57,16 @@ image_store_teardown() {
 	return 0
 }
 
+# manifest_pod FILTER: a field of the DaemonSet's pod spec, as JSON.
+manifest_pod() {
+	/usr/bin/python3 -c 'import json, sys, yaml
+print(json.dumps(yaml.safe_load(sys.stdin)["spec"]["template"]["spec"]))' \
+		<"$XW_ROOT/deploy/kubernetes/daemonset.yaml" | jq -c "$1"
+}
+
 # manifest_container FILTER: a field of the DaemonSet's container, as JSON.
 manifest_container() {
-	/usr/bin/python3 -c 'import json, sys, yaml
-print(json.dumps(yaml.safe_load(sys.stdin)["spec"]["template"]["spec"]["containers"][0]))' \
-		<"$XW_ROOT/deploy/kubernetes/daemonset.yaml" | jq -c "$1"
+	manifest_pod ".containers[0] | $1"
 }
 
 # manifest_podman_args: podman run's options for the manifest's
@@ -78,4 +83,26 @@ manifest_podman_args() {
 	[[ $(manifest_container '.securityContext.allowPrivilegeEscalation') != false ]] ||
 		echo --security-opt=no-new-privileges
 	echo --tmpfs=/run
+}
+
+# manifest_init_podman_args: podman run's options for the manifest's init
+# container's securityContext, one a line: privileged, read-only root.
+manifest_init_podman_args() {
+	[[ $(manifest_pod '.initContainers[0].securityContext.privileged') != true ]] ||
+		echo --privileged
+	[[ $(manifest_pod '.initContainers[0].securityContext.readOnlyRootFilesystem') != true ]] ||
+		echo --read-only
+}
+
+# manifest_propagation CONTAINERS: the bpffs volume's mountPropagation in
+# the first of the pod's CONTAINERS (containers, initContainers), as podman
+# spells it: Bidirectional is rshared, HostToContainer rslave.
+manifest_propagation() {
+	local prop
+	prop=$(manifest_pod ".$1[0].volumeMounts[] | select(.name == \"bpffs\") | .mountPropagation")
+	case $prop in
+	'"Bidirectional"') echo rshared ;;
+	'"HostToContainer"') echo rslave ;;
+	*) echo private ;;
+	esac
 }
