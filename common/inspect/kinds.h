@@ -21,7 +21,16 @@ struct bpf_program;
 enum {
 	XW_MAP_TARGETS, /* where frames go: XSKMAP or DEVMAP */
 	XW_MAP_COUNTERS, /* ours: per-CPU counters, keys of enum xw_counter */
+	/* Tunnel host only: the sandboxes registered with their addresses. */
+	XW_MAP_SANDBOXES, /* DEVMAP_HASH: veth ifindex -> itself, committed */
+	XW_MAP_OWNERS4, /* ARRAY table of struct xw_owner4 (owner_table.h) */
+	XW_MAP_OWNERS6, /* ARRAY table of struct xw_owner6 */
 };
+
+/* Their pins beside tunnel_host_map (the runtime's names do not change). */
+#define XW_PIN_SANDBOXES "tunnel_host_sandbox_map"
+#define XW_PIN_OWNERS4 "tunnel_host_ipv4_owner_map"
+#define XW_PIN_OWNERS6 "tunnel_host_ipv6_owner_map"
 
 /* One of our programs, opened (not loaded) for an install of its layout. */
 struct xw_install {

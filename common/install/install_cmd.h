@@ -31,6 +31,12 @@ struct xw_installer_request {
 	size_t n_ports;
 	enum xw_xdp_mode mode;
 	bool unpin; /* remove the install instead */
+	/*
+	 * Tunnel host: --max-sandboxes, --max-addresses (0: not given; a
+	 * re-run keeps the pinned sizes, a different given size is refused).
+	 */
+	uint32_t max_sandboxes;
+	uint32_t max_addresses;
 };
 
 /*

@@ -30,6 +30,15 @@ struct xw_tunnel_request {
 	const char *veth;
 	/* ... the sandbox side, in the namespace t->peer_netns. */
 	const char *peer;
+	/*
+	 * Register the sandbox as the owner of these addresses (and, with
+	 * addrs_from_netns, of the peer's own addresses) instead of pointing
+	 * the NIC's slot 0 at it.  force: take addresses the NIC has here.
+	 */
+	const struct xw_ip *addrs;
+	size_t n_addrs;
+	bool addrs_from_netns;
+	bool force;
 };
 
 /*
