@@ -44,8 +44,7 @@ xw_redirect_body(struct xdp_md *ctx, void *map,
 	case XW_FORWARD:
 		break;
 	}
-	return xw_redirect_counted(map,
-				   key_by_queue ? ctx->rx_queue_index : 0);
+	return xw_redirect_counted(map, key_by_queue ? ctx->rx_queue_index : 0);
 }
 
 #endif /* XW_REDIRECT_BODY_H */
