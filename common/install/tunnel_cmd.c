@@ -47,5 +47,6 @@ int xw_tunnel_install(struct xw_ctx *ctx, const struct xw_target *t,
 		return err;
 	if (req->node.unpin)
 		return xw_tunnel_unwire(ctx, t, &veth);
-	return xw_tunnel_wire(ctx, t, &veth, req->node.mode);
+	return xw_tunnel_wire(ctx, t, &veth, req->node.mode, req->addrs,
+			      req->n_addrs, req->force);
 }
