@@ -150,13 +150,19 @@ everything() {
 	assert_eq "$(everything n5)" "$before" "state after the refusals"
 }
 
-@test "the NIC's slot-0 veth is refused registration" {
+@test "the NIC's slot-0 veth is refused registration, a registered one slot 0" {
 	nic n6
 	sandbox h6 s6
 	xw tunnel-install --device n6 --veth h6 -q
 	expect_refused 69 "xdpwire tunnel-install: h6: wired to slot 0 of n6: unwire it first (tunnel-install --device n6 --veth h6 --unpin)" \
 		xw tunnel-install --device n6 --veth h6 --address 10.42.1.1
 	assert_eq "$(owners_visible n6)" "" "owner entries"
+	# ... and a registered sandbox takes no slot 0.
+	sandbox h6b s6b
+	xw tunnel-install --device n6 --veth h6 --unpin -q
+	xw tunnel-install --device n6 --veth h6b --address 10.42.1.1 -q
+	expect_refused 69 "xdpwire tunnel-install: h6b: registered with addresses on n6: it takes no slot 0 (tunnel-install --device n6 --veth h6b --unpin first)" \
+		xw tunnel-install --device n6 --veth h6b
 }
 
 @test "usage: addresses need a sandbox, --addresses-from-netns needs --peer and --netns, --force needs addresses, --unpin takes none" {

@@ -361,6 +361,14 @@ int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
 		if (!err)
 			err = xw_owner_check(ctx, t, &own.tabs, host_map.fd,
 					     veth, &set, force, &own.already);
+	} else if (!err) {
+		/* A registered sandbox never takes the NIC's slot 0 too. */
+		err = xw_owner_tables_open(ctx, &hdir, &own.tabs);
+		if (!err && xw_owner_committed(&own.tabs, veth->ifindex))
+			err = xw_fail(
+				ctx, XW_EXIT_UNAVAILABLE, 0, veth->name,
+				"registered with addresses on %s: it takes no slot 0 (tunnel-install --device %s --veth %s --unpin first)",
+				t->dev.name, t->dev.name, veth->name);
 	}
 	if (!err)
 		err = veth_pindir(ctx, t, veth, XW_PINDIR_CREATE, &vdir);
