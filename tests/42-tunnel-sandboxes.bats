@@ -116,7 +116,7 @@ everything() {
 		xw tunnel-install --device n3 --veth h3 --address 10.42.0.1
 	assert_eq "$(everything n3)" "$before" "state after the refusal"
 	run -0 --separate-stderr xw tunnel-install --device n3 --veth h3 --address 10.42.0.1 --address fd42::3 --force
-	assert_eq "$stderr" "xdpwire tunnel-install: n3: warning: 10.42.0.1 is the host's own; its traffic now goes to h3, not the host" "warning"
+	assert_eq "$stderr" "xdpwire tunnel-install: warning: n3: 10.42.0.1 is the host's own; its traffic now goes to h3, not the host" "warning"
 	assert_eq "$(owners_visible n3)" "$(lines "$(ifindex host h3)" 10.42.0.1 fd42::3)" "owner entries"
 }
 
@@ -179,7 +179,8 @@ everything() {
 # scrape's addresses of the sandbox side, less IPv6 link-local, sorted.
 scraped() {
 	in_ns host "$XW" scrape --netns "$(ns_path sandbox)" --device "$1" -j |
-		jq -r '.addresses[] | .address // .local // .' | grep -v '^fe80:' | sort
+		jq -r --arg d "$1" '.interfaces[] | select(.name == $d) | .addresses[].address' |
+		grep -v '^fe80:' | sort
 }
 
 @test "--addresses-from-netns registers what scrape reads of the peer, less IPv6 link-local" {
