@@ -302,8 +302,8 @@ static void out_addresses(struct xw_ctx *ctx, const struct xw_owner_set *set)
 	size_t k;
 
 	for (k = 0; arr && k < set->n; k++)
-		json_object_array_add(
-			arr, json_object_new_string(xw_ip_str(&set->ip[k], a)));
+		json_object_array_add(arr, json_object_new_string(
+						   xw_ip_str(&set->ip[k], a)));
 	if (arr)
 		xw_out_json(ctx, "addresses", arr);
 	xw_out_json(ctx, "registered", json_object_new_boolean(1));
@@ -327,7 +327,8 @@ static void summary(struct xw_ctx *ctx, const struct xw_target *t,
 			   t->dev.name, veth->name, set->n,
 			   set->n == 1 ? "" : "es");
 	else
-		xw_summary(ctx, "%s <-> %s: already registered: nothing changed",
+		xw_summary(ctx,
+			   "%s <-> %s: already registered: nothing changed",
 			   t->dev.name, veth->name);
 }
 
@@ -377,8 +378,8 @@ int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
 						    .object = "directory",
 						    .path = vdir.path });
 	if (!err)
-		err = wire_locked(ctx, t, veth, mode, &hdir, host_map.fd,
-				  &vdir, &own);
+		err = wire_locked(ctx, t, veth, mode, &hdir, host_map.fd, &vdir,
+				  &own);
 	if (err && vdir.fd >= 0)
 		xw_pindir_remove_if_empty(ctx, &vdir);
 	if (!err)
@@ -425,8 +426,9 @@ int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
 	const struct xw_pin_spec *hspec =
 		&xw_tunnel_host_layout.maps[XW_MAP_TARGETS];
 	struct xw_pinned host_map = { .fd = -1 };
-	struct xw_owner_tables tabs = { .sandboxes.fd = -1,
-					.owners = { { .fd = -1 }, { .fd = -1 } } };
+	struct xw_owner_tables tabs = {
+		.sandboxes.fd = -1, .owners = { { .fd = -1 }, { .fd = -1 } }
+	};
 	struct xw_pindir hdir, vdir;
 	uint32_t slot = 0;
 	bool found = false;

@@ -46,8 +46,7 @@ static int node(struct xw_ctx *ctx, const struct xw_target *t,
 
 /* The addresses a runtime copies, of the device peer in its namespace. */
 static int read_peer(struct xw_ctx *ctx, struct nl_sock *sk, const char *path,
-		     const char *peer, struct xw_ip *out, size_t max,
-		     size_t *n)
+		     const char *peer, struct xw_ip *out, size_t max, size_t *n)
 {
 	struct xw_ip all[XW_MAX_SANDBOX_ADDRS * 2];
 	struct rtnl_link *link = NULL;
@@ -63,9 +62,10 @@ static int read_peer(struct xw_ctx *ctx, struct nl_sock *sk, const char *path,
 	err = xw_addrs_read(ctx, sk, (uint32_t)ifindex, all,
 			    sizeof(all) / sizeof(all[0]), &got);
 	if (err == -E2BIG)
-		return xw_fail(ctx, XW_EXIT_USAGE, 0, peer,
-			       "has %zu addresses in %s: more than %d for one sandbox",
-			       got, path, XW_MAX_SANDBOX_ADDRS);
+		return xw_fail(
+			ctx, XW_EXIT_USAGE, 0, peer,
+			"has %zu addresses in %s: more than %d for one sandbox",
+			got, path, XW_MAX_SANDBOX_ADDRS);
 	if (err == -ENODEV)
 		return xw_fail(ctx, XW_EXIT_NOINPUT, 0, peer,
 			       "no such device in %s", path);
@@ -145,8 +145,9 @@ int xw_tunnel_install(struct xw_ctx *ctx, const struct xw_target *t,
 		size_t n = 0;
 
 		err = peer_addresses(ctx, t, req, addrs, &n);
-		return err ?: xw_tunnel_wire(ctx, t, &veth, req->node.mode,
-					     addrs, n, req->force);
+		return err   ?:
+			       xw_tunnel_wire(ctx, t, &veth, req->node.mode,
+					      addrs, n, req->force);
 	}
 	return xw_tunnel_wire(ctx, t, &veth, req->node.mode, req->addrs,
 			      req->n_addrs, req->force);

@@ -101,10 +101,9 @@ int xw_owner_set_make(struct xw_ctx *ctx, const char *object,
 		if (set->n && !xw_ip_cmp(&set->ip[set->n - 1], &all[k]))
 			continue;
 		if (set->n == XW_MAX_SANDBOX_ADDRS)
-			return xw_fail(
-				ctx, XW_EXIT_USAGE, 0, object,
-				"more than %d addresses for one sandbox",
-				XW_MAX_SANDBOX_ADDRS);
+			return xw_fail(ctx, XW_EXIT_USAGE, 0, object,
+				       "more than %d addresses for one sandbox",
+				       XW_MAX_SANDBOX_ADDRS);
 		set->ip[set->n++] = all[k];
 	}
 	return 0;
@@ -512,11 +511,10 @@ int xw_owner_deregister(struct xw_ctx *ctx, const struct xw_owner_tables *tabs,
 			snprintf(detail, sizeof(detail),
 				 "%s -> %s (ifindex %u)",
 				 xw_ip_str(&h.ip[k], a), veth->name, ifindex);
-			xw_change(ctx,
-				  &(struct xw_change){ .action = "removed",
-						       .object = "address",
-						       .path = path,
-						       .detail = detail });
+			xw_change(ctx, &(struct xw_change){ .action = "removed",
+							    .object = "address",
+							    .path = path,
+							    .detail = detail });
 		}
 	} while (!err && h.overflow);
 	return err;

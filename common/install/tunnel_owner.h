@@ -63,7 +63,8 @@ int xw_owner_check(struct xw_ctx *ctx, const struct xw_target *t,
  */
 int xw_owner_register(struct xw_ctx *ctx, const struct xw_target *t,
 		      const struct xw_owner_tables *tabs,
-		      const struct xw_dev *veth, const struct xw_owner_set *set);
+		      const struct xw_dev *veth,
+		      const struct xw_owner_set *set);
 
 /*
  * Uncommits veth, then frees every owner slot holding its ifindex; both
