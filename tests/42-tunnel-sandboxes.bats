@@ -176,6 +176,49 @@ everything() {
 	run -64 --separate-stderr xw tunnel-install --device n7 --veth h7 $(for i in $(seq 33); do echo --address 10.42.2.$i; done)
 }
 
+@test "full tables: --max-sandboxes 2 and --max-addresses 1 refuse one more, 69 naming the option, nothing changed" {
+	bed_veth host n14 outside on14
+	xw tunnel-install --device n14 --max-sandboxes 2 -q
+	sandbox h14a s14a
+	sandbox h14b s14b
+	sandbox h14c s14c
+	xw tunnel-install --device n14 --veth h14a --address 10.42.1.1 -q
+	xw tunnel-install --device n14 --veth h14b --address 10.42.1.2 -q
+	local before
+	before=$(everything n14)
+	expect_refused 69 "xdpwire tunnel-install: n14: tunnel_host_sandbox_map is full (2 sandboxes): remove a sandbox, or install the node with a larger --max-sandboxes" \
+		xw tunnel-install --device n14 --veth h14c --address 10.42.1.3 --address fd42::1:3
+	assert_eq "$(everything n14)" "$before" "state after the refusal"
+
+	bed_veth host n15 outside on15
+	xw tunnel-install --device n15 --max-addresses 1 -q
+	sandbox h15a s15a
+	sandbox h15b s15b
+	xw tunnel-install --device n15 --veth h15a --address 10.42.1.1 --address fd42::1:1 -q
+	before=$(everything n15)
+	expect_refused 69 "xdpwire tunnel-install: n15: tunnel_host_ipv6_owner_map is full (1 address): remove a sandbox, or install the node with a larger --max-addresses" \
+		xw tunnel-install --device n15 --veth h15b --address fd42::1:2
+	assert_eq "$(everything n15)" "$before" "state after the refusal"
+	# Its removal frees the room.
+	xw tunnel-install --device n15 --veth h15a --unpin -q
+	run -0 --separate-stderr xw tunnel-install --device n15 --veth h15b --address fd42::1:2 -q
+}
+
+@test "registering on a legacy install is refused (66) until the node's install is re-run, slot 0 kept" {
+	bed_veth host n16 outside on16
+	sandbox h16a s16a
+	sandbox h16b s16b
+	in_ns host "$XW_HELPERS/xw-legacy-host" "$XW_HELPERS/tunnel_host_v1.bpf.o" n16 "$BPFFS/n16"
+	xw tunnel-install --device n16 --veth h16a -q
+	expect_refused 66 "xdpwire tunnel-install: n16: the tunnel install has no address tables (made by an earlier xdpwire): re-run tunnel-install --device n16 first; slot 0 and its sandbox are kept" \
+		xw tunnel-install --device n16 --veth h16b --address 10.42.1.2
+	xw tunnel-install --device n16 -q
+	run -0 --separate-stderr xw tunnel-install --device n16 --veth h16b --address 10.42.1.2 -j
+	assert_json '.registered'
+	assert_eq "$(owners_visible n16)" "$(lines "$(ifindex host h16b)" 10.42.1.2)" "owner entries"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n16/tunnel_host_map")" "$(ifindex host h16a)" "slot 0"
+}
+
 # scrape's addresses of the sandbox side, less IPv6 link-local, sorted.
 scraped() {
 	in_ns host "$XW" scrape --netns "$(ns_path sandbox)" --device "$1" -j |

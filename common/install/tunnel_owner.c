@@ -349,9 +349,12 @@ static int full(struct xw_ctx *ctx, const struct xw_target *t,
 	if (err == -E2BIG)
 		return xw_fail(
 			ctx, XW_EXIT_UNAVAILABLE, 0, t->dev.name,
-			"%s is full (%u addresses): remove a sandbox, or install the node with a larger --max-addresses",
+			"%s is full (%u address%s): remove a sandbox, or install the node with a larger --max-addresses",
 			xw_tunnel_host_layout.maps[roles[fam_idx(ip)]].name,
-			p->info.map.max_entries / XW_OWNER_SLOTS_PER_ADDR);
+			p->info.map.max_entries / XW_OWNER_SLOTS_PER_ADDR,
+			p->info.map.max_entries == XW_OWNER_SLOTS_PER_ADDR ?
+				"" :
+				"es");
 	return xw_fail(
 		ctx, XW_EXIT_UNAVAILABLE, 0, t->dev.name,
 		"%s has no free slot for %s (crowded there): remove a sandbox, or install the node with a larger --max-addresses",
