@@ -204,8 +204,8 @@ const struct xw_cmd xw_cmd_tunnel_install = {
 	       "  xdpwire tunnel-install --device eth0 --max-sandboxes 64 --max-addresses 256\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b\n"
 	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1\n"
-	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --address 10.1.0.5 --address fd00::5\n"
-	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1 --addresses-from-netns\n"
+	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --address 10.1.0.5\n"
+	       "  xdpwire tunnel-install --device eth0 --veth vethc3d4 --address fd00::5\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --unpin",
 	.check = check_options,
 	.caps = caps,
