@@ -22,6 +22,10 @@ void xw_found_read(const struct xw_pindir *dir, const struct xw_layout *l,
 	xw_pin_find(dir, &l->prog, xw_found_prog(in));
 	for (k = 0; k < l->n_maps; k++)
 		xw_pin_find(dir, &l->maps[k], xw_found_map(in, k));
+	in->legacy = l->optional_maps != 0;
+	for (k = 0; k < l->n_maps; k++)
+		if (l->optional_maps & 1u << k && xw_found_map(in, k)->present)
+			in->legacy = false;
 	xw_link_aside_name(l, XW_DETACHED_PREFIX, record, sizeof(record));
 	in->detach_record = !fstatat(dir->fd, record, &sb, AT_SYMLINK_NOFOLLOW);
 }

@@ -58,9 +58,11 @@ struct xw_found_install {
 	char attached_name[IF_NAMESIZE]; /* that device's name, "" unknown */
 	uint32_t map_ids[XW_LAYOUT_MAX_MAPS]; /* the live program's, by role */
 	/*
-	 * Made by an older xdpwire: the layout's optional maps are not
-	 * pinned and the live program uses none (layout.h).  Health ok; a
-	 * re-run of the install upgrades it.
+	 * Made by an older xdpwire: none of the layout's optional maps is
+	 * pinned (layout.h); xw_found_read() says so from the pins alone.
+	 * Health also needs the live program to use none of them (else the
+	 * install is broken and this is cleared).  A re-run of the install
+	 * upgrades it.
 	 */
 	bool legacy;
 	/*

@@ -66,15 +66,28 @@ static void live_maps(struct xw_found_install *in, uint32_t prog_id)
 
 /*
  * An optional map (layout.h) an older xdpwire's install does not have: no
- * pin and a program that uses no such map.  Marks the install legacy.
+ * pin and a program that uses no such map.  One the program uses makes
+ * the install no legacy one but broken.
  */
 static bool legacy_absent(struct xw_found_install *in, int role)
 {
 	if (!(in->layout->optional_maps & 1u << role) ||
-	    xw_found_map(in, role)->present || in->map_ids[role])
+	    xw_found_map(in, role)->present)
 		return false;
-	in->legacy = true;
-	return true;
+	if (in->map_ids[role])
+		in->legacy = false;
+	return !in->map_ids[role];
+}
+
+/*
+ * An upgrade of a legacy install pins the new maps before it swaps the
+ * program: ours pinned and an older program (of our name: the pinned
+ * program is checked before) that uses no such map is one killed between.
+ */
+static bool upgrade_killed(const struct xw_found_install *in, int role)
+{
+	return in->layout->optional_maps & 1u << role &&
+	       xw_found_map(in, role)->obj.fd >= 0 && !in->map_ids[role];
 }
 
 /* The link is attached to the named device: are the other pins its? */
@@ -109,6 +122,11 @@ static void judge_live(struct xw_found_install *in, uint32_t prog_id)
 
 		if (legacy_absent(in, role))
 			continue;
+		if (upgrade_killed(in, role))
+			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
+				     XW_GC_LEAVE,
+				     "%s is pinned but program %u, an older xdpwire's, uses no such map: an upgrade killed half-way; its re-run finishes it",
+				     m->spec->name, prog_id);
 		if (m->obj.fd < 0)
 			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
 				     in->map_ids[role] ? XW_GC_REPIN :

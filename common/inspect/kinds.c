@@ -30,6 +30,14 @@
 	XW_MAP_PIN(prefix "_counters", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, \
 		   XW_CNT_MAX)
 
+/* Probed with max_entries - 1 as the mask: any power of two. */
+#define XW_OWNER_TABLE_PIN(pin_name, value)                       \
+	{                                                         \
+		.name = (pin_name), .kind = XW_OBJ_MAP,           \
+		.type = BPF_MAP_TYPE_ARRAY, .key_size = 4,        \
+		.value_size = sizeof(value), .pow2_entries = true \
+	}
+
 /* One device carries one XDP program: every install excludes the others. */
 static const struct xw_layout *const not_redirect[] = { &xw_tunnel_host_layout,
 							&xw_tunnel_veth_layout,
@@ -62,10 +70,8 @@ const struct xw_layout xw_tunnel_host_layout = {
 		[XW_MAP_TARGETS] = XW_MAP_PIN("tunnel_host_map", BPF_MAP_TYPE_DEVMAP, 4, 4, 0),
 		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("tunnel_host"),
 		[XW_MAP_SANDBOXES] = XW_MAP_PIN(XW_PIN_SANDBOXES, BPF_MAP_TYPE_DEVMAP_HASH, 4, 4, 0),
-		[XW_MAP_OWNERS4] = XW_MAP_PIN(XW_PIN_OWNERS4, BPF_MAP_TYPE_ARRAY, 4,
-					      sizeof(struct xw_owner4), 0),
-		[XW_MAP_OWNERS6] = XW_MAP_PIN(XW_PIN_OWNERS6, BPF_MAP_TYPE_ARRAY, 4,
-					      sizeof(struct xw_owner6), 0),
+		[XW_MAP_OWNERS4] = XW_OWNER_TABLE_PIN(XW_PIN_OWNERS4, struct xw_owner4),
+		[XW_MAP_OWNERS6] = XW_OWNER_TABLE_PIN(XW_PIN_OWNERS6, struct xw_owner6),
 	},
 	.n_maps = 5,
 	/* Sandboxes came with issue 15: a node installed before has none. */

@@ -229,6 +229,10 @@ static bool map_mismatch(const struct xw_pin_spec *spec,
 	else if (spec->max_entries && m->max_entries != spec->max_entries)
 		snprintf(why, size, "pinned map has %u entries, expected %u",
 			 m->max_entries, spec->max_entries);
+	else if (spec->pow2_entries && (m->max_entries & (m->max_entries - 1)))
+		snprintf(why, size,
+			 "pinned map has %u entries, expected a power of two",
+			 m->max_entries);
 	else
 		return false;
 	return true;

@@ -37,6 +37,11 @@ struct xw_pin_spec {
 	uint32_t key_size;
 	uint32_t value_size;
 	uint32_t max_entries;
+	/*
+	 * max_entries must be a power of two: an owner table, which the
+	 * program probes with max_entries - 1 as the mask.
+	 */
+	bool pow2_entries;
 };
 
 struct xw_pinned {
