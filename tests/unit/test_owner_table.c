@@ -348,6 +348,36 @@ static void test_capacity_v6(void **state)
 }
 
 /*
+ * The count of used slots is kept by this process between inserts; a slot
+ * freed behind its back (another writer) must not make a full table stay
+ * full: a refusal counts again first.  Alternating tables recount too.
+ */
+static void test_count_kept_and_checked(void **state)
+{
+	struct xw_ip ips[6], v6 = ip_of("fd00::9");
+	uint32_t i, slots[4], slot, old, key;
+	struct xw_owner4 hole = { 0, XW_OWNER_TOMBSTONE };
+	int fd = table4(16), other = table6(16);
+
+	(void)state;
+	distinct_homes(AF_INET, 16, ips, 6);
+	for (i = 0; i < 4; i++) {
+		slots[i] = insert_ok(fd, &ips[i], 20 + i, 0);
+		/* Another table in between: its own count. */
+		insert_ok(other, &v6, 5, i ? 5 : 0);
+	}
+	assert_int_equal(xw_owner_insert(fd, &ips[4], 30, &slot, &old), -E2BIG);
+	key = slots[2];
+	assert_int_equal(bpf_map_update_elem(fd, &key, &hole, BPF_ANY), 0);
+	assert_int_equal(xw_owner_insert(fd, &ips[4], 30, &slot, &old), 0);
+	assert_int_equal(xw_owner_insert(fd, &ips[5], 31, &slot, &old), -E2BIG);
+	assert_int_equal(used_of(fd), 4);
+	assert_int_equal(used_of(other), 1);
+	close(fd);
+	close(other);
+}
+
+/*
  * Undone in reverse, inserts leave never-used slots never used (a bpftool
  * dump equals the one before); in another order, a slot with a used
  * neighbour becomes a tombstone so nothing behind it is lost.
@@ -692,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_overwrite_behind_tombstone),
 		cmocka_unit_test(test_capacity_v4),
 		cmocka_unit_test(test_capacity_v6),
+		cmocka_unit_test(test_count_kept_and_checked),
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_wrong_maps),
 		cmocka_unit_test(test_walk_v4),
