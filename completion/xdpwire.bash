@@ -9,7 +9,8 @@
 # name: NAME and VETH a device (of the namespace of an earlier --netns,
 # unless --peer makes that the peer's), IFNAME a device of the --netns
 # namespace, DIR a directory, PATH a file, any other ARG what
-# "--values ARG" prints.
+# "--values ARG" prints (nothing for a value only the user knows: ADDR,
+# tunnel-install --address's, and N).
 #
 # Needs no bash-completion (_init_completion): the words bash split at
 # COMP_WORDBREAKS are put back together here, so "--mode=na" and

@@ -192,6 +192,11 @@ no_xdp() {
 	g node tunnel-install --device rf0 --veth rf0 --pass-port 2222
 	g node tunnel-install --device rf0 --bpffs "$absent" -j
 	g node tunnel-install --device rf0 --unpin
+	g node tunnel-install --device rf0 --address 10.99.0.1
+	g node tunnel-install --device rf0 --veth a --force
+	g node tunnel-install --device rf0 --veth a --addresses-from-netns
+	g node tunnel-install --device rf0 --veth a --address 10.99.0.1 --unpin
+	g node tunnel-install --device rf0 --veth a --address 10.99.0.1/24
 
 	g node sockmap-insert --bogus
 	g node sockmap-insert --device $'\x1b[0m' --fd 2
@@ -270,7 +275,7 @@ no_xdp() {
 	golden_end
 }
 
-@test "tunnel-install: the node's NIC, sandboxes by --veth and by --peer, -j, --unpin" {
+@test "tunnel-install: the node's NIC, sandboxes by --veth and by --peer, registered with addresses, -j, --unpin" {
 	golden_begin tunnel-install
 	golden_bpffs tunnel
 	local sb
@@ -278,6 +283,8 @@ no_xdp() {
 	dev gn0
 	bed_veth node gh0 sandbox gs0
 	bed_veth node gh1 sandbox gs1
+	bed_veth node gh2 sandbox gs2
+	bed_veth node gh3 sandbox gs3
 	g node tunnel-install --device gn0
 	g node tunnel-install --device gn0
 	g node tunnel-install --device gn0 -j
@@ -291,6 +298,11 @@ no_xdp() {
 	g node tunnel-install --device gn0 --peer gs1 --netns "$sb" -j
 	g node tunnel-install --device gn0 --peer gs1 --netns "$sb" -v
 	g node tunnel-install --device gn0 --peer gs1 --netns "$sb" --unpin -j
+	g node tunnel-install --device gn0 --veth gh2 --address 10.99.1.2 --address fd99::1:2
+	g node tunnel-install --device gn0 --veth gh2 --address fd99::1:2 --address 10.99.1.2 -j
+	g node tunnel-install --device gn0 --veth gh3 --address 10.99.1.2
+	g node tunnel-install --device gn0 --veth gh3 --address 10.99.1.3 -j
+	g node tunnel-install --device gn0 --veth gh3 --unpin -j
 	g node tunnel-install --device gn0 --veth gh0 -q
 	g node tunnel-install --device gn0 --unpin -j
 	g node tunnel-install --device gn0 --unpin

@@ -489,17 +489,17 @@ map_json() {
 }
 
 @test "a legacy install's upgrade killed after pinning a new map: broken until its re-run, which keeps that map" {
-	nic n34
-	in_ns host "$XW_HELPERS/xw-legacy-host" "$XW_HELPERS/tunnel_host_v1.bpf.o" n34 "$BPFFS/n34"
-	bpftool map create "$BPFFS/n34/tunnel_host_sandbox_map" type devmap_hash key 4 value 4 entries 1024 name sandbox_map
-	local sb=$(bpftool map show pinned "$BPFFS/n34/tunnel_host_sandbox_map" -j | jq .id)
-	local old=$(bed_prog_id host n34)
-	run -0 --separate-stderr xw status -j --device n34
+	nic n44
+	in_ns host "$XW_HELPERS/xw-legacy-host" "$XW_HELPERS/tunnel_host_v1.bpf.o" n44 "$BPFFS/n44"
+	bpftool map create "$BPFFS/n44/tunnel_host_sandbox_map" type devmap_hash key 4 value 4 entries 1024 name sandbox_map
+	local sb=$(bpftool map show pinned "$BPFFS/n44/tunnel_host_sandbox_map" -j | jq .id)
+	local old=$(bed_prog_id host n44)
+	run -0 --separate-stderr xw status -j --device n44
 	assert_json '.directories[0].installs[0] | .health == "broken" and .why == "tunnel_host_sandbox_map is pinned but program '"$old"', an older xdpwire'"'"'s, uses no such map: an upgrade killed half-way; its re-run finishes it" and .pin_gc == "leave" and .pin_gc_repair == "leave"'
-	run -0 --separate-stderr xw pin-gc --repair --device n34 -j
+	run -0 --separate-stderr xw pin-gc --repair --device n44 -j
 	assert_json '.changes == []'
-	run -0 --separate-stderr xw tunnel-install --device n34 -j
+	run -0 --separate-stderr xw tunnel-install --device n44 -j
 	assert_json ".changed and .maps.tunnel_host_sandbox_map.id == $sb"
-	run -0 --separate-stderr xw status -j --device n34
+	run -0 --separate-stderr xw status -j --device n44
 	assert_json '.directories[0].installs[0].health == "ok"'
 }
