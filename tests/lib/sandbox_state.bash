@@ -3,10 +3,20 @@
 # slots, and the slot of an address is computed here with the table's own
 # hash, independently of xdpwire's C code.
 
+# bpftool in $SANDBOX_NS when set: a DEVMAP_HASH entry names a device of
+# the namespace bpftool runs in.
+sb_bpftool() {
+	if [[ -n ${SANDBOX_NS:-} ]]; then
+		in_ns "$SANDBOX_NS" bpftool "$@"
+	else
+		bpftool "$@"
+	fi
+}
+
 # owner_home PIN ADDR: ADDR's home slot in the owner table at PIN.
 owner_home() {
 	local entries
-	entries=$(bpftool map show pinned "$1" -j | jq .max_entries) || return
+	entries=$(sb_bpftool map show pinned "$1" -j | jq .max_entries) || return
 	python3 - "$2" "$entries" <<'PY'
 import ipaddress, sys
 a = ipaddress.ip_address(sys.argv[1]).packed
@@ -35,9 +45,9 @@ ip_hex() {
 # slot_ifindex PIN SLOT: the ifindex a slot holds (0 never used).
 slot_ifindex() {
 	local size off
-	size=$(bpftool map show pinned "$1" -j | jq .bytes_value)
+	size=$(sb_bpftool map show pinned "$1" -j | jq .bytes_value)
 	off=$((size == 8 ? 4 : 16))
-	bpftool map lookup pinned "$1" key hex $(le32 "$2") -j |
+	sb_bpftool map lookup pinned "$1" key hex $(le32 "$2") -j |
 		jq -r --argjson o "$off" '.value[$o:$o+4] | reverse | map(ltrimstr("0x")) | join("") | ("0x" + .)' |
 		xargs printf '%d\n'
 }
@@ -53,13 +63,13 @@ owner_set() {
 		pin=$1/tunnel_host_ipv4_owner_map
 		value="$(ip_hex "$2") $(le32 "$3")"
 	fi
-	entries=$(bpftool map show pinned "$pin" -j | jq .max_entries)
+	entries=$(sb_bpftool map show pinned "$pin" -j | jq .max_entries)
 	home=$(owner_home "$pin" "$2") || return
 	for k in 0 1 2 3; do
 		slot=$(((home + k) & (entries - 1)))
 		held=$(slot_ifindex "$pin" "$slot")
 		if ((held == 0 || held == 0xffffffff)); then
-			bpftool map update pinned "$pin" key hex $(le32 "$slot") \
+			sb_bpftool map update pinned "$pin" key hex $(le32 "$slot") \
 				value hex $value || return
 			echo "$slot"
 			return 0
@@ -71,12 +81,12 @@ owner_set() {
 
 # sandbox_commit NICDIR IFINDEX / sandbox_uncommit NICDIR IFINDEX
 sandbox_commit() {
-	bpftool map update pinned "$1/tunnel_host_sandbox_map" \
+	sb_bpftool map update pinned "$1/tunnel_host_sandbox_map" \
 		key hex $(le32 "$2") value hex $(le32 "$2")
 }
 
 sandbox_uncommit() {
-	bpftool map delete pinned "$1/tunnel_host_sandbox_map" key hex $(le32 "$2")
+	sb_bpftool map delete pinned "$1/tunnel_host_sandbox_map" key hex $(le32 "$2")
 }
 
 # owners_dump NICDIR: every slot in use of both tables and the committed
@@ -85,13 +95,13 @@ owners_dump() {
 	local fam pin
 	for fam in 4 6; do
 		pin=$1/tunnel_host_ipv${fam}_owner_map
-		bpftool map dump pinned "$pin" -j | jq -r --arg f "$fam" '.[] |
+		sb_bpftool map dump pinned "$pin" -j | jq -r --arg f "$fam" '.[] |
 			(.key | reverse | map(ltrimstr("0x")) | join("")) as $k |
 			(if $f == "4" then .value[4:8] else .value[16:20] end |
 			 reverse | map(ltrimstr("0x")) | join("")) as $v |
 			select($v != "00000000" and $v != "ffffffff") |
 			"\($f) \($k) \($v)"'
 	done
-	bpftool map dump pinned "$1/tunnel_host_sandbox_map" -j |
+	sb_bpftool map dump pinned "$1/tunnel_host_sandbox_map" -j |
 		jq -r '.[] | "c " + (.key | reverse | map(ltrimstr("0x")) | join(""))'
 }
