@@ -93,7 +93,7 @@ host_json() {
 	[[ $output == *'sandbox h2 broken 10.80.1.2'$'\n'*'  broken: committed, but h2 has no tunnel veth install'$'\n'*"  repair: xdpwire tunnel-install --bpffs $BPFFS --device n0 --veth h2 --unpin"* ]]
 	[[ $output == *'sandbox h3 stale 10.80.1.3'$'\n'*"  repair: xdpwire pin-gc --bpffs $BPFFS --device n0"* ]]
 	[[ $output == *'sandbox ifindex:99999 stale 10.80.1.8 10.80.1.9 fd80::1:9'$'\n'*'  stale: veth ifindex 99999 is gone'* ]]
-	assert_eq "${lines[-1]}" "2 install(s), 2 ok, 0 not" "summary"
+	assert_eq "${lines[-1]}" "1 install(s), 1 ok, 0 not" "summary"
 	run -0 --separate-stderr xw status --check -q
 	assert_eq "$output" "" "status --check -q"
 }
@@ -138,7 +138,7 @@ host_json() {
 	# Independent: only h1's and h2's slots are left, both committed.
 	after=$(owners_dump "$NIC")
 	assert_eq "$(grep -c . <<<"$after")" 5 "slots and commits left"
-	assert_eq "$(awk '$1 != "c" { print $3 }' <<<"$after" | sort -u | xargs printf '%d\n' | sort -n | xargs)" \
+	assert_eq "$(awk '$1 != "c" { print "0x" $3 }' <<<"$after" | sort -u | xargs printf '%d\n' | sort -n | xargs)" \
 		"$(printf '%d\n' "$I1" "$I2" | sort -n | xargs)" "owners left"
 	run -0 --separate-stderr xw status -j --device n0
 	assert_json '[.directories[0].installs[0].sandboxes[] | .health] == ["ok","broken"]'

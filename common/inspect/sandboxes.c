@@ -38,6 +38,9 @@ bool xw_sandboxes_legacy(const struct xw_found_install *in)
 
 	if (in->layout != &xw_tunnel_host_layout)
 		return false;
+	if (in->legacy)
+		return true;
+	/* Not judged live (stale, say): by its pins alone. */
 	for (role = XW_MAP_SANDBOXES; role < in->layout->n_maps; role++)
 		if (role <= XW_MAP_OWNERS6 && xw_found_map(in, role)->present)
 			return false;
