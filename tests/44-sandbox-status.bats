@@ -173,3 +173,21 @@ host_json() {
 	assert_json "[.directories[0].installs[0].sandboxes[] | .ifindex] == [$I1]"
 	assert_json '.directories[0].installs[0].maps | .tunnel_host_ipv4_owner_map.used == 1 and .tunnel_host_ipv6_owner_map.used == 0'
 }
+
+@test "tables' pins lost: the install is broken, sandboxes null with a note; --repair re-pins them, entries kept" {
+	node
+	owner_set "$NIC" 10.80.1.1 "$I1" >/dev/null
+	sandbox_commit "$NIC" "$I1"
+	local before
+	before=$(owners_dump "$NIC")
+	rm "$NIC/tunnel_host_sandbox_map" "$NIC/tunnel_host_ipv4_owner_map" "$NIC/tunnel_host_ipv6_owner_map"
+	run -0 --separate-stderr xw status -j --device n0
+	assert_json '.directories[0].installs[0] | .health == "broken" and .pin_gc_repair == "repin" and .sandboxes == null and .sandboxes_note == "its address tables are not all pinned (see why)"'
+	run -0 --separate-stderr xw status --device n0
+	[[ $output == *'sandboxes: none listed: its address tables are not all pinned (see why)'* ]]
+	run -0 --separate-stderr xw pin-gc --repair -j
+	assert_json '[.changes[] | select(.action == "pinned") | .path | split("/")[-1]] | sort == ["tunnel_host_ipv4_owner_map","tunnel_host_ipv6_owner_map","tunnel_host_sandbox_map"]'
+	assert_eq "$(owners_dump "$NIC")" "$before" "tables after --repair"
+	run -0 --separate-stderr xw status -j --device n0
+	assert_json ".directories[0].installs[0] | .health == \"ok\" and .sandboxes_note == null and ([.sandboxes[] | {veth, health, addresses}] == [{\"veth\":\"h1\",\"health\":\"ok\",\"addresses\":[\"10.80.1.1\"]}])"
+}

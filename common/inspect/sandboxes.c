@@ -40,9 +40,13 @@ bool xw_sandboxes_legacy(const struct xw_found_install *in)
 		return false;
 	if (in->legacy)
 		return true;
-	/* Not judged live (stale, say): by its pins alone. */
+	/*
+	 * Not judged live (stale, say): by its pins, and by the maps of its
+	 * program where they were read (a program using them is no legacy).
+	 */
 	for (role = XW_MAP_SANDBOXES; role < in->layout->n_maps; role++)
-		if (role <= XW_MAP_OWNERS6 && xw_found_map(in, role)->present)
+		if (role <= XW_MAP_OWNERS6 &&
+		    (xw_found_map(in, role)->present || in->map_ids[role]))
 			return false;
 	return true;
 }
