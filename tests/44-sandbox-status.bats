@@ -191,3 +191,33 @@ host_json() {
 	run -0 --separate-stderr xw status -j --device n0
 	assert_json ".directories[0].installs[0] | .health == \"ok\" and .sandboxes_note == null and ([.sandboxes[] | {veth, health, addresses}] == [{\"veth\":\"h1\",\"health\":\"ok\",\"addresses\":[\"10.80.1.1\"]}])"
 }
+
+@test "registered by tunnel-install: ok; a removal failing half-way is broken until its repair command; a deleted veth is freed by pin-gc" {
+	node
+	xw tunnel-install --device n0 --veth h2 --address 10.80.1.2 --address fd80::1:2 -q
+	xw tunnel-install --device n0 --veth h3 --address 10.80.1.3 -q
+	run -0 --separate-stderr xw status -j --device n0
+	assert_json "[.directories[0].installs[0].sandboxes[] | {veth, ifindex, committed, addresses, health}] == [{\"veth\":\"h2\",\"ifindex\":$I2,\"committed\":true,\"addresses\":[\"10.80.1.2\",\"fd80::1:2\"],\"health\":\"ok\"},{\"veth\":\"h3\",\"ifindex\":$I3,\"committed\":true,\"addresses\":[\"10.80.1.3\"],\"health\":\"ok\"}]"
+	run -71 --separate-stderr in_ns node env XDPWIRE_TEST_FAULT=owner-remove@1 "$XW" tunnel-install --device n0 --veth h3 --unpin
+	run -0 --separate-stderr xw status -j --device n0
+	assert_json ".directories[0].installs[0].sandboxes[1] | .health == \"broken\" and .committed == false and .pin_gc == \"leave\" and .repair == \"xdpwire tunnel-install --bpffs $BPFFS --device n0 --veth h3 --unpin\""
+	local repair before
+	repair=$(json '.directories[0].installs[0].sandboxes[1].repair')
+	before=$(owners_dump "$NIC")
+	run -0 --separate-stderr xw pin-gc --repair
+	assert_eq "$(owners_dump "$NIC")" "$before" "tables after pin-gc --repair"
+	# The repair command as status gives it, word for word.
+	read -r -a words <<<"${repair#xdpwire }"
+	xw "${words[@]}" -q
+	run -0 --separate-stderr xw status -j --device n0
+	assert_json "[.directories[0].installs[0].sandboxes[] | {veth, health}] == [{\"veth\":\"h2\",\"health\":\"ok\"}]"
+	# h2's veth deleted: uncommitted by the kernel, then stale.
+	ipn node link del h2
+	run -0 --separate-stderr xw status -j --device n0
+	assert_json ".directories[0].installs[0] | .health == \"ok\" and ([.sandboxes[] | {veth, committed, health, why}] == [{\"veth\":null,\"committed\":false,\"health\":\"stale\",\"why\":\"veth ifindex $I2 is gone\"}])"
+	run -0 --separate-stderr xw pin-gc -j
+	assert_json '[.changes[] | select(.object == "address") | .detail | split(" ")[0]] == ["10.80.1.2","fd80::1:2"]'
+	[[ ! -e $BPFFS/h2 ]]
+	assert_eq "$(owners_dump "$NIC")" "" "tables after pin-gc"
+	run -0 --separate-stderr xw status --check -q
+}
