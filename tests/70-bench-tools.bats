@@ -142,7 +142,7 @@ owner_slots() {
 	# Home slots by the contract's hash, computed here independently.
 	out=$(python3 -c '
 import ipaddress, struct, sys
-mix = lambda x: (lambda y: y ^ (y >> 16))((x * 0x9e3779b1) & 0xffffffff)
+mix = lambda x: (lambda y: y ^ (y >> 16))(((x ^ (x >> 16)) * 0x9e3779b1) & 0xffffffff)
 a4 = struct.unpack("<I", ipaddress.ip_address("10.0.0.1").packed)[0]
 hi, lo = struct.unpack("<QQ", ipaddress.ip_address("fd00::1").packed)
 x = hi ^ lo
