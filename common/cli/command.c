@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "cli/cli.h"
 #include "cli/command.h"
@@ -40,6 +41,50 @@ static error_t add_port(struct xw_ctx *ctx, const char *object, const char *arg,
 	if (xw_parse_port(arg, &ports[*n]))
 		return bad_value(ctx, object, arg, "a TCP port (1-65535)");
 	(*n)++;
+	return 0;
+}
+
+static bool listed(const struct xw_ip *ips, size_t n, const struct xw_ip *ip)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!xw_ip_cmp(&ips[k], ip))
+			return true;
+	return false;
+}
+
+/*
+ * An address a sandbox would own.  A repeat is dropped, not refused: a
+ * runtime may list an address from two sources, and it means the same.
+ */
+static error_t add_addr(struct xw_ctx *ctx, const char *object, const char *arg,
+			struct xw_ip *ips, size_t *n)
+{
+	struct xw_ip ip;
+	int err = xw_parse_ip(arg, &ip);
+
+	if (err == -EDOM) {
+		/* An address's text is short: it was one, of a refused class. */
+		char named[128];
+
+		snprintf(named, sizeof(named), "%s %s", object, arg);
+		xw_fail(ctx, XW_EXIT_DATAERR, 0, named,
+			"%s: a sandbox cannot own it", xw_ip_refusal(&ip));
+		return EINVAL;
+	}
+	if (err)
+		return bad_value(ctx, object, arg,
+				 "an IPv4 or IPv6 address (no prefix)");
+	if (listed(ips, *n, &ip))
+		return 0;
+	if (*n == XW_MAX_SANDBOX_ADDRS) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, object,
+			"at most %d addresses per sandbox",
+			XW_MAX_SANDBOX_ADDRS);
+		return EINVAL;
+	}
+	ips[(*n)++] = ip;
 	return 0;
 }
 
@@ -84,6 +129,8 @@ static error_t store(struct xw_ctx *ctx, const struct xw_option *opt,
 		return 0;
 	case XW_OPT_PORTS:
 		return add_port(ctx, object, arg, to, field(opts, opt->given));
+	case XW_OPT_ADDRS:
+		return add_addr(ctx, object, arg, to, field(opts, opt->given));
 	}
 	return EINVAL;
 }
@@ -99,7 +146,8 @@ static error_t parse_one(struct xw_ctx *ctx, const struct xw_option *opt,
 		return EINVAL;
 	}
 	/* Given, even when the value is then refused: the check is moot. */
-	if (opt->given && opt->type != XW_OPT_PORTS)
+	if (opt->given && opt->type != XW_OPT_PORTS &&
+	    opt->type != XW_OPT_ADDRS)
 		*(bool *)field(opts, opt->given) = true;
 	return store(ctx, opt, object, arg, opts);
 }

@@ -33,6 +33,11 @@ enum xw_opt_type {
 	XW_OPT_PID, /* int, a process id */
 	XW_OPT_MODE, /* enum xw_xdp_mode, by its name */
 	XW_OPT_PORTS, /* uint16_t[XW_MAX_PASS_PORTS], appended; size_t count */
+	/*
+	 * struct xw_ip[XW_MAX_SANDBOX_ADDRS], appended (a repeat of one
+	 * address is dropped); size_t count.  xw_parse_ip()'s refusals.
+	 */
+	XW_OPT_ADDRS,
 };
 
 struct xw_option {
@@ -42,8 +47,9 @@ struct xw_option {
 	enum xw_opt_type type;
 	size_t field; /* offsetof() in the command's options struct */
 	/*
-	 * offsetof() a bool set when the option is given (XW_OPT_PORTS: a
-	 * size_t count of the values).  0, the common part's ctx, is none.
+	 * offsetof() a bool set when the option is given (XW_OPT_PORTS,
+	 * XW_OPT_ADDRS: a size_t count of the values).  0, the common
+	 * part's ctx, is none.
 	 */
 	size_t given;
 	/* A second time is refused (XW_OPT_IFNAME, XW_OPT_STRING). */

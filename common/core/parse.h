@@ -37,7 +37,11 @@ struct xw_ip {
  */
 int xw_parse_ip(const char *s, struct xw_ip *out);
 
-/* Why xw_parse_ip() refused s with -EDOM, for its message: "loopback"... */
+/*
+ * Why xw_parse_ip() refused s with -EDOM, for its message: "loopback"...;
+ * NULL for an address a sandbox may own (xw_parse_ip() fills out either
+ * way, so an address read elsewhere is held to the same rule).
+ */
 const char *xw_ip_refusal(const struct xw_ip *ip);
 
 /* ip as text (inet_ntop) into buf of XW_IP_STRLEN; returns buf. */

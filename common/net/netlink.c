@@ -1,7 +1,10 @@
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
@@ -28,6 +31,34 @@ int xw_nl_open(struct xw_ctx *ctx, struct nl_sock **sk)
 	*sk = NULL;
 	return xw_fail(ctx, XW_EXIT_OSERR, 0, "netlink", "cannot connect: %s",
 		       nl_geterror(err));
+}
+
+int xw_nl_open_in(struct xw_ctx *ctx, int ns_fd, const char *path,
+		  struct nl_sock **sk)
+{
+	int self_fd, err;
+
+	*sk = NULL;
+	self_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self_fd < 0)
+		return xw_fail_errno(ctx, errno, "/proc/self/ns/net",
+				     "cannot open own network namespace");
+	if (setns(ns_fd, CLONE_NEWNET)) {
+		err = xw_fail_errno(ctx, errno, path,
+				    "cannot enter network namespace");
+		close(self_fd);
+		return err;
+	}
+	err = xw_nl_open(ctx, sk);
+	if (setns(self_fd, CLONE_NEWNET)) {
+		if (!err)
+			xw_nl_close(*sk);
+		*sk = NULL;
+		err = xw_fail_errno(ctx, errno, path,
+				    "cannot return from network namespace");
+	}
+	close(self_fd);
+	return err;
 }
 
 void xw_nl_close(struct nl_sock *sk)

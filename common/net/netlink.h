@@ -26,6 +26,13 @@ struct xw_netdev {
 
 /* A route socket in the namespace this process is in now. */
 int xw_nl_open(struct xw_ctx *ctx, struct nl_sock **sk);
+/*
+ * A route socket in the namespace open at ns_fd (path names it in
+ * messages): it answers for that namespace while this process stays in
+ * its own, to which it is back before returning, or the run cannot go on.
+ */
+int xw_nl_open_in(struct xw_ctx *ctx, int ns_fd, const char *path,
+		  struct nl_sock **sk);
 void xw_nl_close(struct nl_sock *sk);
 
 /* By ifindex, or by name when name is set; -ENODEV (not recorded) if absent. */

@@ -1,7 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,28 +29,6 @@ int xw_veth_check(struct xw_ctx *ctx, const struct xw_dev *dev)
 	err = xw_dev_netdev(ctx, dev, "no such device", &nd);
 	if (!err && strcmp(nd.kind, "veth"))
 		err = not_a_veth(ctx, dev->name, &nd);
-	return err;
-}
-
-/*
- * A route socket inside the namespace ns_fd; this process is back in
- * self_fd's before returning, or the run cannot go on.
- */
-static int socket_in(struct xw_ctx *ctx, int ns_fd, int self_fd,
-		     const char *path, struct nl_sock **sk)
-{
-	int err;
-
-	if (setns(ns_fd, CLONE_NEWNET))
-		return xw_fail_errno(ctx, errno, path,
-				     "cannot enter network namespace");
-	err = xw_nl_open(ctx, sk);
-	if (setns(self_fd, CLONE_NEWNET)) {
-		if (!err)
-			xw_nl_close(*sk);
-		return xw_fail_errno(ctx, errno, path,
-				     "cannot return from network namespace");
-	}
 	return err;
 }
 
@@ -128,7 +105,7 @@ int xw_veth_near_end(struct xw_ctx *ctx, const char *netns_path,
 		close(self_fd);
 		return ns_fd;
 	}
-	err = socket_in(ctx, ns_fd, self_fd, netns_path, &far_sk);
+	err = xw_nl_open_in(ctx, ns_fd, netns_path, &far_sk);
 	if (!err)
 		err = xw_nl_open(ctx, &near_sk);
 	if (!err)

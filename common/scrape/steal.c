@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +14,7 @@
 #include "core/fault.h"
 #include "core/json.h"
 #include "core/report.h"
-#include "net/nladdr.h"
+#include "net/addrs.h"
 #include "scrape/scrape.h"
 #include "scrape/steal.h"
 #include "scrape/steal_journal.h"
@@ -35,25 +34,12 @@ static const char *iface_name(const struct xw_scrape *s, struct rtnl_addr *a)
 }
 
 /*
- * IPv6 link-local addresses stay: the runtime does not copy them (a
- * sandbox makes its own), and without one the interface cannot do
- * neighbour discovery, nor the host answer on it.
- */
-static bool link_local(struct rtnl_addr *a)
-{
-	struct nl_addr *local = rtnl_addr_get_local(a);
-
-	return rtnl_addr_get_family(a) == AF_INET6 &&
-	       nl_addr_get_len(local) == sizeof(struct in6_addr) &&
-	       IN6_IS_ADDR_LINKLOCAL(
-		       (const struct in6_addr *)nl_addr_get_binary_addr(local));
-}
-
-/*
  * The addresses to take, in dump order (IPv4 primaries first): those
  * scrape reported, so not one whose local address is not an IP address of
- * its family (nl_addr2str would read past a short one), but for IPv6's
- * link-local ones.
+ * its family (nl_addr2str would read past a short one), but for those a
+ * runtime does not copy (xw_addr_copied: IPv6's link-local ones stay, the
+ * interface needs one for neighbour discovery, and the host to answer on
+ * it).
  */
 static size_t collect(const struct xw_scrape *s, struct rtnl_addr **out,
 		      size_t cap)
@@ -66,11 +52,11 @@ static size_t collect(const struct xw_scrape *s, struct rtnl_addr **out,
 		struct rtnl_addr *a = (struct rtnl_addr *)o;
 		struct xw_scrape_iface *i =
 			xw_scrape_find(s, (uint32_t)rtnl_addr_get_ifindex(a));
-		char buf[64];
+		struct xw_ip ip;
 
 		if (i && i->wanted && !i->loopback &&
-		    xw_nladdr_ip(rtnl_addr_get_local(a), buf, sizeof(buf)) &&
-		    !link_local(a))
+		    xw_addr_from_nl(rtnl_addr_get_local(a), &ip) &&
+		    xw_addr_copied(&ip))
 			out[n++] = a;
 	}
 	return n;

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Option values: numbers, ports, descriptors, pids and XDP modes.  What a
- * parser accepts must be in its range, and a number it accepts must be
- * all decimal digits (no sign, blank or 0x) of the value it gave.
+ * Option values: numbers, ports, descriptors, pids, XDP modes and the
+ * addresses a sandbox owns.  What a parser accepts must be in its range,
+ * a number it accepts must be all decimal digits (no sign, blank or 0x)
+ * of the value it gave, and an address it accepts or refuses by class
+ * must be one address whose text reads back as the same.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/parse.h"
 #include "pins/xdp_mode.h"
@@ -18,6 +22,24 @@ static void same_text(const char *s, unsigned long long v)
 {
 	if (!*s || strspn(s, "0123456789") != strlen(s) ||
 	    strtoull(s, NULL, 10) != v)
+		abort();
+}
+
+/* Accepted: of no refused class; -EDOM: of one; either way one address. */
+static void check_ip(const char *s)
+{
+	struct xw_ip ip, again;
+	char buf[XW_IP_STRLEN];
+	int err = xw_parse_ip(s, &ip);
+
+	if (err == -EINVAL)
+		return;
+	if ((err && err != -EDOM) || !xw_ip_refusal(&ip) != !err ||
+	    strpbrk(s, "/% \t\n") ||
+	    (ip.family != AF_INET && ip.family != AF_INET6))
+		abort();
+	if (xw_parse_ip(xw_ip_str(&ip, buf), &again) != err ||
+	    xw_ip_cmp(&ip, &again))
 		abort();
 }
 
@@ -55,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!xw_parse_mode(s, &mode) && strcmp(xw_mode_name(mode), s))
 		abort();
+	check_ip(s);
 	free(s);
 	return 0;
 }

@@ -3,7 +3,8 @@
  * Command lines: the strict argv pre-scan that refuses what getopt would
  * quietly guess at (abbreviations, missing values, stray arguments), and
  * the shared target/output options as argp parses them.  A small
- * subcommand of the test's own carries the shared children.
+ * subcommand of the test's own carries the shared children; another,
+ * declared by a table (command.h), the repeatable typed options.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,12 +12,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
+#include "bpf/owner_table.h"
+#include "bpf/xw_abi.h"
 #include "cli/cli.h"
+#include "cli/command.h"
 #include "core/exit.h"
 #include "core/parse.h"
 #include "core/report.h"
@@ -346,6 +352,198 @@ static void test_inapplicable(void **state)
 	expect_narrow(ARGS("-x"), "-x", "unknown option (see --help)");
 }
 
+/* A declared command of the test's own: repeatable addresses and ports. */
+struct table_opts {
+	struct xw_common_opts common;
+	struct xw_ip addrs[XW_MAX_SANDBOX_ADDRS];
+	size_t n_addrs;
+	uint16_t ports[XW_MAX_PASS_PORTS];
+	size_t n_ports;
+};
+
+static const struct xw_option table_options[] = {
+	XW_OPTION("address", XW_OPT_ADDRS, struct table_opts, addrs,
+		  .metavar = "ADDR", .help = "An address",
+		  .given = offsetof(struct table_opts, n_addrs)),
+	XW_OPTION("pass-port", XW_OPT_PORTS, struct table_opts, ports,
+		  .metavar = "PORT", .help = "A port",
+		  .given = offsetof(struct table_opts, n_ports)),
+	{ 0 }
+};
+
+static const struct table_opts table_defaults;
+static const struct xw_cmd table_cmd = {
+	.name = "test",
+	.options = table_options,
+	.opts_size = sizeof(struct table_opts),
+	.defaults = &table_defaults,
+};
+
+struct table_run {
+	struct xw_ctx ctx;
+	struct table_opts o;
+	struct xw_cmd_argp a;
+	char *argv[XW_MAX_SANDBOX_ADDRS * 2 + 8];
+	int argc;
+};
+
+/* Parses args (NULL-terminated, may repeat up to argv's room). */
+static int table_parse(struct table_run *r, const char *const *args)
+{
+	r->argc = 0;
+	r->argv[r->argc++] = (char *)"xdpwire-test";
+	while (*args &&
+	       r->argc < (int)(sizeof(r->argv) / sizeof(r->argv[0])) - 1)
+		r->argv[r->argc++] = (char *)*args++;
+	r->argv[r->argc] = NULL;
+	assert_int_equal(xw_ctx_init(&r->ctx, "test"), 0);
+	memcpy(&r->o, &table_defaults, sizeof(r->o));
+	xw_common_defaults(&r->o.common, &r->ctx);
+	xw_cmd_argp_build(&r->a, &table_cmd, &r->o);
+	return argp_parse(&r->a.argp, r->argc, r->argv,
+			  XW_ARGP_FLAGS | ARGP_NO_EXIT | ARGP_NO_ERRS, NULL,
+			  &r->a);
+}
+
+static void expect_addrs(const struct table_run *r, const char *const *want)
+{
+	char buf[XW_IP_STRLEN];
+	size_t k;
+
+	for (k = 0; want[k]; k++) {
+		if (k >= r->o.n_addrs)
+			fail_msg("%zu addresses, want %s too", r->o.n_addrs,
+				 want[k]);
+		assert_string_equal(xw_ip_str(&r->o.addrs[k], buf), want[k]);
+	}
+	assert_int_equal(r->o.n_addrs, k);
+}
+
+static void test_addrs_appended(void **state)
+{
+	struct table_run r;
+
+	(void)state;
+	assert_int_equal(table_parse(&r,
+				     ARGS("--address", "10.80.1.1",
+					  "--address=fd80::1:1", "--pass-port",
+					  "22", "--address", "FE80::1")),
+			 0);
+	assert_false(xw_failed(&r.ctx));
+	/* In the order given; a port between them is its own list. */
+	expect_addrs(&r, ARGS("10.80.1.1", "fd80::1:1", "fe80::1"));
+	assert_int_equal(r.o.addrs[0].family, AF_INET);
+	assert_int_equal(r.o.n_ports, 1);
+	xw_ctx_free(&r.ctx);
+
+	assert_int_equal(table_parse(&r, ARGS("--pass-port", "22")), 0);
+	assert_int_equal(r.o.n_addrs, 0);
+	xw_ctx_free(&r.ctx);
+}
+
+/* The same address twice, however written, is one. */
+static void test_addrs_repeats_dropped(void **state)
+{
+	struct table_run r;
+
+	(void)state;
+	assert_int_equal(table_parse(&r,
+				     ARGS("--address", "fd80::1", "--address",
+					  "10.0.0.1", "--address", "FD80:0::1",
+					  "--address", "10.0.0.1", "--address",
+					  "fd80:0:0:0:0:0:0:1")),
+			 0);
+	assert_false(xw_failed(&r.ctx));
+	expect_addrs(&r, ARGS("fd80::1", "10.0.0.1"));
+	xw_ctx_free(&r.ctx);
+}
+
+static void expect_table_fail(const char *const *args, int exit_code,
+			      const char *object, const char *what)
+{
+	struct table_run r;
+
+	assert_int_equal(table_parse(&r, args), EINVAL);
+	assert_int_equal(r.ctx.fail.exit_code, exit_code);
+	assert_string_equal(r.ctx.fail.object, object);
+	if (strcmp(r.ctx.fail.what, what))
+		fail_msg("'%s', want '%s'", r.ctx.fail.what, what);
+	xw_ctx_free(&r.ctx);
+}
+
+/* Not an address: the option parser's usual line, exit 65 as a bad port. */
+static void test_addrs_bad_values(void **state)
+{
+	(void)state;
+	expect_table_fail(
+		ARGS("--address", "10.0.0.1/24"), XW_EXIT_DATAERR, "--address",
+		"'10.0.0.1/24' is not an IPv4 or IPv6 address (no prefix)");
+	expect_table_fail(ARGS("--address", ""), XW_EXIT_DATAERR, "--address",
+			  "'' is not an IPv4 or IPv6 address (no prefix)");
+	expect_table_fail(
+		ARGS("--address", "10.0.0.1", "--address", "host.example"),
+		XW_EXIT_DATAERR, "--address",
+		"'host.example' is not an IPv4 or IPv6 address (no prefix)");
+	expect_table_fail(ARGS("--pass-port", "0"), XW_EXIT_DATAERR,
+			  "--pass-port", "'0' is not a TCP port (1-65535)");
+}
+
+/* A refused class says which, with the address as given. */
+static void test_addrs_refused_classes(void **state)
+{
+	(void)state;
+	expect_table_fail(ARGS("--address", "127.0.0.1"), XW_EXIT_DATAERR,
+			  "--address 127.0.0.1",
+			  "loopback: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "0.0.0.0"), XW_EXIT_DATAERR,
+			  "--address 0.0.0.0",
+			  "unspecified: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "224.0.0.251"), XW_EXIT_DATAERR,
+			  "--address 224.0.0.251",
+			  "multicast: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "255.255.255.255"), XW_EXIT_DATAERR,
+			  "--address 255.255.255.255",
+			  "broadcast: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "::"), XW_EXIT_DATAERR,
+			  "--address ::",
+			  "unspecified: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "::1"), XW_EXIT_DATAERR,
+			  "--address ::1", "loopback: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "ff02::1:ff00:5"), XW_EXIT_DATAERR,
+			  "--address ff02::1:ff00:5",
+			  "multicast: a sandbox cannot own it");
+	expect_table_fail(ARGS("--address", "::FFFF:10.0.0.1"), XW_EXIT_DATAERR,
+			  "--address ::FFFF:10.0.0.1",
+			  "IPv4-mapped IPv6: a sandbox cannot own it");
+}
+
+/* Up to XW_MAX_SANDBOX_ADDRS distinct ones; one more is a usage error. */
+static void test_addrs_limit(void **state)
+{
+	static char text[XW_MAX_SANDBOX_ADDRS + 1][24];
+	const char *args[2 * (XW_MAX_SANDBOX_ADDRS + 1) + 3];
+	struct table_run r;
+	size_t k, n = 0;
+
+	(void)state;
+	for (k = 0; k <= XW_MAX_SANDBOX_ADDRS; k++) {
+		snprintf(text[k], sizeof(text[k]), "10.0.1.%zu", k + 1);
+		args[n++] = "--address";
+		args[n++] = text[k];
+	}
+	/* A repeat of the first does not count against the limit. */
+	args[n - 2] = "--address";
+	args[n - 1] = text[0];
+	args[n] = NULL;
+	assert_int_equal(table_parse(&r, args), 0);
+	assert_int_equal(r.o.n_addrs, XW_MAX_SANDBOX_ADDRS);
+	xw_ctx_free(&r.ctx);
+
+	args[n - 1] = text[XW_MAX_SANDBOX_ADDRS];
+	expect_table_fail(args, XW_EXIT_USAGE, "--address",
+			  "at most 32 addresses per sandbox");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +559,11 @@ int main(void)
 		cmocka_unit_test(test_argp_bad_values),
 		cmocka_unit_test(test_pretty),
 		cmocka_unit_test(test_inapplicable),
+		cmocka_unit_test(test_addrs_appended),
+		cmocka_unit_test(test_addrs_repeats_dropped),
+		cmocka_unit_test(test_addrs_bad_values),
+		cmocka_unit_test(test_addrs_refused_classes),
+		cmocka_unit_test(test_addrs_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
