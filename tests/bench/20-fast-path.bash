@@ -20,7 +20,7 @@
 #
 # Many sandboxes (issue 15): eight more sandboxes on the tunnel's NIC
 # (host hs1..hs8 -> many: ms1..ms8, each dropping in XDP and counting),
-# registered in the tunnel host's tables by xw-owners_fill: sandbox K owns
+# registered by tunnel-install --veth hsK --address: sandbox K owns
 # 10.90.0.K, and sandbox 1 also owns 10.91.0.1-8.  The generator spreads
 # its frames over 8 destinations (xw-livegen --dst-count 8) in both runs
 # of a round, to 10.90.0.1-8 (8 sandboxes) and to 10.91.0.1-8 (the same
@@ -171,10 +171,9 @@ bench_main() {
 
 # The eight sandboxes of the many-sandbox rows, on the tunnel's NIC.
 many_bed_build() {
-	local k lines=$BED_DIR/many.txt
+	local k a addrs
 	MANY_DEVS=
 	bed_ns many || return
-	: >"$lines"
 	for k in 1 2 3 4 5 6 7 8; do
 		bed_veth host "hs$k" many "ms$k" &&
 			in_ns many sysctl -qw "net.ipv6.conf.ms$k.disable_ipv6=1" &&
@@ -182,8 +181,13 @@ many_bed_build() {
 			ipn many link set dev "ms$k" xdpdrv obj "$XW_BENCH/drop.bpf.o" \
 				sec xdp || return
 		MANY_DEVS+=${MANY_DEVS:+,}ms$k
-		echo "hs$k 10.90.0.$k" >>"$lines"
+		addrs=(--address "10.90.0.$k")
+		if ((k == 1)); then
+			for a in 1 2 3 4 5 6 7 8; do
+				addrs+=(--address "10.91.0.$a")
+			done
+		fi
+		in_ns host "$XW" tunnel-install --device hn0 --veth "hs$k" \
+			"${addrs[@]}" -q || return
 	done
-	echo "hs1 10.91.0.1 10.91.0.2 10.91.0.3 10.91.0.4 10.91.0.5 10.91.0.6 10.91.0.7 10.91.0.8" >>"$lines"
-	in_ns host "$XW_BENCH/xw-owners_fill" "$BPFFS/hn0" <"$lines" >&2
 }
