@@ -55,9 +55,17 @@ struct xw_owner6 {
 	__u32 pad;
 };
 
-/* Cheap mixing: a multiply spreads the bits up, the shift folds them down. */
+/*
+ * Cheap mixing: the first shift folds the high half down, the multiply
+ * spreads the bits up, the last shift folds them down again.  Without the
+ * first fold the low bits of the result (a table's mask keeps only those)
+ * never saw the address's last octet's high bits: the 254 addresses of a
+ * /24, as a sandbox pool hands them out, had 64 home slots among 16384
+ * and a table filled its probe windows long before its capacity.
+ */
 static __always_inline __u32 xw_owner_mix(__u32 x)
 {
+	x ^= x >> 16;
 	x *= 0x9e3779b1u;
 	return x ^ (x >> 16);
 }

@@ -17,6 +17,15 @@
 # forwarding runs in softirq, mostly on the generator's CPU, and cannot be
 # told apart from the generator's own work, which is the same per frame
 # in both topologies.
+#
+# Many sandboxes (issue 15): eight more sandboxes on the tunnel's NIC
+# (host hs1..hs8 -> many: ms1..ms8, each dropping in XDP and counting),
+# registered by tunnel-install --veth hsK --address: sandbox K owns
+# 10.90.0.K, and sandbox 1 also owns 10.91.0.1-8.  The generator spreads
+# its frames over 8 destinations (xw-livegen --dst-count 8) in both runs
+# of a round, to 10.90.0.1-8 (8 sandboxes) and to 10.91.0.1-8 (the same
+# traffic, one sandbox), so the generator and the lookups cost the same
+# and only the spreading over devices differs.
 
 # shellcheck source=tests/lib/tunnel_bed.bash
 source "$XW_ROOT/tests/lib/tunnel_bed.bash"
@@ -68,10 +77,15 @@ own_ns() {
 	echo "$out"
 }
 
-# received NS DEV: frames the device's XDP program has seen, all queues.
+# received NS DEV[,DEV...]: frames the devices' XDP programs have seen,
+# all queues.
 received() {
-	in_ns "$1" ethtool -S "$2" |
-		awk '/rx_queue_[0-9]+_xdp_packets:/ { n += $2 } END { print n + 0 }'
+	local dev n=0
+	for dev in ${2//,/ }; do
+		n=$((n + $(in_ns "$1" ethtool -S "$dev" |
+			awk '/rx_queue_[0-9]+_xdp_packets:/ { n += $2 } END { print n + 0 }')))
+	done
+	echo "$n"
 }
 
 # busy_ticks: the machine's non-idle CPU time so far, in USER_HZ ticks.
@@ -79,8 +93,8 @@ busy_ticks() {
 	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 
-# run KEY NS DEV GEN-ARGS...: one timed run; records packets/s reaching
-# NS's DEV and busy CPU ns per such packet.
+# run KEY NS DEV[,DEV...] GEN-ARGS...: one timed run; records packets/s
+# reaching NS's devices and busy CPU ns per such packet.
 run() {
 	local key=$1 ns=$2 dev=$3 before after t0 t1 out sent ns_el got
 	shift 3
@@ -104,7 +118,8 @@ run() {
 
 bench_main() {
 	local i
-	declare -gA PPS CPU GEN_NS=([tunnel]=outside [forward]=kout [ceiling]=kout)
+	declare -gA PPS CPU GEN_NS=([tunnel]=outside [forward]=kout [ceiling]=kout
+		[many8]=outside [many1]=outside)
 	tunnel_bed_build || return
 	in_ns host "$XW" tunnel-install --device hn0 -q &&
 		in_ns host "$XW" tunnel-install --device hn0 --veth hv0 -q || return
@@ -112,6 +127,7 @@ bench_main() {
 	ipn sandbox link set dev sv0 xdpdrv obj "$XW_BENCH/drop.bpf.o" sec xdp &&
 		ipn ksbx link set dev ks0 xdpdrv obj "$XW_BENCH/drop.bpf.o" sec xdp ||
 		return
+	many_bed_build || return
 
 	local tunnel=(--dev on0 --src-mac "$(mac_of outside on0)"
 		--dst-mac "$(mac_of host hn0)" --src-ip 10.80.0.2
@@ -122,11 +138,18 @@ bench_main() {
 	local ceiling=(--dev go0 --src-mac "$(mac_of kout go0)"
 		--dst-mac "$(mac_of kh gd0)" --src-ip 10.83.0.2
 		--dst-ip 10.83.0.1 --dport 5000)
+	local many8=(--dev on0 --src-mac "$(mac_of outside on0)"
+		--dst-mac "$(mac_of host hn0)" --src-ip 10.80.0.2
+		--dst-ip 10.90.0.1 --dport 5000 --dst-count 8)
+	local many1=("${many8[@]}")
+	many1[9]=10.91.0.1
 	bench_log "$ROUNDS rounds of $RUN_MS ms each, generator on CPU 0"
 	for ((i = 0; i < ROUNDS; i++)); do
 		run tunnel sandbox sv0 "${tunnel[@]}" &&
 			run forward ksbx ks0 "${forward[@]}" &&
-			run ceiling kh gd0 "${ceiling[@]}" || return
+			run ceiling kh gd0 "${ceiling[@]}" &&
+			run many8 many "$MANY_DEVS" "${many8[@]}" &&
+			run many1 many ms1 "${many1[@]}" || return
 	done
 	bench_row throughput "tunnel: UDP/IPv4 64 B, 1 CPU" packets/s \
 		"kernel IP forwarding" "ratio>=3" "${PPS[tunnel]}" "${PPS[forward]}"
@@ -138,4 +161,33 @@ bench_main() {
 		"generator's time taken out"
 	bench_row throughput "tunnel: busy CPU per packet, 1 CPU" "CPU ns/packet" \
 		"kernel IP forwarding" "" "${CPU[tunnel]}" "${CPU[forward]}"
+	bench_row throughput "tunnel: UDP/IPv4 64 B to 8 sandboxes, 1 CPU" \
+		packets/s "same traffic to 1 sandbox" "ratio>=0.9" \
+		"${PPS[many8]}" "${PPS[many1]}"
+	bench_row throughput "tunnel: busy CPU per packet, 8 sandboxes, 1 CPU" \
+		"CPU ns/packet" "same traffic to 1 sandbox" "" \
+		"${CPU[many8]}" "${CPU[many1]}"
+}
+
+# The eight sandboxes of the many-sandbox rows, on the tunnel's NIC.
+many_bed_build() {
+	local k a addrs
+	MANY_DEVS=
+	bed_ns many || return
+	for k in 1 2 3 4 5 6 7 8; do
+		bed_veth host "hs$k" many "ms$k" &&
+			in_ns many sysctl -qw "net.ipv6.conf.ms$k.disable_ipv6=1" &&
+			in_ns host sysctl -qw "net.ipv6.conf.hs$k.disable_ipv6=1" &&
+			ipn many link set dev "ms$k" xdpdrv obj "$XW_BENCH/drop.bpf.o" \
+				sec xdp || return
+		MANY_DEVS+=${MANY_DEVS:+,}ms$k
+		addrs=(--address "10.90.0.$k")
+		if ((k == 1)); then
+			for a in 1 2 3 4 5 6 7 8; do
+				addrs+=(--address "10.91.0.$a")
+			done
+		fi
+		in_ns host "$XW" tunnel-install --device hn0 --veth "hs$k" \
+			"${addrs[@]}" -q || return
+	done
 }

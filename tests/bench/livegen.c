@@ -4,7 +4,7 @@
  *
  *   xw-livegen --obj LIVEGEN.bpf.o --dev IFNAME --src-mac MAC --dst-mac MAC
  *              --src-ip A.B.C.D --dst-ip A.B.C.D [--dport PORT]
- *              [--duration-ms MS] [--count N] [--cpu C]
+ *              [--duration-ms MS] [--count N] [--cpu C] [--dst-count N]
  *
  * pktgen is not built into this kernel and xdp-trafficgen and trafgen
  * fail here, so frames come from BPF_PROG_RUN in live-frames mode:
@@ -12,7 +12,8 @@
  * and returns XDP_TX, and the kernel transmits it out of --dev
  * (ndo_xdp_xmit), to its veth peer, as a NIC's driver would hand it
  * over.  Runs until MS milliseconds passed or N frames were sent
- * (whichever is first).
+ * (whichever is first).  --dst-count N sends to N destinations in turn,
+ * --dst-ip and the N - 1 addresses after it (many sandboxes).
  *
  * Prints "sent N elapsed_ns T".  Exit 0, 1 failure, 2 usage.
  */
@@ -45,7 +46,7 @@ struct args {
 	unsigned int ifindex;
 	unsigned char src_mac[ETH_ALEN], dst_mac[ETH_ALEN];
 	struct in_addr src_ip, dst_ip;
-	unsigned long dport, duration_ms, count, cpu;
+	unsigned long dport, duration_ms, count, cpu, dst_count;
 };
 
 static uint64_t now_ns(void)
@@ -93,14 +94,26 @@ static void build_frame(const struct args *a, unsigned char *f)
 }
 
 /* Loads the frame source with the frame as its template; returns its fd. */
-static int load_source(const char *path, const unsigned char *frame)
+static int load_source(const char *path, const unsigned char *frame,
+		       unsigned long dst_count)
 {
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	__u32 key = 0, count = (__u32)dst_count;
 	struct bpf_program *prog;
 	struct bpf_map *map;
-	__u32 key = 0;
+	size_t size;
 
-	if (!obj || bpf_object__load(obj))
+	if (!obj)
+		return -1;
+	/* dst_count is the object's only constant: .rodata is exactly it. */
+	map = bpf_object__find_map_by_name(obj, ".rodata");
+	if (!map || !bpf_map__initial_value(map, &size) ||
+	    size != sizeof(count) ||
+	    bpf_map__set_initial_value(map, &count, sizeof(count))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (bpf_object__load(obj))
 		return -1;
 	prog = bpf_object__find_program_by_name(obj, "xw_livegen");
 	map = bpf_object__find_map_by_name(obj, "template");
@@ -169,6 +182,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			bad = parse_uint(v, 1, ULONG_MAX, &a->count);
 		} else if (!strcmp(o, "--cpu")) {
 			bad = parse_uint(v, 0, CPU_SETSIZE - 1, &a->cpu);
+		} else if (!strcmp(o, "--dst-count")) {
+			bad = parse_uint(v, 1, 65536, &a->dst_count);
 		} else {
 			bad = 1;
 		}
@@ -180,7 +195,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 			"usage: " PROG
 			" --obj LIVEGEN.bpf.o --dev IFNAME --src-mac MAC --dst-mac "
 			"MAC --src-ip IP --dst-ip IP [--dport PORT] "
-			"[--duration-ms MS] [--count N] [--cpu C]\n");
+			"[--duration-ms MS] [--count N] [--cpu C] "
+			"[--dst-count N]\n");
 		return -1;
 	}
 	return 0;
@@ -191,7 +207,8 @@ int main(int argc, char **argv)
 	struct args a = { .dport = 5000,
 			  .duration_ms = 1000,
 			  .count = ULONG_MAX,
-			  .cpu = ULONG_MAX };
+			  .cpu = ULONG_MAX,
+			  .dst_count = 1 };
 	unsigned char frame[FRAME_LEN];
 	struct xdp_md ctx = {};
 	uint64_t t0, deadline, sent = 0;
@@ -210,7 +227,7 @@ int main(int argc, char **argv)
 		}
 	}
 	build_frame(&a, frame);
-	fd = load_source(a.obj, frame);
+	fd = load_source(a.obj, frame, a.dst_count);
 	if (fd < 0) {
 		fprintf(stderr, PROG ": %s: cannot load the frame source: %s\n",
 			a.obj, strerror(errno));

@@ -2,8 +2,10 @@
 /*
  * xw-prog_run: per-packet cost of pinned XDP programs, for make bench.
  *
- *   xw-prog_run [--repeat N] [--rounds R] [--cpu C]
- *               LABEL=PIN:EXPECT[,EXPECT...]...
+ *   xw-prog_run [--repeat N] [--rounds R] [--cpu C] [--kernel-time]
+ *               [--slot0 OBJ DEV:EXPECT[,EXPECT...]]
+ *               [--dst4 A.B.C.D] [--dst6 ADDR]
+ *               [LABEL=PIN:EXPECT[,EXPECT...]]...
  *
  * Each LABEL names a pinned XDP program and the action it must return for
  * each frame, in the order udp4, tcp4-22, tcp6-443, short (pass, drop,
@@ -16,8 +18,18 @@
  * before and after the programs of each frame.  A first round, not
  * reported, warms up.
  *
+ * --slot0 loads OBJ (tests/bench/slot0.bpf.o, the single-sandbox tunnel
+ * host before issue 15) here, as the installer would have: pass port 22
+ * in its .rodata, device DEV (a name or an ifindex in our network
+ * namespace) in slot 0 of its dev_map; label "slot0".  --dst4 and --dst6
+ * rewrite the frames' destination address (the truncated frame has none),
+ * so the same frames can go to a sandbox's address or to nobody's.
+ *
  * Output, one line per program and frame, floor first:
  *   LABEL FRAME S1 S2 ... SR
+ * and with --kernel-time, after those, the kernel's own mean duration of a
+ * run (BPF_PROG_TEST_RUN's duration, ns) for the same calls:
+ *   LABEL.kernel FRAME S1 S2 ... SR
  * Exit 0, 1 on a failure or an unexpected action (the measurement would
  * not be of the path it claims), 2 usage.
  */
@@ -38,7 +50,12 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 
+#include <net/if.h>
+
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/xw_abi.h"
 
 #define PROG "xw-prog_run"
 #define MAX_PROGS 8
@@ -56,6 +73,7 @@ struct prog {
 	int fd;
 	int expect[N_FRAMES];
 	double ns[N_FRAMES][MAX_ROUNDS];
+	double kernel_ns[N_FRAMES][MAX_ROUNDS]; /* the kernel's duration */
 };
 
 static const char *const action_names[] = { "aborted", "drop", "pass", "tx",
@@ -193,8 +211,10 @@ static int run_one(struct prog *p, int k, const struct frame *f,
 			action_names[p->expect[k]]);
 		return -1;
 	}
-	if (round >= 0)
+	if (round >= 0) {
 		p->ns[k][round] = (t1 - t0) / repeat;
+		p->kernel_ns[k][round] = opts.duration;
+	}
 	return 0;
 }
 
@@ -206,7 +226,7 @@ static int run_one(struct prog *p, int k, const struct frame *f,
 static int run_frame(struct prog *progs, int n, int k, const struct frame *f,
 		     unsigned int repeat, int round)
 {
-	double before;
+	double before, kbefore;
 	int i;
 
 	for (i = 0; i < n; i++)
@@ -215,9 +235,12 @@ static int run_frame(struct prog *progs, int n, int k, const struct frame *f,
 	if (round < 0)
 		return 0;
 	before = progs[0].ns[k][round];
+	kbefore = progs[0].kernel_ns[k][round];
 	if (run_one(&progs[0], k, f, repeat, round))
 		return -1;
 	progs[0].ns[k][round] = (before + progs[0].ns[k][round]) / 2;
+	progs[0].kernel_ns[k][round] =
+		(kbefore + progs[0].kernel_ns[k][round]) / 2;
 	return 0;
 }
 
@@ -231,24 +254,32 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 	return errno || end == s || *end || *v < min || *v > max ? -1 : 0;
 }
 
+/* EXPECT,EXPECT,EXPECT,EXPECT: one action per frame; edits list. */
+static int parse_expect(char *list, struct prog *p)
+{
+	char *tok, *save = NULL;
+	int k = 0;
+
+	for (tok = strtok_r(list, ",", &save); tok && k < N_FRAMES;
+	     tok = strtok_r(NULL, ",", &save)) {
+		p->expect[k] = action_of(tok);
+		if (p->expect[k++] < 0)
+			return -1;
+	}
+	return k != N_FRAMES || tok ? -1 : 0;
+}
+
 /* LABEL=PIN:EXPECT,EXPECT,EXPECT,EXPECT; edits spec in place. */
 static int parse_prog(char *spec, struct prog *p)
 {
-	char *pin = strchr(spec, '='), *expect, *tok, *save = NULL;
-	int k = 0;
+	char *pin = strchr(spec, '='), *expect;
 
 	if (!pin || !(expect = strrchr(pin, ':')))
 		return -1;
 	*pin++ = '\0';
 	*expect++ = '\0';
 	p->label = spec;
-	for (tok = strtok_r(expect, ",", &save); tok && k < N_FRAMES;
-	     tok = strtok_r(NULL, ",", &save)) {
-		p->expect[k] = action_of(tok);
-		if (p->expect[k++] < 0)
-			return -1;
-	}
-	if (k != N_FRAMES || tok)
+	if (parse_expect(expect, p))
 		return -1;
 	p->fd = bpf_obj_get(pin);
 	if (p->fd < 0) {
@@ -258,19 +289,121 @@ static int parse_prog(char *spec, struct prog *p)
 	return 0;
 }
 
+/*
+ * --slot0 OBJ DEV:EXPECT,...: the pre-issue-15 tunnel host, loaded as
+ * tunnel-install would have loaded it (pass port 22; the object hash does
+ * not matter to the data path) with DEV in slot 0.  The object stays open
+ * for the process's life: closing it would unload the program.
+ */
+static int load_slot0(const char *path, char *dev_expect, struct prog *p)
+{
+	char *expect = strrchr(dev_expect, ':');
+	struct xw_pass_cfg cfg = { .n_ports = 1 };
+	struct bpf_object *obj;
+	struct bpf_map *rodata;
+	unsigned long ifindex;
+	__u32 key = 0, val;
+	size_t size;
+
+	if (!expect)
+		return -1;
+	*expect++ = '\0';
+	if (parse_expect(expect, p))
+		return -1;
+	if (parse_uint(dev_expect, 1, UINT32_MAX, &ifindex))
+		ifindex = if_nametoindex(dev_expect);
+	if (!ifindex) {
+		fprintf(stderr, PROG ": %s: %s\n", dev_expect, strerror(errno));
+		return -2;
+	}
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+		return -2;
+	}
+	/* cfg is the object's only constant: .rodata is exactly it. */
+	rodata = bpf_object__find_map_by_name(obj, ".rodata");
+	cfg.ports[0] = htons(22);
+	if (!rodata || !bpf_map__initial_value(rodata, &size) ||
+	    size != sizeof(cfg) ||
+	    bpf_map__set_initial_value(rodata, &cfg, sizeof(cfg))) {
+		fprintf(stderr, PROG ": %s: no .rodata of %zu bytes\n", path,
+			sizeof(cfg));
+		return -2;
+	}
+	if (bpf_object__load(obj)) {
+		fprintf(stderr, PROG ": %s: load: %s\n", path, strerror(errno));
+		return -2;
+	}
+	val = (__u32)ifindex;
+	if (bpf_map_update_elem(bpf_object__find_map_fd_by_name(obj, "dev_map"),
+				&key, &val, BPF_ANY)) {
+		fprintf(stderr, PROG ": %s: slot 0 = %s: %s\n", path,
+			dev_expect, strerror(errno));
+		return -2;
+	}
+	p->label = "slot0";
+	p->fd = bpf_program__fd(bpf_object__next_program(obj, NULL));
+	return 0;
+}
+
+/* Every frame's destination (but the truncated one's, which has none). */
+static int set_dst(struct frame *f, const char *dst4, const char *dst6)
+{
+	struct ipv6hdr *ip6 = (struct ipv6hdr *)(f[2].data + ETH_HLEN);
+	struct in_addr a4;
+	int k;
+
+	if (dst4) {
+		if (inet_pton(AF_INET, dst4, &a4) != 1)
+			return -1;
+		for (k = 0; k < 2; k++) {
+			struct iphdr *ip =
+				(struct iphdr *)(f[k].data + ETH_HLEN);
+
+			ip->daddr = a4.s_addr;
+		}
+	}
+	if (dst6 && inet_pton(AF_INET6, dst6, &ip6->daddr) != 1)
+		return -1;
+	return 0;
+}
+
+static void print_samples(const struct prog *progs, int n,
+			  const struct frame *frames, unsigned long rounds,
+			  int kernel)
+{
+	int i, k, r;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < N_FRAMES; k++) {
+			printf("%s%s %s", progs[i].label,
+			       kernel ? ".kernel" : "", frames[k].name);
+			for (r = 0; r < (int)rounds; r++)
+				printf(" %.3f",
+				       kernel ? progs[i].kernel_ns[k][r] :
+						progs[i].ns[k][r]);
+			printf("\n");
+		}
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: " PROG " [--repeat N] [--rounds R] [--cpu C] "
-			"LABEL=PIN:EXPECT,EXPECT,EXPECT,EXPECT...\n");
+	fprintf(stderr,
+		"usage: " PROG " [--repeat N] [--rounds R] [--cpu C] "
+		"[--kernel-time] [--slot0 OBJ DEV:EXPECT,EXPECT,EXPECT,EXPECT] "
+		"[--dst4 A.B.C.D] [--dst6 ADDR] "
+		"LABEL=PIN:EXPECT,EXPECT,EXPECT,EXPECT...\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long repeat = 1000000, rounds = 5, cpu = ULONG_MAX;
+	const char *dst4 = NULL, *dst6 = NULL;
 	struct prog progs[MAX_PROGS] = {};
 	struct frame frames[N_FRAMES];
-	int n = 1, i, k, r, err;
+	int n = 1, i, k, r, err, kernel_time = 0;
 	cpu_set_t set;
 
 	for (i = 1; i < argc; i++) {
@@ -283,6 +416,19 @@ int main(int argc, char **argv)
 		} else if (i + 1 < argc && !strcmp(argv[i], "--cpu")) {
 			if (parse_uint(argv[++i], 0, CPU_SETSIZE - 1, &cpu))
 				return usage();
+		} else if (!strcmp(argv[i], "--kernel-time")) {
+			kernel_time = 1;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--dst4")) {
+			dst4 = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--dst6")) {
+			dst6 = argv[++i];
+		} else if (i + 2 < argc && !strcmp(argv[i], "--slot0") &&
+			   n < MAX_PROGS) {
+			err = load_slot0(argv[i + 1], argv[i + 2], &progs[n]);
+			if (err)
+				return err == -1 ? usage() : 1;
+			i += 2;
+			n++;
 		} else if (n < MAX_PROGS) {
 			err = parse_prog(argv[i], &progs[n]);
 			if (err)
@@ -313,17 +459,15 @@ int main(int argc, char **argv)
 		}
 	}
 	build_frames(frames);
+	if (set_dst(frames, dst4, dst6))
+		return usage();
 	/* Round -1 warms caches and the JIT'd images up and is not kept. */
 	for (r = -1; r < (int)rounds; r++)
 		for (k = 0; k < N_FRAMES; k++)
 			if (run_frame(progs, n, k, &frames[k], repeat, r))
 				return 1;
-	for (i = 0; i < n; i++)
-		for (k = 0; k < N_FRAMES; k++) {
-			printf("%s %s", progs[i].label, frames[k].name);
-			for (r = 0; r < (int)rounds; r++)
-				printf(" %.3f", progs[i].ns[k][r]);
-			printf("\n");
-		}
+	print_samples(progs, n, frames, rounds, 0);
+	if (kernel_time)
+		print_samples(progs, n, frames, rounds, 1);
 	return 0;
 }
