@@ -21,7 +21,8 @@ owner_home() {
 import ipaddress, sys
 a = ipaddress.ip_address(sys.argv[1]).packed
 mask = int(sys.argv[2]) - 1
-mix = lambda x: ((x * 0x9e3779b1) & 0xffffffff) ^ (((x * 0x9e3779b1) & 0xffffffff) >> 16)
+# bpf/owner_table.h's xw_owner_mix: fold, multiply, fold
+mix = lambda x: (lambda y: y ^ (y >> 16))(((x ^ (x >> 16)) * 0x9e3779b1) & 0xffffffff)
 if len(a) == 4:
     x = int.from_bytes(a, "little")
 else:
