@@ -174,6 +174,44 @@ xw_is_pass_port(const volatile struct xw_pass_cfg *cfg, __be16 port)
 	return false;
 }
 
+/*
+ * Parses the L3 header at the cursor for ethertype proto: leaves the cursor
+ * at the L4 header, *l3 at the L3 header, and returns the L4 protocol, -1
+ * for a short or invalid header, or XW_L4_NONE for a frame that is not IP.
+ */
+#define XW_L4_NONE 256
+
+static __always_inline int xw_parse_l3(struct xw_cursor *c, __be16 proto,
+				       void **l3)
+{
+	*l3 = c->pos;
+	if (proto == bpf_htons(ETH_P_IP))
+		return xw_parse_ipv4(c);
+	if (proto == bpf_htons(ETH_P_IPV6))
+		return xw_parse_ipv6(c);
+	return XW_L4_NONE;
+}
+
+/* The verdict on L4 protocol l4 (from xw_parse_l3) at the cursor. */
+static __always_inline enum xw_verdict
+xw_classify_l4(struct xw_cursor *c, int l4,
+	       const volatile struct xw_pass_cfg *cfg)
+{
+	__be16 *ports;
+
+	if (l4 == XW_L4_NONE)
+		return XW_FORWARD;
+	if (l4 < 0)
+		return XW_MALFORMED;
+	if (l4 != IPPROTO_TCP)
+		return XW_FORWARD;
+	/* Source and destination port are all we need of the TCP header. */
+	ports = xw_pull(c, 2 * sizeof(__be16));
+	if (!ports)
+		return XW_MALFORMED;
+	return xw_is_pass_port(cfg, ports[1]) ? XW_PASS_PORT : XW_FORWARD;
+}
+
 static __always_inline enum xw_verdict
 xw_classify(struct xdp_md *ctx, const volatile struct xw_pass_cfg *cfg)
 {
@@ -181,28 +219,13 @@ xw_classify(struct xdp_md *ctx, const volatile struct xw_pass_cfg *cfg)
 		.pos = (void *)(long)ctx->data,
 		.end = (void *)(long)ctx->data_end,
 	};
-	__be16 *ports;
 	__be16 proto;
-	int l4;
+	void *l3;
 
 	proto = xw_parse_eth(&c);
 	if (!proto)
 		return XW_MALFORMED;
-	if (proto == bpf_htons(ETH_P_IP))
-		l4 = xw_parse_ipv4(&c);
-	else if (proto == bpf_htons(ETH_P_IPV6))
-		l4 = xw_parse_ipv6(&c);
-	else
-		return XW_FORWARD;
-	if (l4 < 0)
-		return XW_MALFORMED;
-	if (l4 != IPPROTO_TCP)
-		return XW_FORWARD;
-	/* Source and destination port are all we need of the TCP header. */
-	ports = xw_pull(&c, 2 * sizeof(__be16));
-	if (!ports)
-		return XW_MALFORMED;
-	return xw_is_pass_port(cfg, ports[1]) ? XW_PASS_PORT : XW_FORWARD;
+	return xw_classify_l4(&c, xw_parse_l3(&c, proto, &l3), cfg);
 }
 
 #endif /* XW_CLASSIFY_H */

@@ -15,6 +15,19 @@
 #include "counters.h"
 
 /*
+ * Sends the frame to the target at key of map, or to the kernel when the
+ * slot has none, and counts which.
+ */
+static __always_inline int xw_redirect_counted(void *map, __u32 key)
+{
+	int action = bpf_redirect_map(map, key, XDP_PASS);
+
+	if (action == XDP_REDIRECT)
+		return xw_count(XW_CNT_FORWARDED, action);
+	return xw_count(XW_CNT_NO_TARGET, action);
+}
+
+/*
  * key_by_queue: key the map by the frame's RX queue (an XSKMAP with a
  * socket per queue) rather than use slot 0.  A constant at every call,
  * so the inlined program is what it was before the two shared this.
@@ -23,8 +36,6 @@ static __always_inline int
 xw_redirect_body(struct xdp_md *ctx, void *map,
 		 const volatile struct xw_pass_cfg *cfg, bool key_by_queue)
 {
-	int action;
-
 	switch (xw_classify(ctx, cfg)) {
 	case XW_PASS_PORT:
 		return xw_count(XW_CNT_PASS_PORT, XDP_PASS);
@@ -33,12 +44,7 @@ xw_redirect_body(struct xdp_md *ctx, void *map,
 	case XW_FORWARD:
 		break;
 	}
-	/* A slot without a target falls back to the kernel stack. */
-	action = bpf_redirect_map(map, key_by_queue ? ctx->rx_queue_index : 0,
-				  XDP_PASS);
-	if (action == XDP_REDIRECT)
-		return xw_count(XW_CNT_FORWARDED, action);
-	return xw_count(XW_CNT_NO_TARGET, action);
+	return xw_redirect_counted(map, key_by_queue ? ctx->rx_queue_index : 0);
 }
 
 #endif /* XW_REDIRECT_BODY_H */

@@ -58,6 +58,12 @@ struct xw_found_install {
 	char attached_name[IF_NAMESIZE]; /* that device's name, "" unknown */
 	uint32_t map_ids[XW_LAYOUT_MAX_MAPS]; /* the live program's, by role */
 	/*
+	 * Made by an older xdpwire: the layout's optional maps are not
+	 * pinned and the live program uses none (layout.h).  Health ok; a
+	 * re-run of the install upgrades it.
+	 */
+	bool legacy;
+	/*
 	 * The runtime's own: the convention's pin names holding a program
 	 * that is not ours, as a runtime in tunnel mode pins its veth's.
 	 * Judged by its link and device only; it has no counters.

@@ -64,6 +64,19 @@ static void live_maps(struct xw_found_install *in, uint32_t prog_id)
 	xw_view_close(&v);
 }
 
+/*
+ * An optional map (layout.h) an older xdpwire's install does not have: no
+ * pin and a program that uses no such map.  Marks the install legacy.
+ */
+static bool legacy_absent(struct xw_found_install *in, int role)
+{
+	if (!(in->layout->optional_maps & 1u << role) ||
+	    xw_found_map(in, role)->present || in->map_ids[role])
+		return false;
+	in->legacy = true;
+	return true;
+}
+
 /* The link is attached to the named device: are the other pins its? */
 static void judge_live(struct xw_found_install *in, uint32_t prog_id)
 {
@@ -94,6 +107,8 @@ static void judge_live(struct xw_found_install *in, uint32_t prog_id)
 	for (role = 0; role < in->layout->n_maps; role++) {
 		struct xw_found_pin *m = xw_found_map(in, role);
 
+		if (legacy_absent(in, role))
+			continue;
 		if (m->obj.fd < 0)
 			return judge(in, XW_HEALTH_BROKEN, XW_GC_LEAVE,
 				     in->map_ids[role] ? XW_GC_REPIN :
@@ -196,6 +211,8 @@ static enum xw_gc_action relink_action(struct xw_found_install *in,
 	for (role = 0; role < in->layout->n_maps; role++) {
 		struct xw_found_pin *m = xw_found_map(in, role);
 
+		if (legacy_absent(in, role))
+			continue;
 		if (!in->map_ids[role] ||
 		    (m->obj.fd >= 0 &&
 		     xw_pinned_id(&m->obj) != in->map_ids[role]))

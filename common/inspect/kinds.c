@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "inspect/kinds.h"
 #include "redirect.skel.h"
@@ -60,8 +61,16 @@ const struct xw_layout xw_tunnel_host_layout = {
 	.maps = {
 		[XW_MAP_TARGETS] = XW_MAP_PIN("tunnel_host_map", BPF_MAP_TYPE_DEVMAP, 4, 4, 0),
 		[XW_MAP_COUNTERS] = XW_COUNTERS_PIN("tunnel_host"),
+		[XW_MAP_SANDBOXES] = XW_MAP_PIN(XW_PIN_SANDBOXES, BPF_MAP_TYPE_DEVMAP_HASH, 4, 4, 0),
+		[XW_MAP_OWNERS4] = XW_MAP_PIN(XW_PIN_OWNERS4, BPF_MAP_TYPE_ARRAY, 4,
+					      sizeof(struct xw_owner4), 0),
+		[XW_MAP_OWNERS6] = XW_MAP_PIN(XW_PIN_OWNERS6, BPF_MAP_TYPE_ARRAY, 4,
+					      sizeof(struct xw_owner6), 0),
 	},
-	.n_maps = 2,
+	.n_maps = 5,
+	/* Sandboxes came with issue 15: a node installed before has none. */
+	.optional_maps = 1u << XW_MAP_SANDBOXES | 1u << XW_MAP_OWNERS4 |
+			 1u << XW_MAP_OWNERS6,
 	.excludes = not_tunnel_host,
 };
 
@@ -83,12 +92,24 @@ const struct xw_layout *const xw_layouts[] = { &xw_redirect_layout,
 _Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
 	       "XW_N_LAYOUTS must count the layouts in xw_layouts");
 
+/* Nothing more than the maps every program has. */
+#define XW_NO_MORE_MAPS(s, in)
+
+/* tunnel host's sandboxes and their address tables. */
+#define XW_SANDBOX_MAPS(s, in)                                        \
+	do {                                                          \
+		(in)->maps[XW_MAP_SANDBOXES] = (s)->maps.sandbox_map; \
+		(in)->maps[XW_MAP_OWNERS4] = (s)->maps.owner4_map;    \
+		(in)->maps[XW_MAP_OWNERS6] = (s)->maps.owner6_map;    \
+	} while (0)
+
 /*
  * open_NAME and destroy_NAME for skeleton NAME_bpf, whose program is
- * prog_fn and whose map of targets is targets_map: one per program, as the
- * skeletons share shape but not types.
+ * prog_fn and whose map of targets is targets_map; more_maps(s, in) fills
+ * the roles only that program has.  One per program, as the skeletons
+ * share shape but not types.
  */
-#define XW_SKEL_OPENER(name, prog_fn, targets_map)                        \
+#define XW_SKEL_OPENER(name, prog_fn, targets_map, more_maps)             \
 	static void *open_##name(const struct bpf_object_open_opts *opts, \
 				 struct xw_install *in)                   \
 	{                                                                 \
@@ -101,6 +122,7 @@ _Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
 		in->rodata = s->maps.rodata;                              \
 		in->maps[XW_MAP_TARGETS] = s->maps.targets_map;           \
 		in->maps[XW_MAP_COUNTERS] = s->maps.counters;             \
+		more_maps(s, in);                                         \
 		return s;                                                 \
 	}                                                                 \
 	static void destroy_##name(void *skel)                            \
@@ -108,9 +130,9 @@ _Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
 		name##_bpf__destroy(skel);                                \
 	}
 
-XW_SKEL_OPENER(redirect, xw_redirect, xsk_map)
-XW_SKEL_OPENER(tunnel_host, xw_tunnel_host, dev_map)
-XW_SKEL_OPENER(tunnel_veth, xw_tunnel_veth, dev_map)
+XW_SKEL_OPENER(redirect, xw_redirect, xsk_map, XW_NO_MORE_MAPS)
+XW_SKEL_OPENER(tunnel_host, xw_tunnel_host, dev_map, XW_SANDBOX_MAPS)
+XW_SKEL_OPENER(tunnel_veth, xw_tunnel_veth, dev_map, XW_NO_MORE_MAPS)
 
 const struct xw_program xw_redirect_program = {
 	.layout = &xw_redirect_layout,
@@ -131,7 +153,10 @@ const struct xw_program xw_tunnel_host_program = {
 	.elf_bytes = tunnel_host_bpf__elf_bytes,
 	.prog_name = "xw_tunnel_host",
 	.map_names = { [XW_MAP_TARGETS] = "dev_map",
-		       [XW_MAP_COUNTERS] = "counters" },
+		       [XW_MAP_COUNTERS] = "counters",
+		       [XW_MAP_SANDBOXES] = "sandbox_map",
+		       [XW_MAP_OWNERS4] = "owner4_map",
+		       [XW_MAP_OWNERS6] = "owner6_map" },
 	.queue_sized_map = -1,
 	.pass_ports = 1,
 	.open_skel = open_tunnel_host,

@@ -12,7 +12,7 @@
 
 #include "pins/pin.h"
 
-#define XW_LAYOUT_MAX_MAPS 4
+#define XW_LAYOUT_MAX_MAPS 8
 
 /* The pins one kind of install owns in a device's directory. */
 struct xw_layout {
@@ -27,6 +27,13 @@ struct xw_layout {
 	 * emptied when its re-created namesake gets a fresh link.
 	 */
 	uint32_t device_bound_maps;
+	/*
+	 * Maps (bit i: maps[i]) an install made by an older xdpwire lacks:
+	 * absent, with a live program that uses no such map, the install is
+	 * "legacy", not broken; its re-run pins them.  A live program that
+	 * uses one needs its pin as for any map.
+	 */
+	uint32_t optional_maps;
 	/* Installs that cannot share a device with this one; NULL-ended. */
 	const struct xw_layout *const *excludes;
 };
