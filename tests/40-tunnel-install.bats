@@ -303,3 +303,81 @@ ifindex() {
 	run -0 complete_in host "xdpwire tunnel-install --netns $ns --device cpls"
 	assert_eq "$output" cpls17 "--device cpls<TAB> with --netns alone"
 }
+
+# map_json PIN: bpftool's view of a pinned map, one line.
+map_json() {
+	bpftool map show pinned "$1" -j | jq -c '{type, bytes_key, bytes_value, max_entries, id}'
+}
+
+@test "the node's install pins the sandbox map and both owner tables; a re-run keeps them" {
+	nic n30
+	run -0 --separate-stderr xw tunnel-install --device n30 -j
+	local sb=$(json .maps.tunnel_host_sandbox_map.id) o4=$(json .maps.tunnel_host_ipv4_owner_map.id) \
+		o6=$(json .maps.tunnel_host_ipv6_owner_map.id) prog=$(json .program_id)
+	assert_eq "$(map_json "$BPFFS/n30/tunnel_host_sandbox_map")" \
+		'{"type":"devmap_hash","bytes_key":4,"bytes_value":4,"max_entries":1024,"id":'"$sb"'}' "sandbox map"
+	assert_eq "$(map_json "$BPFFS/n30/tunnel_host_ipv4_owner_map")" \
+		'{"type":"array","bytes_key":4,"bytes_value":8,"max_entries":16384,"id":'"$o4"'}' "IPv4 owner table"
+	assert_eq "$(map_json "$BPFFS/n30/tunnel_host_ipv6_owner_map")" \
+		'{"type":"array","bytes_key":4,"bytes_value":24,"max_entries":16384,"id":'"$o6"'}' "IPv6 owner table"
+	run -0 bpftool prog show pinned "$BPFFS/n30/tunnel_host_program" -j
+	assert_json "[.map_ids[] | select(. == $sb or . == $o4 or . == $o6)] | length == 3"
+
+	run -0 --separate-stderr xw tunnel-install --device n30 -j
+	assert_json "(.changed | not) and .program_id == $prog and .maps.tunnel_host_sandbox_map.id == $sb and .maps.tunnel_host_ipv4_owner_map.id == $o4 and .maps.tunnel_host_ipv6_owner_map.id == $o6"
+	run -0 --separate-stderr xw status -j --device n30
+	assert_json '.directories[0].installs[0] | .health == "ok" and .pins.tunnel_host_sandbox_map == "present" and .pins.tunnel_host_ipv4_owner_map == "present" and .pins.tunnel_host_ipv6_owner_map == "present"'
+}
+
+# The owner tables are ARRAYs so that the verifier inlines each probe: a
+# lookup left as a call costs more than the whole single-sandbox program.
+@test "the tunnel host program's owner and counter lookups are inlined" {
+	nic n31
+	run -0 --separate-stderr xw tunnel-install --device n31 -j
+	local o4=$(json .maps.tunnel_host_ipv4_owner_map.id) o6=$(json .maps.tunnel_host_ipv6_owner_map.id)
+	run -0 bpftool prog dump xlated pinned "$BPFFS/n31/tunnel_host_program"
+	[[ $output == *"map[id:$o4]"* && $output == *"map[id:$o6]"* ]]
+	if grep -q 'call .*lookup_elem' <<<"$output"; then
+		grep 'call .*lookup_elem' <<<"$output" >&2
+		bed_fail "a map lookup of the tunnel host program is not inlined"
+	fi
+}
+
+@test "an install of the previous xdpwire is ok (legacy); its re-run upgrades it through the link, keeping slot 0" {
+	nic n32
+	sandbox h32 s32
+	in_ns host "$XW_HELPERS/xw-legacy-host" "$XW_HELPERS/tunnel_host_v1.bpf.o" n32 "$BPFFS/n32"
+	set_slot "$BPFFS/n32/tunnel_host_map" "$(ifindex host h32)"
+	local map=$(bpftool map show pinned "$BPFFS/n32/tunnel_host_map" -j | jq .id)
+	local link=$(bpftool link show pinned "$BPFFS/n32/tunnel_host_link" -j | jq .id)
+	local old=$(bed_prog_id host n32)
+	run -0 --separate-stderr xw status -j --device n32
+	assert_json '.directories[0].installs[0] | .health == "ok" and .pin_gc == "none" and .pin_gc_repair == "none" and .pins.tunnel_host_sandbox_map == "missing" and .pins.tunnel_host_ipv4_owner_map == "missing" and .pins.tunnel_host_ipv6_owner_map == "missing"'
+	run -0 --separate-stderr xw pin-gc --device n32 -j
+	assert_json '.changes == []'
+
+	run -0 --separate-stderr xw tunnel-install --device n32 -j
+	assert_json ".changed and .link_id == $link and .maps.tunnel_host_map.id == $map"
+	local prog=$(json .program_id)
+	[[ $prog != "$old" ]]
+	assert_eq "$(bed_prog_id host n32)" "$prog" "program attached to n32"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n32/tunnel_host_map")" "$(ifindex host h32)" "slot 0 after the upgrade"
+	for pin in tunnel_host_sandbox_map tunnel_host_ipv4_owner_map tunnel_host_ipv6_owner_map; do
+		assert_eq "$(json ".maps.$pin.id")" "$(bpftool map show pinned "$BPFFS/n32/$pin" -j | jq .id)" "$pin"
+	done
+	run -0 --separate-stderr xw status -j --device n32
+	assert_json '.directories[0].installs[0] | .health == "ok" and .pins.tunnel_host_sandbox_map == "present"'
+	run -0 --separate-stderr xw tunnel-install --device n32 -j
+	assert_json '(.changed | not)'
+}
+
+@test "an owner table pin lost while the program uses the table is broken, not legacy; --repair pins it again" {
+	nic n33
+	xw tunnel-install --device n33 -q
+	rm "$BPFFS/n33/tunnel_host_ipv6_owner_map"
+	run -0 --separate-stderr xw status -j --device n33
+	assert_json '.directories[0].installs[0] | .health == "broken" and (.why | startswith("tunnel_host_ipv6_owner_map is missing")) and .pin_gc_repair == "repin"'
+	run -0 --separate-stderr xw pin-gc --repair --device n33 -j
+	run -0 --separate-stderr xw status -j --device n33
+	assert_json '.directories[0].installs[0].health == "ok"'
+}
