@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "cli/cli.h"
 #include "core/caps.h"
@@ -26,7 +27,13 @@ struct tunnel_install_opts {
 	const char *veth;
 	const char *peer;
 	bool unpin;
+	uint32_t max_sandboxes; /* 0: not given */
+	uint32_t max_addresses;
 };
+
+/* The defaults, in the help text as owner_table.h has them. */
+#define XW_TEXT(x) #x
+#define XW_NUMBER_TEXT(x) XW_TEXT(x)
 
 static const struct xw_option options[] = {
 	XW_OPTION_MODE(struct tunnel_install_opts),
@@ -44,8 +51,43 @@ static const struct xw_option options[] = {
 		  .once = true),
 	XW_OPTION("unpin", XW_OPT_FLAG, struct tunnel_install_opts, unpin,
 		  .help = "Remove: the node's install, or with --veth/--peer one sandbox's wiring"),
+	XW_OPTION("max-sandboxes", XW_OPT_U32, struct tunnel_install_opts,
+		  max_sandboxes, .metavar = "N",
+		  .help = "Sandboxes the NIC can register, 1-65536 (default: " XW_NUMBER_TEXT(
+			  XW_DEFAULT_MAX_SANDBOXES) "); fixed once the node is installed; node set-up only",
+		  .what = "a number of sandboxes (1-65536)", .min = 1,
+		  .max = 65536),
+	XW_OPTION("max-addresses", XW_OPT_U32, struct tunnel_install_opts,
+		  max_addresses, .metavar = "N",
+		  .help = "Addresses the NIC's sandboxes can own, per family (IPv4, IPv6), 1-1048576 (default: " XW_NUMBER_TEXT(
+			  XW_DEFAULT_MAX_ADDRESSES) "); fixed once the node is installed; node set-up only",
+		  .what = "a number of addresses (1-1048576)", .min = 1,
+		  .max = 1048576),
 	{ 0 }
 };
+
+/* The table sizes belong to the node's install, made once. */
+static error_t check_sizes(struct xw_ctx *ctx,
+			   const struct tunnel_install_opts *o)
+{
+	const char *opt = o->max_sandboxes ? "--max-sandboxes" :
+			  o->max_addresses ? "--max-addresses" :
+					     NULL;
+
+	if (!opt)
+		return 0;
+	if (o->veth || o->peer) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, opt,
+			"belongs to the node set-up (without --veth or --peer): the NIC's tables are sized once, for every sandbox");
+		return EINVAL;
+	}
+	if (o->unpin) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, opt,
+			"sizes an install: --unpin takes none");
+		return EINVAL;
+	}
+	return 0;
+}
 
 static error_t check_options(struct xw_ctx *ctx, void *opts)
 {
@@ -68,6 +110,8 @@ static error_t check_options(struct xw_ctx *ctx, void *opts)
 		return EINVAL;
 	}
 	if (xw_opts_unpin_alone(ctx, o->unpin, o->mode_given, o->n_ports))
+		return EINVAL;
+	if (check_sizes(ctx, o))
 		return EINVAL;
 	/* With --peer, --netns names the sandbox; the host is here. */
 	o->common.netns_is_peer = o->peer != NULL;
@@ -107,6 +151,7 @@ const struct xw_cmd xw_cmd_tunnel_install = {
 	       "Re-running with the same options changes nothing.\v"
 	       "Examples:\n"
 	       "  xdpwire tunnel-install --device eth0\n"
+	       "  xdpwire tunnel-install --device eth0 --max-sandboxes 64 --max-addresses 256\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b\n"
 	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --unpin",
@@ -122,7 +167,9 @@ int cmd_tunnel_install(struct xw_ctx *ctx, void *opts)
 		.node = { .ports = o->ports,
 			  .n_ports = o->n_ports,
 			  .mode = o->mode,
-			  .unpin = o->unpin },
+			  .unpin = o->unpin,
+			  .max_sandboxes = o->max_sandboxes,
+			  .max_addresses = o->max_addresses },
 		.veth = o->veth,
 		.peer = o->peer,
 	};

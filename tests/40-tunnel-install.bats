@@ -304,38 +304,144 @@ ifindex() {
 	assert_eq "$output" cpls17 "--device cpls<TAB> with --netns alone"
 }
 
+# map_field NIC PIN FILTER: a jq filter over bpftool's view of a pinned map.
+map_field() {
+	bpftool map show pinned "$BPFFS/$1/$2" -j | jq -r "$3"
+}
+
+# table_ids NIC: the ids and sizes of the NIC's three sandbox tables.
+table_ids() {
+	local pin
+	for pin in tunnel_host_sandbox_map tunnel_host_ipv4_owner_map tunnel_host_ipv6_owner_map; do
+		map_field "$1" "$pin" '"\(.id) \(.max_entries)"'
+	done
+}
+
+@test "the node's tables: 1024 sandboxes and 4096 addresses (16384 slots) unless sized" {
+	nic n30
+	run -0 --separate-stderr xw tunnel-install --device n30 -j
+	assert_json '.max_sandboxes == 1024 and .max_addresses == 4096'
+	assert_json '.maps.tunnel_host_sandbox_map.entries == 1024 and .maps.tunnel_host_ipv4_owner_map.entries == 16384'
+	assert_eq "$(map_field n30 tunnel_host_sandbox_map '"\(.type) \(.bytes_key) \(.bytes_value) \(.max_entries)"')" \
+		"devmap_hash 4 4 1024" "sandbox map"
+	assert_eq "$(map_field n30 tunnel_host_ipv4_owner_map '"\(.type) \(.bytes_key) \(.bytes_value) \(.max_entries)"')" \
+		"array 4 8 16384" "IPv4 owner table"
+	assert_eq "$(map_field n30 tunnel_host_ipv6_owner_map '"\(.type) \(.bytes_key) \(.bytes_value) \(.max_entries)"')" \
+		"array 4 24 16384" "IPv6 owner table"
+
+	# 100 addresses round up to 128: 512 slots per family.
+	nic n31
+	run -0 --separate-stderr xw tunnel-install --device n31 --max-sandboxes 3 --max-addresses 100 -j
+	assert_json '.changed and .max_sandboxes == 3 and .max_addresses == 128'
+	assert_eq "$(map_field n31 tunnel_host_sandbox_map .max_entries)" 3 "sandbox map entries"
+	assert_eq "$(map_field n31 tunnel_host_ipv4_owner_map .max_entries)" 512 "IPv4 owner slots"
+	assert_eq "$(map_field n31 tunnel_host_ipv6_owner_map .max_entries)" 512 "IPv6 owner slots"
+	# The extremes of the ranges.
+	nic n32
+	run -0 --separate-stderr xw tunnel-install --device n32 --max-sandboxes 65536 --max-addresses 1 -j
+	assert_json '.max_sandboxes == 65536 and .max_addresses == 1'
+	assert_eq "$(map_field n32 tunnel_host_ipv6_owner_map .max_entries)" 4 "IPv6 owner slots for one address"
+}
+
+@test "a pinned table keeps its size: a re-run changes nothing, another size is refused" {
+	nic n33
+	xw tunnel-install --device n33 --max-sandboxes 16 --max-addresses 64 -q
+	local ids prog
+	ids=$(table_ids n33)
+	prog=$(bed_prog_id host n33)
+	# Without the options, with the same sizes, or with a size that
+	# rounds to the same table: nothing changes.
+	run -0 --separate-stderr xw tunnel-install --device n33 -j
+	assert_json '(.changed | not) and .max_sandboxes == 16 and .max_addresses == 64'
+	run -0 --separate-stderr xw tunnel-install --device n33 --max-sandboxes 16 --max-addresses 64 -j
+	assert_json '(.changed | not) and .changes == []'
+	run -0 --separate-stderr xw tunnel-install --device n33 --max-addresses 33 -j
+	assert_json '(.changed | not) and .max_addresses == 64'
+	assert_eq "$(table_ids n33)" "$ids" "tables after the re-runs"
+	assert_eq "$(bed_prog_id host n33)" "$prog" "program after the re-runs"
+
+	expect_refused 65 "xdpwire tunnel-install: $BPFFS/n33/tunnel_host_sandbox_map: pinned with 16 entries, --max-sandboxes asks for 32: a map's size is fixed when it is made (tunnel-install --device n33 --unpin, then install again; it unwires every sandbox)" \
+		xw tunnel-install --device n33 --max-sandboxes 32
+	expect_refused 65 "xdpwire tunnel-install: $BPFFS/n33/tunnel_host_ipv4_owner_map: pinned with 256 entries, --max-addresses asks for 512: a map's size is fixed when it is made (tunnel-install --device n33 --unpin, then install again; it unwires every sandbox)" \
+		xw tunnel-install --device n33 --max-sandboxes 16 --max-addresses 65
+	expect_refused_json 65 xw tunnel-install --device n33 --max-addresses 4096
+	# Not even the pass ports of a refused run change.
+	expect_refused 65 "xdpwire tunnel-install: $BPFFS/n33/tunnel_host_sandbox_map: pinned with 16 entries, --max-sandboxes asks for 1024: a map's size is fixed when it is made (tunnel-install --device n33 --unpin, then install again; it unwires every sandbox)" \
+		xw tunnel-install --device n33 --max-sandboxes 1024 --pass-port 2222
+	assert_eq "$(table_ids n33)" "$ids" "tables after the refusals"
+	assert_eq "$(bed_prog_id host n33)" "$prog" "program after the refusals"
+
+	# The way out the message names: --unpin, then install again.
+	xw tunnel-install --device n33 --unpin -q
+	run -0 --separate-stderr xw tunnel-install --device n33 --max-sandboxes 32 -j
+	assert_json '.max_sandboxes == 32 and .max_addresses == 4096'
+	assert_eq "$(map_field n33 tunnel_host_sandbox_map .max_entries)" 32 "sandbox map entries"
+}
+
+@test "a default install re-run with the default sizes changes nothing" {
+	nic n34
+	xw tunnel-install --device n34 -q
+	local ids
+	ids=$(table_ids n34)
+	run -0 --separate-stderr xw tunnel-install --device n34 --max-sandboxes 1024 --max-addresses 4096 -j
+	assert_json '(.changed | not) and .changes == [] and .max_sandboxes == 1024 and .max_addresses == 4096'
+	assert_eq "$(table_ids n34)" "$ids" "tables after the re-run"
+}
+
+@test "the table sizes belong to the node set-up, within their ranges" {
+	nic n35
+	sandbox h35 s35
+	xw tunnel-install --device n35 -q
+	expect_refused 64 "xdpwire tunnel-install: --max-sandboxes: belongs to the node set-up (without --veth or --peer): the NIC's tables are sized once, for every sandbox" \
+		xw tunnel-install --device n35 --veth h35 --max-sandboxes 4
+	expect_refused 64 "xdpwire tunnel-install: --max-addresses: belongs to the node set-up (without --veth or --peer): the NIC's tables are sized once, for every sandbox" \
+		xw tunnel-install --device n35 --peer s35 --netns "$(ns_path sandbox)" --max-addresses 4
+	expect_refused 64 "xdpwire tunnel-install: --max-sandboxes: sizes an install: --unpin takes none" \
+		xw tunnel-install --device n35 --unpin --max-sandboxes 4
+	expect_refused 64 "xdpwire tunnel-install: --max-addresses: sizes an install: --unpin takes none" \
+		xw tunnel-install --device n35 --unpin --max-addresses 4
+	expect_refused 65 "xdpwire tunnel-install: --max-sandboxes: '0' is not a number of sandboxes (1-65536)" \
+		xw tunnel-install --device n35 --max-sandboxes 0
+	expect_refused 65 "xdpwire tunnel-install: --max-sandboxes: '65537' is not a number of sandboxes (1-65536)" \
+		xw tunnel-install --device n35 --max-sandboxes 65537
+	expect_refused 65 "xdpwire tunnel-install: --max-addresses: '1048577' is not a number of addresses (1-1048576)" \
+		xw tunnel-install --device n35 --max-addresses 1048577
+	expect_refused 65 "xdpwire tunnel-install: --max-addresses: '0x10' is not a number of addresses (1-1048576)" \
+		xw tunnel-install --device n35 --max-addresses 0x10
+}
+
 # map_json PIN: bpftool's view of a pinned map, one line.
 map_json() {
 	bpftool map show pinned "$1" -j | jq -c '{type, bytes_key, bytes_value, max_entries, id}'
 }
 
 @test "the node's install pins the sandbox map and both owner tables; a re-run keeps them" {
-	nic n30
-	run -0 --separate-stderr xw tunnel-install --device n30 -j
+	nic n40
+	run -0 --separate-stderr xw tunnel-install --device n40 -j
 	local sb=$(json .maps.tunnel_host_sandbox_map.id) o4=$(json .maps.tunnel_host_ipv4_owner_map.id) \
 		o6=$(json .maps.tunnel_host_ipv6_owner_map.id) prog=$(json .program_id)
-	assert_eq "$(map_json "$BPFFS/n30/tunnel_host_sandbox_map")" \
+	assert_eq "$(map_json "$BPFFS/n40/tunnel_host_sandbox_map")" \
 		'{"type":"devmap_hash","bytes_key":4,"bytes_value":4,"max_entries":1024,"id":'"$sb"'}' "sandbox map"
-	assert_eq "$(map_json "$BPFFS/n30/tunnel_host_ipv4_owner_map")" \
+	assert_eq "$(map_json "$BPFFS/n40/tunnel_host_ipv4_owner_map")" \
 		'{"type":"array","bytes_key":4,"bytes_value":8,"max_entries":16384,"id":'"$o4"'}' "IPv4 owner table"
-	assert_eq "$(map_json "$BPFFS/n30/tunnel_host_ipv6_owner_map")" \
+	assert_eq "$(map_json "$BPFFS/n40/tunnel_host_ipv6_owner_map")" \
 		'{"type":"array","bytes_key":4,"bytes_value":24,"max_entries":16384,"id":'"$o6"'}' "IPv6 owner table"
-	run -0 bpftool prog show pinned "$BPFFS/n30/tunnel_host_program" -j
+	run -0 bpftool prog show pinned "$BPFFS/n40/tunnel_host_program" -j
 	assert_json "[.map_ids[] | select(. == $sb or . == $o4 or . == $o6)] | length == 3"
 
-	run -0 --separate-stderr xw tunnel-install --device n30 -j
+	run -0 --separate-stderr xw tunnel-install --device n40 -j
 	assert_json "(.changed | not) and .program_id == $prog and .maps.tunnel_host_sandbox_map.id == $sb and .maps.tunnel_host_ipv4_owner_map.id == $o4 and .maps.tunnel_host_ipv6_owner_map.id == $o6"
-	run -0 --separate-stderr xw status -j --device n30
+	run -0 --separate-stderr xw status -j --device n40
 	assert_json '.directories[0].installs[0] | .health == "ok" and .pins.tunnel_host_sandbox_map == "present" and .pins.tunnel_host_ipv4_owner_map == "present" and .pins.tunnel_host_ipv6_owner_map == "present"'
 }
 
 # The owner tables are ARRAYs so that the verifier inlines each probe: a
 # lookup left as a call costs more than the whole single-sandbox program.
 @test "the tunnel host program's owner and counter lookups are inlined" {
-	nic n31
-	run -0 --separate-stderr xw tunnel-install --device n31 -j
+	nic n41
+	run -0 --separate-stderr xw tunnel-install --device n41 -j
 	local o4=$(json .maps.tunnel_host_ipv4_owner_map.id) o6=$(json .maps.tunnel_host_ipv6_owner_map.id)
-	run -0 bpftool prog dump xlated pinned "$BPFFS/n31/tunnel_host_program"
+	run -0 bpftool prog dump xlated pinned "$BPFFS/n41/tunnel_host_program"
 	[[ $output == *"map[id:$o4]"* && $output == *"map[id:$o6]"* ]]
 	if grep -q 'call .*lookup_elem' <<<"$output"; then
 		grep 'call .*lookup_elem' <<<"$output" >&2
@@ -344,40 +450,40 @@ map_json() {
 }
 
 @test "an install of the previous xdpwire is ok (legacy); its re-run upgrades it through the link, keeping slot 0" {
-	nic n32
-	sandbox h32 s32
-	in_ns host "$XW_HELPERS/xw-legacy-host" "$XW_HELPERS/tunnel_host_v1.bpf.o" n32 "$BPFFS/n32"
-	set_slot "$BPFFS/n32/tunnel_host_map" "$(ifindex host h32)"
-	local map=$(bpftool map show pinned "$BPFFS/n32/tunnel_host_map" -j | jq .id)
-	local link=$(bpftool link show pinned "$BPFFS/n32/tunnel_host_link" -j | jq .id)
-	local old=$(bed_prog_id host n32)
-	run -0 --separate-stderr xw status -j --device n32
+	nic n42
+	sandbox h42 s42
+	in_ns host "$XW_HELPERS/xw-legacy-host" "$XW_HELPERS/tunnel_host_v1.bpf.o" n42 "$BPFFS/n42"
+	set_slot "$BPFFS/n42/tunnel_host_map" "$(ifindex host h42)"
+	local map=$(bpftool map show pinned "$BPFFS/n42/tunnel_host_map" -j | jq .id)
+	local link=$(bpftool link show pinned "$BPFFS/n42/tunnel_host_link" -j | jq .id)
+	local old=$(bed_prog_id host n42)
+	run -0 --separate-stderr xw status -j --device n42
 	assert_json '.directories[0].installs[0] | .health == "ok" and .pin_gc == "none" and .pin_gc_repair == "none" and .pins.tunnel_host_sandbox_map == "missing" and .pins.tunnel_host_ipv4_owner_map == "missing" and .pins.tunnel_host_ipv6_owner_map == "missing"'
-	run -0 --separate-stderr xw pin-gc --device n32 -j
+	run -0 --separate-stderr xw pin-gc --device n42 -j
 	assert_json '.changes == []'
 
-	run -0 --separate-stderr xw tunnel-install --device n32 -j
+	run -0 --separate-stderr xw tunnel-install --device n42 -j
 	assert_json ".changed and .link_id == $link and .maps.tunnel_host_map.id == $map"
 	local prog=$(json .program_id)
 	[[ $prog != "$old" ]]
-	assert_eq "$(bed_prog_id host n32)" "$prog" "program attached to n32"
-	assert_eq "$(bed_devmap_slot0 "$BPFFS/n32/tunnel_host_map")" "$(ifindex host h32)" "slot 0 after the upgrade"
+	assert_eq "$(bed_prog_id host n42)" "$prog" "program attached to n42"
+	assert_eq "$(bed_devmap_slot0 "$BPFFS/n42/tunnel_host_map")" "$(ifindex host h42)" "slot 0 after the upgrade"
 	for pin in tunnel_host_sandbox_map tunnel_host_ipv4_owner_map tunnel_host_ipv6_owner_map; do
-		assert_eq "$(json ".maps.$pin.id")" "$(bpftool map show pinned "$BPFFS/n32/$pin" -j | jq .id)" "$pin"
+		assert_eq "$(json ".maps.$pin.id")" "$(bpftool map show pinned "$BPFFS/n42/$pin" -j | jq .id)" "$pin"
 	done
-	run -0 --separate-stderr xw status -j --device n32
+	run -0 --separate-stderr xw status -j --device n42
 	assert_json '.directories[0].installs[0] | .health == "ok" and .pins.tunnel_host_sandbox_map == "present"'
-	run -0 --separate-stderr xw tunnel-install --device n32 -j
+	run -0 --separate-stderr xw tunnel-install --device n42 -j
 	assert_json '(.changed | not)'
 }
 
 @test "an owner table pin lost while the program uses the table is broken, not legacy; --repair pins it again" {
-	nic n33
-	xw tunnel-install --device n33 -q
-	rm "$BPFFS/n33/tunnel_host_ipv6_owner_map"
-	run -0 --separate-stderr xw status -j --device n33
+	nic n43
+	xw tunnel-install --device n43 -q
+	rm "$BPFFS/n43/tunnel_host_ipv6_owner_map"
+	run -0 --separate-stderr xw status -j --device n43
 	assert_json '.directories[0].installs[0] | .health == "broken" and (.why | startswith("tunnel_host_ipv6_owner_map is missing")) and .pin_gc_repair == "repin"'
-	run -0 --separate-stderr xw pin-gc --repair --device n33 -j
-	run -0 --separate-stderr xw status -j --device n33
+	run -0 --separate-stderr xw pin-gc --repair --device n43 -j
+	run -0 --separate-stderr xw status -j --device n43
 	assert_json '.directories[0].installs[0].health == "ok"'
 }

@@ -40,6 +40,11 @@ struct xw_install {
 	struct bpf_map *rodata; /* the configuration */
 	struct bpf_map *maps[XW_LAYOUT_MAX_MAPS]; /* by layout order */
 	enum xw_xdp_mode mode;
+	/*
+	 * Maps (bit per role) sized by the request's options: a pinned map
+	 * of another size is refused, not reused (install/sizes.c).
+	 */
+	uint32_t sized_maps;
 };
 
 /* A program of ours and how its object's pieces fill a layout. */

@@ -15,6 +15,7 @@
 #include "inspect/found.h"
 #include "inspect/inspect.h"
 #include "install/install.h"
+#include "install/sizes.h"
 #include "net/device.h"
 #include "pins/bpffs.h"
 #include "pins/xdp_mode.h"
@@ -529,7 +530,9 @@ int xw_install_apply(struct xw_ctx *ctx, const struct xw_dev *dev,
 			ctx, "an install in place is read by its program's id");
 		goto out;
 	}
-	err = choose_maps(ctx, dev, in, &st, &p.live, p.map_ids);
+	err = xw_install_check_sizes(ctx, dev, dir, in, &st, p.live.map_fds);
+	if (!err)
+		err = choose_maps(ctx, dev, in, &st, &p.live, p.map_ids);
 	if (!err)
 		err = plan_program(ctx, dev, in, &st, &p);
 	if (err)

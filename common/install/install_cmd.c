@@ -3,6 +3,7 @@
 
 #include <json-c/json.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "core/exit.h"
 #include "core/json.h"
@@ -141,6 +142,22 @@ static void warn_small_map(struct xw_ctx *ctx, const struct xw_target *t,
 			slots, queues, slots, queues - 1);
 }
 
+/*
+ * The tunnel host's table sizes as pinned, in the options' units: the
+ * sandbox map's entries, and the addresses an owner table holds (the
+ * smaller of the two families', should they differ).
+ */
+static void out_table_sizes(struct xw_ctx *ctx,
+			    const struct xw_install_result *res)
+{
+	uint32_t v4 = res->map_entries[XW_MAP_OWNERS4],
+		 v6 = res->map_entries[XW_MAP_OWNERS6];
+
+	xw_out_u64(ctx, "max_sandboxes", res->map_entries[XW_MAP_SANDBOXES]);
+	xw_out_u64(ctx, "max_addresses",
+		   (v4 < v6 ? v4 : v6) / XW_OWNER_SLOTS_PER_ADDR);
+}
+
 int xw_install_program(struct xw_ctx *ctx, const struct xw_target *t,
 		       const struct xw_program *pg,
 		       const struct xw_installer_request *req)
@@ -162,7 +179,11 @@ int xw_install_program(struct xw_ctx *ctx, const struct xw_target *t,
 			      req->mode, &opened);
 	if (err)
 		return err;
-	err = xw_install_run(ctx, t, &opened.install, &res);
+	if (req->max_sandboxes || req->max_addresses)
+		err = xw_request_size(ctx, &opened, req->max_sandboxes,
+				      req->max_addresses);
+	if (!err)
+		err = xw_install_run(ctx, t, &opened.install, &res);
 	if (!err && pg->pass_ports)
 		xw_out_u16_list(ctx, "pass_ports", got,
 				xw_request_ports(&opened, got));
@@ -170,6 +191,8 @@ int xw_install_program(struct xw_ctx *ctx, const struct xw_target *t,
 		xw_out_u64(ctx, "rx_queues", queues);
 		warn_small_map(ctx, t, &res, pg->queue_sized_map, queues);
 	}
+	if (!err && pg->layout->n_maps > XW_MAP_OWNERS6)
+		out_table_sizes(ctx, &res);
 	xw_request_close(&opened);
 	return err;
 }

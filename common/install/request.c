@@ -3,6 +3,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "bpf/owner_table.h"
 #include "core/exit.h"
 #include "core/report.h"
 #include "install/passcfg.h"
@@ -56,6 +57,7 @@ int xw_request_open(struct xw_ctx *ctx, const struct xw_program *pg,
 
 	req->program = pg;
 	req->install.layout = pg->layout;
+	req->install.sized_maps = 0;
 	req->install.mode = mode;
 	req->skel = pg->open_skel(&opts, &req->install);
 	if (!req->skel)
@@ -70,6 +72,50 @@ int xw_request_open(struct xw_ctx *ctx, const struct xw_program *pg,
 				pg->prog_name);
 		xw_request_close(req);
 	}
+	return err;
+}
+
+uint32_t xw_owner_table_slots(uint32_t max_addresses)
+{
+	uint32_t n = 1;
+
+	/* The option stops at 2^20; 2^30 keeps the product in range. */
+	while (n < max_addresses && n < 1u << 30)
+		n <<= 1;
+	return n * XW_OWNER_SLOTS_PER_ADDR;
+}
+
+static int size_role(struct xw_ctx *ctx, struct xw_request *req, int role,
+		     uint32_t entries)
+{
+	const struct xw_program *pg = req->program;
+	struct xw_install *in = &req->install;
+	int err;
+
+	if (role >= XW_LAYOUT_MAX_MAPS || role >= pg->layout->n_maps ||
+	    !in->maps[role])
+		return xw_fail(ctx, XW_EXIT_OSERR, EINVAL, pg->layout->kind,
+			       "has no map to size in role %d", role);
+	err = bpf_map__set_max_entries(in->maps[role], entries);
+	if (err)
+		return xw_fail(ctx, XW_EXIT_OSERR, -err, pg->layout->kind,
+			       "cannot size the %s map", pg->map_names[role]);
+	in->sized_maps |= 1u << role;
+	return 0;
+}
+
+int xw_request_size(struct xw_ctx *ctx, struct xw_request *req,
+		    uint32_t max_sandboxes, uint32_t max_addresses)
+{
+	uint32_t slots = xw_owner_table_slots(max_addresses);
+	int err = 0;
+
+	if (max_sandboxes)
+		err = size_role(ctx, req, XW_MAP_SANDBOXES, max_sandboxes);
+	if (!err && max_addresses)
+		err = size_role(ctx, req, XW_MAP_OWNERS4, slots);
+	if (!err && max_addresses)
+		err = size_role(ctx, req, XW_MAP_OWNERS6, slots);
 	return err;
 }
 

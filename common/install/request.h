@@ -28,6 +28,19 @@ int xw_request_open(struct xw_ctx *ctx, const struct xw_program *program,
 		    enum xw_xdp_mode mode, struct xw_request *req);
 void xw_request_close(struct xw_request *req);
 
+/*
+ * Sizes the tunnel host's tables as --max-sandboxes and --max-addresses
+ * ask (0: not given, the object's default or the pinned size stays):
+ * tunnel_host_sandbox_map gets max_sandboxes entries, each owner table
+ * roundup_pow2(max_addresses) * XW_OWNER_SLOTS_PER_ADDR.  The roles sized
+ * are marked in req->install.sized_maps, for the install's size check.
+ */
+int xw_request_size(struct xw_ctx *ctx, struct xw_request *req,
+		    uint32_t max_sandboxes, uint32_t max_addresses);
+
+/* The slots of an owner table sized for max_addresses addresses. */
+uint32_t xw_owner_table_slots(uint32_t max_addresses);
+
 /* The configuration the request carries. */
 const struct xw_pass_cfg *xw_request_cfg(const struct xw_request *req);
 

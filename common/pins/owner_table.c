@@ -23,6 +23,7 @@
 /* A checked owner table. */
 struct table {
 	int fd;
+	uint32_t id; /* the map's, for the count below */
 	int family; /* AF_INET or AF_INET6, from the value size */
 	uint32_t slots;
 	uint32_t mask;
@@ -34,6 +35,21 @@ union slot {
 	struct xw_owner4 v4;
 	struct xw_owner6 v6;
 };
+
+/*
+ * The slots in use in one table, as this process last counted them and
+ * then changed them.  Counting reads every slot (2 ms for a default table,
+ * 1.7 s for the largest), and a registration inserts up to
+ * XW_MAX_SANDBOX_ADDRS addresses: only its first insert counts.  Exact
+ * while this process is the table's only writer, which the NIC's lock
+ * makes it; should another writer have slipped in, a refusal for
+ * capacity counts again first, and the probe window bounds the rest.
+ * xw_owner_usage() always counts afresh.
+ */
+static struct {
+	uint32_t map_id; /* 0: none counted */
+	uint32_t used;
+} counted;
 
 static int family_of(uint32_t value_size)
 {
@@ -72,6 +88,7 @@ static int table_open(int fd, int family, struct table *t)
 	    info.max_entries < XW_OWNER_SLOTS_PER_ADDR)
 		return -EINVAL;
 	t->fd = fd;
+	t->id = info.id;
 	t->family = family_of(info.value_size);
 	t->slots = info.max_entries;
 	t->mask = info.max_entries - 1;
@@ -152,9 +169,15 @@ static int slot_read(const struct table *t, uint32_t slot, union slot *s)
 	return bpf_map_lookup_elem(t->fd, &slot, s) ? -errno : 0;
 }
 
-static int slot_write(const struct table *t, uint32_t slot, const union slot *s)
+/* Replaces old (as read) at slot by s, keeping the count of used slots. */
+static int slot_write(const struct table *t, uint32_t slot,
+		      const union slot *old, const union slot *s)
 {
-	return bpf_map_update_elem(t->fd, &slot, s, BPF_ANY) ? -errno : 0;
+	if (bpf_map_update_elem(t->fd, &slot, s, BPF_ANY))
+		return -errno;
+	if (counted.map_id == t->id)
+		counted.used += (uint32_t)slot_used(t, s) - slot_used(t, old);
+	return 0;
 }
 
 /* A table for ip: its family's, or -EINVAL (also for a bad family). */
@@ -302,12 +325,37 @@ static int count_used(const struct xw_ip *ip, uint32_t ifindex, uint32_t slot,
 	return 0;
 }
 
+/* Counts the used slots afresh, and remembers the count. */
 static int usage_of(const struct table *t, struct xw_owner_usage *out)
 {
+	int err;
+
 	out->slots = t->slots;
 	out->capacity = t->slots / XW_OWNER_SLOTS_PER_ADDR;
 	out->used = 0;
-	return walk_table(t, count_used, &out->used);
+	counted.map_id = 0;
+	err = walk_table(t, count_used, &out->used);
+	if (!err) {
+		counted.map_id = t->id;
+		counted.used = out->used;
+	}
+	return err;
+}
+
+/* Whether a new address would exceed the table's capacity. */
+static int over_capacity(const struct table *t, bool *full)
+{
+	struct xw_owner_usage usage;
+	int err;
+
+	if (counted.map_id == t->id &&
+	    counted.used < t->slots / XW_OWNER_SLOTS_PER_ADDR) {
+		*full = false;
+		return 0;
+	}
+	err = usage_of(t, &usage);
+	*full = usage.used >= usage.capacity;
+	return err;
 }
 
 int xw_owner_usage(int map_fd, struct xw_owner_usage *out)
@@ -339,10 +387,10 @@ int xw_owner_find(int map_fd, const struct xw_ip *ip, uint32_t *ifindex,
 int xw_owner_insert(int map_fd, const struct xw_ip *ip, uint32_t ifindex,
 		    uint32_t *slot, uint32_t *old_ifindex)
 {
-	struct xw_owner_usage usage;
 	uint32_t found, vacant, old = 0;
 	union slot s, was;
 	struct table t = { .fd = -1 };
+	bool full;
 	int err;
 
 	if (!ifindex || ifindex == XW_OWNER_TOMBSTONE)
@@ -354,21 +402,21 @@ int xw_owner_insert(int map_fd, const struct xw_ip *ip, uint32_t ifindex,
 		return err;
 	if (found == UINT32_MAX) {
 		/* A new address: it must fit the table and its window. */
-		err = usage_of(&t, &usage);
+		err = over_capacity(&t, &full);
 		if (err)
 			return err;
-		if (usage.used >= usage.capacity)
+		if (full)
 			return -E2BIG;
 		if (vacant == UINT32_MAX)
 			return -ENOSPC;
-		err = slot_read(&t, vacant, &was);
-		if (err)
-			return err;
 		found = vacant;
-		old = slot_ifindex(&t, &was);
 	}
+	err = slot_read(&t, found, &was);
+	if (err)
+		return err;
+	old = slot_ifindex(&t, &was);
 	slot_make(&t, ip, ifindex, &s);
-	err = slot_write(&t, found, &s);
+	err = slot_write(&t, found, &was, &s);
 	if (err)
 		return err;
 	*slot = found;
@@ -387,7 +435,7 @@ int xw_owner_restore(int map_fd, const struct xw_ip *ip, uint32_t slot,
 		     uint32_t old_ifindex)
 {
 	uint32_t value = old_ifindex;
-	union slot s, next;
+	union slot s, was, next;
 	struct table t = { .fd = -1 };
 	int err = table_for(map_fd, ip, &t);
 
@@ -402,13 +450,16 @@ int xw_owner_restore(int map_fd, const struct xw_ip *ip, uint32_t slot,
 		if (slot_ifindex(&t, &next))
 			value = XW_OWNER_TOMBSTONE;
 	}
+	err = slot_read(&t, slot, &was);
+	if (err)
+		return err;
 	slot_make(&t, value ? ip : NULL, value, &s);
-	return slot_write(&t, slot, &s);
+	return slot_write(&t, slot, &was, &s);
 }
 
 int xw_owner_free(int map_fd, uint32_t slot)
 {
-	union slot s;
+	union slot s, was;
 	struct table t = { .fd = -1 };
 	int err = table_open(map_fd, 0, &t);
 
@@ -416,15 +467,16 @@ int xw_owner_free(int map_fd, uint32_t slot)
 		return err;
 	if (slot >= t.slots)
 		return -EINVAL;
-	err = slot_read(&t, slot, &s);
+	err = slot_read(&t, slot, &was);
 	if (err)
 		return err;
 	/* The address stays beside the tombstone: a trace for a reader. */
+	s = was;
 	if (t.family == AF_INET)
 		s.v4.ifindex = XW_OWNER_TOMBSTONE;
 	else
 		s.v6.ifindex = XW_OWNER_TOMBSTONE;
-	return slot_write(&t, slot, &s);
+	return slot_write(&t, slot, &was, &s);
 }
 
 int xw_owner_walk(int map_fd, int family, xw_owner_fn fn, void *arg)

@@ -4,7 +4,9 @@
  * BPF ARRAYs made for each test: round trips for both families, probe
  * chains with addresses that share a home slot (found by brute force),
  * tombstones, the two ways a table is full, maps that are not owner
- * tables, and the walk.  Runs as root.
+ * tables, and the walk.  Then the same tables read by the real tunnel host
+ * program (BPF_PROG_TEST_RUN): what owner_table.c writes, the program
+ * finds, so both hash and probe alike.  Runs as root.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,7 +24,11 @@
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
+#include "bpf/xw_abi.h"
+#include "install/passcfg.h"
 #include "pins/owner_table.h"
+#include "tunnel_host.skel.h"
+#include "xw_frame.h"
 
 #define NO_SLOT 0xdeadbeefu
 
@@ -342,6 +348,36 @@ static void test_capacity_v6(void **state)
 }
 
 /*
+ * The count of used slots is kept by this process between inserts; a slot
+ * freed behind its back (another writer) must not make a full table stay
+ * full: a refusal counts again first.  Alternating tables recount too.
+ */
+static void test_count_kept_and_checked(void **state)
+{
+	struct xw_ip ips[6], v6 = ip_of("fd00::9");
+	uint32_t i, slots[4], slot, old, key;
+	struct xw_owner4 hole = { 0, XW_OWNER_TOMBSTONE };
+	int fd = table4(16), other = table6(16);
+
+	(void)state;
+	distinct_homes(AF_INET, 16, ips, 6);
+	for (i = 0; i < 4; i++) {
+		slots[i] = insert_ok(fd, &ips[i], 20 + i, 0);
+		/* Another table in between: its own count. */
+		insert_ok(other, &v6, 5, i ? 5 : 0);
+	}
+	assert_int_equal(xw_owner_insert(fd, &ips[4], 30, &slot, &old), -E2BIG);
+	key = slots[2];
+	assert_int_equal(bpf_map_update_elem(fd, &key, &hole, BPF_ANY), 0);
+	assert_int_equal(xw_owner_insert(fd, &ips[4], 30, &slot, &old), 0);
+	assert_int_equal(xw_owner_insert(fd, &ips[5], 31, &slot, &old), -E2BIG);
+	assert_int_equal(used_of(fd), 4);
+	assert_int_equal(used_of(other), 1);
+	close(fd);
+	close(other);
+}
+
+/*
  * Undone in reverse, inserts leave never-used slots never used (a bpftool
  * dump equals the one before); in another order, a slot with a used
  * neighbour becomes a tombstone so nothing behind it is lost.
@@ -513,6 +549,168 @@ static void test_walk_empty(void **state)
 	close(fd);
 }
 
+/*
+ * The tunnel host program, loaded as the installer loads it (pass port
+ * 22), its owner tables sized owner_slots (0: the object's default).
+ * Loopback (ifindex 1) is the committed sandbox: a test run does not
+ * transmit, so a redirect to it is XDP_REDIRECT.
+ */
+#define LOOPBACK_IFINDEX 1u
+
+static struct tunnel_host_bpf *load_host(uint32_t owner_slots)
+{
+	struct tunnel_host_bpf *host = tunnel_host_bpf__open();
+	uint32_t lo = LOOPBACK_IFINDEX;
+	const void *elf;
+	size_t size;
+
+	assert_non_null(host);
+	elf = tunnel_host_bpf__elf_bytes(&size);
+	xw_pass_cfg_fill((struct xw_pass_cfg *)&host->rodata->cfg, NULL, 0, elf,
+			 size);
+	if (owner_slots) {
+		assert_int_equal(bpf_map__set_max_entries(host->maps.owner4_map,
+							  owner_slots),
+				 0);
+		assert_int_equal(bpf_map__set_max_entries(host->maps.owner6_map,
+							  owner_slots),
+				 0);
+	}
+	assert_int_equal(tunnel_host_bpf__load(host), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(host->maps.sandbox_map),
+					     &lo, &lo, BPF_NOEXIST),
+			 0);
+	return host;
+}
+
+/* UDP to ip, from outside. */
+static void udp_to(struct frame *f, const struct xw_ip *ip)
+{
+	if (ip->family == AF_INET) {
+		eth(f, ETHERTYPE_IP);
+		ipv4(f, IPPROTO_UDP, 5, 0);
+		memcpy(f->b + f->l3 + offsetof(struct iphdr, daddr), ip->a, 4);
+	} else {
+		eth(f, ETHERTYPE_IPV6);
+		ipv6(f, IPPROTO_UDP);
+		memcpy(f->b + f->l3 + offsetof(struct ip6_hdr, ip6_dst), ip->a,
+		       16);
+	}
+	udp(f, 40000, 9000);
+}
+
+/* The program's verdict on a frame to ip. */
+static uint32_t verdict(const struct tunnel_host_bpf *host,
+			const struct xw_ip *ip)
+{
+	struct frame f;
+	struct bpf_test_run_opts opts = {
+		.sz = sizeof(opts),
+		.repeat = 1,
+	};
+
+	udp_to(&f, ip);
+	opts.data_in = f.b;
+	opts.data_size_in = (uint32_t)f.len;
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(
+							host->progs
+								.xw_tunnel_host),
+						&opts),
+			 0);
+	return opts.retval;
+}
+
+static int owners_fd(const struct tunnel_host_bpf *host, int family)
+{
+	return bpf_map__fd(family == AF_INET ? host->maps.owner4_map :
+					       host->maps.owner6_map);
+}
+
+/*
+ * A small table (its mask read by the program from the map itself): a
+ * chain wrapping from the last slots to slot 0, a hole in it, other
+ * addresses, and an owner that is not committed.
+ */
+static void program_agrees_small(int family)
+{
+	struct tunnel_host_bpf *host = load_host(64);
+	int fd = owners_fd(host, family);
+	struct xw_ip chain[XW_OWNER_PROBES + 1], other[8];
+	uint32_t i, slot, old;
+
+	same_home(family, 64, 62, chain, XW_OWNER_PROBES + 1);
+	distinct_homes(family, 64, other, 8);
+	for (i = 0; i < XW_OWNER_PROBES; i++)
+		insert_ok(fd, &chain[i], LOOPBACK_IFINDEX, 0);
+	for (i = 0; i < 8; i++)
+		switch (xw_owner_insert(fd, &other[i], LOOPBACK_IFINDEX, &slot,
+					&old)) {
+		case 0:
+			break;
+		case -ENOSPC:
+			other[i] = chain[0]; /* its window is the chain's */
+			break;
+		default:
+			fail_msg("insert of address %u failed", i);
+		}
+	for (i = 0; i < XW_OWNER_PROBES; i++)
+		assert_int_equal(verdict(host, &chain[i]), XDP_REDIRECT);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(verdict(host, &other[i]), XDP_REDIRECT);
+	/* Same home, never inserted: probed to the window's end, no owner. */
+	assert_int_equal(verdict(host, &chain[XW_OWNER_PROBES]), XDP_PASS);
+
+	/* A tombstone in the middle: the program probes past it too. */
+	assert_int_equal(xw_owner_find(fd, &chain[1], &old, &slot), 0);
+	assert_int_equal(xw_owner_free(fd, slot), 0);
+	assert_int_equal(verdict(host, &chain[1]), XDP_PASS);
+	assert_int_equal(verdict(host, &chain[2]), XDP_REDIRECT);
+	assert_int_equal(verdict(host, &chain[3]), XDP_REDIRECT);
+
+	/* An owner not in sandbox_map is no owner. */
+	assert_int_equal(insert_ok(fd, &chain[1], 77, XW_OWNER_TOMBSTONE),
+			 slot);
+	assert_int_equal(verdict(host, &chain[1]), XDP_PASS);
+	tunnel_host_bpf__destroy(host);
+}
+
+static void test_program_agrees_v4(void **state)
+{
+	(void)state;
+	program_agrees_small(AF_INET);
+}
+
+static void test_program_agrees_v6(void **state)
+{
+	(void)state;
+	program_agrees_small(AF_INET6);
+}
+
+/* The default table, 1000 addresses of each family: every one found. */
+static void test_program_agrees_default_size(void **state)
+{
+	struct tunnel_host_bpf *host = load_host(0);
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct xw_ip ip;
+	uint32_t i, f;
+
+	(void)state;
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < 1000; i++) {
+			ip = nth_ip(families[f], i * 37 + 5);
+			insert_ok(owners_fd(host, families[f]), &ip,
+				  LOOPBACK_IFINDEX, 0);
+		}
+		for (i = 0; i < 1000; i++) {
+			ip = nth_ip(families[f], i * 37 + 5);
+			assert_int_equal(verdict(host, &ip), XDP_REDIRECT);
+			ip = nth_ip(families[f], i * 37 + 6);
+			assert_int_equal(verdict(host, &ip), XDP_PASS);
+		}
+	}
+	tunnel_host_bpf__destroy(host);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,11 +722,15 @@ int main(void)
 		cmocka_unit_test(test_overwrite_behind_tombstone),
 		cmocka_unit_test(test_capacity_v4),
 		cmocka_unit_test(test_capacity_v6),
+		cmocka_unit_test(test_count_kept_and_checked),
 		cmocka_unit_test(test_restore),
 		cmocka_unit_test(test_wrong_maps),
 		cmocka_unit_test(test_walk_v4),
 		cmocka_unit_test(test_walk_v6),
 		cmocka_unit_test(test_walk_empty),
+		cmocka_unit_test(test_program_agrees_v4),
+		cmocka_unit_test(test_program_agrees_v6),
+		cmocka_unit_test(test_program_agrees_default_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
