@@ -27,6 +27,10 @@ struct tunnel_install_opts {
 	const char *veth;
 	const char *peer;
 	bool unpin;
+	struct xw_ip addrs[XW_MAX_SANDBOX_ADDRS];
+	size_t n_addrs;
+	bool addrs_from_netns;
+	bool force;
 	uint32_t max_sandboxes; /* 0: not given */
 	uint32_t max_addresses;
 };
@@ -51,6 +55,15 @@ static const struct xw_option options[] = {
 		  .once = true),
 	XW_OPTION("unpin", XW_OPT_FLAG, struct tunnel_install_opts, unpin,
 		  .help = "Remove: the node's install, or with --veth/--peer one sandbox's wiring"),
+	XW_OPTION("address", XW_OPT_ADDRS, struct tunnel_install_opts, addrs,
+		  .metavar = "ADDR",
+		  .help = "Register the sandbox as the owner of this IPv4 or IPv6 address: the NIC sends it every frame for it, instead of the NIC's slot 0 pointing at the sandbox; repeatable, up to 32",
+		  .given = offsetof(struct tunnel_install_opts, n_addrs)),
+	XW_OPTION("addresses-from-netns", XW_OPT_FLAG,
+		  struct tunnel_install_opts, addrs_from_netns,
+		  .help = "Register the sandbox with the addresses its side of the pair has in --netns (as scrape reads them, IPv6 link-local left out); needs --peer"),
+	XW_OPTION("force", XW_OPT_FLAG, struct tunnel_install_opts, force,
+		  .help = "Register addresses the NIC itself has on this host too (the host loses that traffic; a warning says so)"),
 	XW_OPTION("max-sandboxes", XW_OPT_U32, struct tunnel_install_opts,
 		  max_sandboxes, .metavar = "N",
 		  .help = "Sandboxes the NIC can register, 1-65536 (default: " XW_NUMBER_TEXT(
@@ -65,6 +78,38 @@ static const struct xw_option options[] = {
 		  .max = 1048576),
 	{ 0 }
 };
+
+/* A registration's options: with a sandbox, never with --unpin. */
+static error_t check_register(struct xw_ctx *ctx,
+			      const struct tunnel_install_opts *o)
+{
+	bool sandbox = o->veth || o->peer;
+	bool addrs = o->n_addrs || o->addrs_from_netns;
+	const char *opt = o->n_addrs ? "--address" : "--addresses-from-netns";
+
+	if (o->addrs_from_netns && !(o->peer && o->common.netns)) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--addresses-from-netns",
+			"needs --peer IFNAME and --netns PATH: the sandbox's side whose addresses it reads");
+		return EINVAL;
+	}
+	if (addrs && !sandbox) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, opt,
+			"registers a sandbox: needs --veth or --peer");
+		return EINVAL;
+	}
+	if (o->force && !addrs) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--force",
+			"belongs to a registration: needs --address or --addresses-from-netns");
+		return EINVAL;
+	}
+	if (o->unpin && (addrs || o->force)) {
+		xw_fail(ctx, XW_EXIT_USAGE, 0, "--unpin",
+			"takes no %s: removing a sandbox removes all its addresses",
+			o->force ? "--force" : opt);
+		return EINVAL;
+	}
+	return 0;
+}
 
 /* The table sizes belong to the node's install, made once. */
 static error_t check_sizes(struct xw_ctx *ctx,
@@ -109,6 +154,8 @@ static error_t check_options(struct xw_ctx *ctx, void *opts)
 			"belongs to the node set-up (without --veth or --peer): the veth sends every frame to the NIC");
 		return EINVAL;
 	}
+	if (check_register(ctx, o))
+		return EINVAL;
 	if (xw_opts_unpin_alone(ctx, o->unpin, o->mode_given, o->n_ports))
 		return EINVAL;
 	if (check_sizes(ctx, o))
@@ -147,13 +194,18 @@ const struct xw_cmd xw_cmd_tunnel_install = {
 	       "with the slot empty, frames go to the kernel stack.  Wiring a sandbox "
 	       "(--veth, or --peer with --netns) attaches to the host side of its veth "
 	       "a program that sends every frame to the NIC, pinned under "
-	       "<bpffs>/<veth>/tunnel_veth_*, and points the NIC's slot 0 at the veth.  "
+	       "<bpffs>/<veth>/tunnel_veth_*, and points the NIC's slot 0 at the veth; "
+	       "with --address or --addresses-from-netns it instead registers the sandbox "
+	       "as the owner of those addresses, so that many sandboxes share the NIC, "
+	       "each getting the frames for its own addresses.  "
 	       "Re-running with the same options changes nothing.\v"
 	       "Examples:\n"
 	       "  xdpwire tunnel-install --device eth0\n"
 	       "  xdpwire tunnel-install --device eth0 --max-sandboxes 64 --max-addresses 256\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b\n"
 	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1\n"
+	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --address 10.1.0.5 --address fd00::5\n"
+	       "  xdpwire tunnel-install --device eth0 --peer eth0 --netns /run/netns/sandbox1 --addresses-from-netns\n"
 	       "  xdpwire tunnel-install --device eth0 --veth veth1a2b --unpin",
 	.check = check_options,
 	.caps = caps,
@@ -172,6 +224,10 @@ int cmd_tunnel_install(struct xw_ctx *ctx, void *opts)
 			  .max_addresses = o->max_addresses },
 		.veth = o->veth,
 		.peer = o->peer,
+		.addrs = o->n_addrs ? o->addrs : NULL,
+		.n_addrs = o->n_addrs,
+		.addrs_from_netns = o->addrs_from_netns,
+		.force = o->force,
 	};
 
 	return xw_tunnel_install(ctx, &o->common.target, &req);

@@ -122,6 +122,17 @@ undo() {
 	poll_until 2000 no_xdp w0
 }
 
+@test "tunnel-install registering a sandbox with addresses: as wiring a veth; --unpin none" {
+	least sys_admin "$LOAD" tunnel-install --device t0 --veth w0 --address 192.0.2.9 --address 2001:db8::9
+	undo w0 tunnel-install --device t0 --veth w0
+	least bpf,net_admin "$LOAD" tunnel-install --device t0 --veth w0 --address 192.0.2.9 --address 2001:db8::9
+	run -0 --separate-stderr capped "" "$XW" tunnel-install --device t0 --veth w0 --unpin -q
+	assert_eq "$stderr" "" "stderr"
+	poll_until 2000 no_xdp w0
+	run -0 bpftool map dump pinned "$BPFFS/t0/tunnel_host_sandbox_map" -j
+	assert_json '. == []'
+}
+
 # sock CAPS: inserts a socket bound to i0 queue 0 by --fd, as CAPS; the
 # helper holds it only for the insert, so the slot empties again.
 sock() {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <json-c/json.h>
 
 #include "core/exit.h"
 #include "core/fault.h"
@@ -17,6 +18,8 @@
 #include "install/install_cmd.h"
 #include "install/request.h"
 #include "install/tunnel.h"
+#include "install/tunnel_owner.h"
+#include "net/ifname.h"
 #include "pins/bpffs.h"
 #include "pins/target.h"
 #include "pins/xdp_mode.h"
@@ -191,11 +194,9 @@ static bool has_link(const struct xw_pindir *dir, const struct xw_layout *l)
 	return !fstatat(dir->fd, l->link.name, &st, AT_SYMLINK_NOFOLLOW);
 }
 
-/* Points the veth at the NIC and the NIC at the veth. */
-static int point_slots(struct xw_ctx *ctx, const struct xw_pindir *hdir,
-		       int host_map, const struct xw_pindir *vdir,
-		       const struct xw_dev *veth, const struct xw_dev *host,
-		       uint32_t *host_was)
+/* Points the veth's slot 0 at the NIC. */
+static int point_veth(struct xw_ctx *ctx, const struct xw_pindir *vdir,
+		      const struct xw_dev *host)
 {
 	const struct xw_pin_spec *vspec =
 		&xw_tunnel_veth_layout.maps[XW_MAP_TARGETS];
@@ -209,9 +210,23 @@ static int point_slots(struct xw_ctx *ctx, const struct xw_pindir *hdir,
 	if (!err && was != host->ifindex)
 		err = set_slot(ctx, vdir, vspec, vmap.fd, host->ifindex, was);
 	xw_pinned_close(&vmap);
-	if (!err)
+	return err;
+}
+
+/*
+ * Points the veth at the NIC and, for a sandbox that is not registered
+ * with addresses, the NIC's slot 0 at the veth.
+ */
+static int point_slots(struct xw_ctx *ctx, const struct xw_pindir *hdir,
+		       int host_map, const struct xw_pindir *vdir,
+		       const struct xw_dev *veth, const struct xw_dev *host,
+		       bool slot0, uint32_t *host_was)
+{
+	int err = point_veth(ctx, vdir, host);
+
+	if (!err && slot0)
 		err = slot_get(host_map, host_was);
-	if (!err && *host_was != veth->ifindex)
+	if (!err && slot0 && *host_was != veth->ifindex)
 		err = set_slot(ctx, hdir,
 			       &xw_tunnel_host_layout.maps[XW_MAP_TARGETS],
 			       host_map, veth->ifindex, *host_was);
@@ -221,10 +236,17 @@ static int point_slots(struct xw_ctx *ctx, const struct xw_pindir *hdir,
 	return err;
 }
 
+/* A registration: the addresses, the tables and what was found. */
+struct wire_owner {
+	const struct xw_owner_set *set; /* NULL: slot 0, today's wiring */
+	struct xw_owner_tables tabs;
+	bool already; /* committed with this set: nothing to write */
+};
+
 static int wire_locked(struct xw_ctx *ctx, const struct xw_target *t,
 		       const struct xw_dev *veth, enum xw_xdp_mode mode,
 		       const struct xw_pindir *hdir, int host_map,
-		       struct xw_pindir *vdir)
+		       struct xw_pindir *vdir, const struct wire_owner *own)
 {
 	struct xw_install_result res;
 	struct xw_request req;
@@ -235,7 +257,7 @@ static int wire_locked(struct xw_ctx *ctx, const struct xw_target *t,
 	err = check_not_runtimes(ctx, vdir, veth);
 	if (!err)
 		err = check_not_elsewhere(ctx, vdir, veth, &t->dev);
-	if (!err)
+	if (!err && !own->set)
 		err = check_slot_free(ctx, t, host_map, veth);
 	if (err)
 		return err;
@@ -247,10 +269,14 @@ static int wire_locked(struct xw_ctx *ctx, const struct xw_target *t,
 	err = xw_install_apply(ctx, veth, vdir, &req.install, &res);
 	if (!err)
 		err = point_slots(ctx, hdir, host_map, vdir, veth, &t->dev,
-				  &host_was);
+				  !own->set, &host_was);
+	/* Entries only once the veth is wired: then it is reachable. */
+	if (!err && own->set && !own->already)
+		err = xw_owner_register(ctx, t, &own->tabs, veth, own->set);
 	if (err) {
 		/* Undo: the NIC's slot as it was, no half-wired veth. */
-		slot_set(host_map, host_was);
+		if (!own->set)
+			slot_set(host_map, host_was);
 		if (fresh && has_link(vdir, &xw_tunnel_veth_layout)) {
 			bool found;
 
@@ -268,15 +294,58 @@ static int wire_locked(struct xw_ctx *ctx, const struct xw_target *t,
 	return err;
 }
 
-int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
-		   const struct xw_dev *veth, enum xw_xdp_mode mode)
+/* The registration's part of the result: its addresses. */
+static void out_addresses(struct xw_ctx *ctx, const struct xw_owner_set *set)
 {
+	struct json_object *arr = json_object_new_array();
+	char a[XW_IP_STRLEN];
+	size_t k;
+
+	for (k = 0; arr && k < set->n; k++)
+		json_object_array_add(arr, json_object_new_string(
+						   xw_ip_str(&set->ip[k], a)));
+	if (arr)
+		xw_out_json(ctx, "addresses", arr);
+	xw_out_json(ctx, "registered", json_object_new_boolean(1));
+}
+
+static void summary(struct xw_ctx *ctx, const struct xw_target *t,
+		    const struct xw_dev *veth, const struct xw_owner_set *set)
+{
+	xw_out_str(ctx, "device", t->dev.name);
+	xw_out_u64(ctx, "ifindex", t->dev.ifindex);
+	xw_out_str(ctx, "install", "tunnel veth");
+	if (!set) {
+		xw_summary(ctx, "%s <-> %s: tunnel %s", t->dev.name, veth->name,
+			   xw_changed(ctx) ? "wired" :
+					     "already wired: nothing changed");
+		return;
+	}
+	out_addresses(ctx, set);
+	if (xw_changed(ctx))
+		xw_summary(ctx, "%s <-> %s: sandbox registered (%zu address%s)",
+			   t->dev.name, veth->name, set->n,
+			   set->n == 1 ? "" : "es");
+	else
+		xw_summary(ctx,
+			   "%s <-> %s: already registered: nothing changed",
+			   t->dev.name, veth->name);
+}
+
+int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
+		   const struct xw_dev *veth, enum xw_xdp_mode mode,
+		   const struct xw_ip *addrs, size_t n_addrs, bool force)
+{
+	struct wire_owner own = { .set = NULL };
 	struct xw_pinned host_map = { .fd = -1 };
+	struct xw_owner_set set;
 	struct xw_pindir hdir, vdir;
 	int err;
 
 	xw_pindir_init(&hdir);
 	xw_pindir_init(&vdir);
+	own.tabs.sandboxes.fd = own.tabs.owners[0].fd = own.tabs.owners[1].fd =
+		-1;
 	if (veth->ifindex == t->dev.ifindex) {
 		err = xw_fail(
 			ctx, XW_EXIT_USAGE, 0, veth->name,
@@ -284,6 +353,24 @@ int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
 		goto out;
 	}
 	err = open_host(ctx, t, &hdir, &host_map);
+	/* A registration's refusals come first, with nothing changed. */
+	if (!err && addrs) {
+		own.set = &set;
+		err = xw_owner_set_make(ctx, veth->name, addrs, n_addrs, &set);
+		if (!err)
+			err = xw_owner_tables_open(ctx, &hdir, &own.tabs);
+		if (!err)
+			err = xw_owner_check(ctx, t, &own.tabs, host_map.fd,
+					     veth, &set, force, &own.already);
+	} else if (!err) {
+		/* A registered sandbox never takes the NIC's slot 0 too. */
+		err = xw_owner_tables_open(ctx, &hdir, &own.tabs);
+		if (!err && xw_owner_committed(&own.tabs, veth->ifindex))
+			err = xw_fail(
+				ctx, XW_EXIT_UNAVAILABLE, 0, veth->name,
+				"registered with addresses on %s: it takes no slot 0 (tunnel-install --device %s --veth %s --unpin first)",
+				t->dev.name, t->dev.name, veth->name);
+	}
 	if (!err)
 		err = veth_pindir(ctx, t, veth, XW_PINDIR_CREATE, &vdir);
 	if (!err && vdir.created)
@@ -291,23 +378,46 @@ int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
 						    .object = "directory",
 						    .path = vdir.path });
 	if (!err)
-		err = wire_locked(ctx, t, veth, mode, &hdir, host_map.fd,
-				  &vdir);
+		err = wire_locked(ctx, t, veth, mode, &hdir, host_map.fd, &vdir,
+				  &own);
 	if (err && vdir.fd >= 0)
 		xw_pindir_remove_if_empty(ctx, &vdir);
-	if (!err) {
-		xw_out_str(ctx, "device", t->dev.name);
-		xw_out_u64(ctx, "ifindex", t->dev.ifindex);
-		xw_out_str(ctx, "install", "tunnel veth");
-		xw_summary(ctx, "%s <-> %s: tunnel %s", t->dev.name, veth->name,
-			   xw_changed(ctx) ? "wired" :
-					     "already wired: nothing changed");
-	}
+	if (!err)
+		summary(ctx, t, veth, own.set);
 out:
+	xw_owner_tables_close(&own.tabs);
 	xw_pinned_close(&host_map);
 	xw_pindir_close(&vdir);
 	xw_pindir_close(&hdir);
 	return err;
+}
+
+bool xw_tunnel_wired_here(struct xw_ctx *ctx, const struct xw_target *t,
+			  uint32_t ifindex)
+{
+	const struct xw_pin_spec *spec =
+		&xw_tunnel_veth_layout.maps[XW_MAP_TARGETS];
+	struct xw_pinned map = { .fd = -1 };
+	struct xw_ctx quiet;
+	struct xw_pindir dir;
+	struct xw_dev dev;
+	uint32_t to = 0;
+	char prefix[32];
+
+	if (!if_indextoname(ifindex, dev.name) || xw_ctx_init(&quiet, ctx->cmd))
+		return false;
+	/* What is wrong there is not this run's failure: a scratch report. */
+	xw_ifname_to_dirname(dev.name, dev.dirname);
+	xw_netns_pin_prefix(&t->ns, prefix, sizeof(prefix));
+	xw_pindir_init(&dir);
+	if (!xw_pindir_open(&quiet, &t->fs, prefix, dev.dirname,
+			    XW_PINDIR_UNTRUSTED_SKIP, &dir) &&
+	    !xw_pin_open(&quiet, &dir, spec, &map) && map.fd >= 0)
+		slot_get(map.fd, &to);
+	xw_pinned_close(&map);
+	xw_pindir_close(&dir);
+	xw_ctx_free(&quiet);
+	return to == t->dev.ifindex;
 }
 
 int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
@@ -316,6 +426,9 @@ int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
 	const struct xw_pin_spec *hspec =
 		&xw_tunnel_host_layout.maps[XW_MAP_TARGETS];
 	struct xw_pinned host_map = { .fd = -1 };
+	struct xw_owner_tables tabs = {
+		.sandboxes.fd = -1, .owners = { { .fd = -1 }, { .fd = -1 } }
+	};
 	struct xw_pindir hdir, vdir;
 	uint32_t slot = 0;
 	bool found = false;
@@ -328,6 +441,14 @@ int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
 	if (!err)
 		err = xw_pin_open(ctx, &hdir, hspec, &host_map);
 	if (err && err != -ENOENT)
+		goto out;
+	/* Out of the data path before anything of its wiring goes. */
+	if (host_map.fd >= 0)
+		err = xw_owner_tables_open(ctx, &hdir, &tabs);
+	if (!err && host_map.fd >= 0)
+		err = xw_owner_deregister(ctx, &tabs, veth);
+	xw_owner_tables_close(&tabs);
+	if (err)
 		goto out;
 	if (host_map.fd >= 0 && !slot_get(host_map.fd, &slot) &&
 	    slot == veth->ifindex)

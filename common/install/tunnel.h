@@ -55,13 +55,19 @@ int xw_tunnel_install(struct xw_ctx *ctx, const struct xw_target *t,
  */
 int xw_tunnel_unpin_node(struct xw_ctx *ctx, const struct xw_target *t);
 
-/* Wires veth (host side of a sandbox's pair) to t->dev's tunnel. */
+/*
+ * Wires veth (host side of a sandbox's pair) to t->dev's tunnel: with
+ * addrs, registers it as their owner (tunnel_owner.h), else points the
+ * NIC's slot 0 at it.  force: take addresses the NIC has here.
+ */
 int xw_tunnel_wire(struct xw_ctx *ctx, const struct xw_target *t,
-		   const struct xw_dev *veth, enum xw_xdp_mode mode);
+		   const struct xw_dev *veth, enum xw_xdp_mode mode,
+		   const struct xw_ip *addrs, size_t n_addrs, bool force);
 
 /*
- * Unwires veth: removes its install, and clears t->dev's slot 0 if it
- * still points at veth.
+ * Unwires veth: takes its registration out of t->dev's tables first (if
+ * any), then removes its install, and clears t->dev's slot 0 if it still
+ * points at veth.
  */
 int xw_tunnel_unwire(struct xw_ctx *ctx, const struct xw_target *t,
 		     const struct xw_dev *veth);
