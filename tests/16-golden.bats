@@ -13,6 +13,7 @@
 # its own installs and any test can run alone (XW_BATS_FILTER).
 
 load lib/test
+load lib/sandbox_state
 
 COMMANDS=(redirect-install tunnel-install sockmap-insert scrape status pin-gc)
 
@@ -411,6 +412,12 @@ scrape_ns() {
 	ipn node link del sx0
 	poll_until 5000 eval '[[ $(in_ns node "$XW" status -j --device sx0 | jq -r ".directories[0].installs[0].health") == stale ]]'
 	rm "$BPFFS/sb0/redirect_program"
+	# sn0's sandboxes: sh0 committed (ok), ifindex 99999 gone (stale).
+	SANDBOX_NS=node owner_set "$BPFFS/sn0" 10.80.1.1 \
+		"$(ipn node -j link show sh0 | jq '.[0].ifindex')" >/dev/null
+	SANDBOX_NS=node sandbox_commit "$BPFFS/sn0" \
+		"$(ipn node -j link show sh0 | jq '.[0].ifindex')"
+	SANDBOX_NS=node owner_set "$BPFFS/sn0" 10.80.1.9 99999 >/dev/null
 	in_ns node env XDPWIRE_TEST_FAULT=kill:pin-link "$XW" redirect-install --device sk0 -q || :
 	poll_until 5000 no_xdp sk0
 	g node status

@@ -15,6 +15,7 @@
 #include "inspect/health.h"
 #include "inspect/inspect.h"
 #include "inspect/kinds.h"
+#include "inspect/sandboxes.h"
 #include "net/device.h"
 #include "net/ifname.h"
 #include "pins/bpffs.h"
@@ -566,6 +567,22 @@ static int list_spent_record(struct xw_found_dir *d,
 	return add_name(&d->temporary, &d->n_temporary, name);
 }
 
+/* The sandboxes of d's tunnel host install, if it has one: sandboxes.h. */
+static void read_sandboxes(const struct xw_pindir *dir, struct xw_found_dir *d,
+			   const struct xw_found_install *in)
+{
+	struct xw_sandbox_list *list;
+
+	if (in->layout != &xw_tunnel_host_layout)
+		return;
+	list = calloc(1, sizeof(*list));
+	d->sandboxes_err = list ? xw_sandboxes_read(dir, d, in, list) : -ENOMEM;
+	if (d->sandboxes_err)
+		free(list);
+	else
+		d->sandboxes = list;
+}
+
 int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		      const char *device, bool checked, struct xw_found_dir *d)
 {
@@ -599,6 +616,7 @@ int xw_health_inspect(struct xw_ctx *ctx, const struct xw_pindir *dir,
 					     "cannot list");
 		if (checked)
 			judge_node(in, dir);
+		read_sandboxes(dir, d, in);
 	}
 	return 0;
 }
@@ -622,4 +640,8 @@ void xw_health_free(struct xw_found_dir *d)
 	free(d->foreign);
 	free(d->temporary);
 	d->foreign = d->temporary = NULL;
+	if (d->sandboxes)
+		xw_sandboxes_free(d->sandboxes);
+	free(d->sandboxes);
+	d->sandboxes = NULL;
 }

@@ -44,6 +44,14 @@ struct xw_found_dir {
 	int n_foreign;
 	char (*temporary)[NAME_MAX + 1]; /* xw_tmp_* left by a crash */
 	int n_temporary;
+	/*
+	 * The tunnel host install's sandboxes (sandboxes.h), listed and
+	 * judged apart: they never change the install's own health.  NULL
+	 * when there is none, or sandboxes_err says why (-ENOENT: it has no
+	 * address tables; else the read's -errno).
+	 */
+	struct xw_sandbox_list *sandboxes;
+	int sandboxes_err;
 };
 
 /*

@@ -9,6 +9,7 @@
 
 #include "inspect/health.h"
 #include "inspect/repair_cmd.h"
+#include "inspect/sandboxes.h"
 
 #define XW_DEFAULT_BPFFS "/sys/fs/bpf"
 #define XW_NETNS_RUN_DIR "/run/netns"
@@ -83,13 +84,33 @@ static bool from_outside_relinkable(const struct xw_found_dir *d,
 	       !link->present && prog->obj.fd >= 0;
 }
 
+/* The options that reach d's directory: --netns, --bpffs, --device. */
+static bool append_scope(const struct xw_repair_scope *scope,
+			 const struct xw_found_dir *d, char *buf, size_t size)
+{
+	char ns[PATH_MAX];
+
+	if (scope->prefix[0]) {
+		/* No path known: a guessed one would not be exact. */
+		if (!netns_path(scope, ns, sizeof(ns)))
+			return false;
+		append_word(buf, size, "--netns");
+		append_word(buf, size, ns);
+	}
+	if (strcmp(scope->bpffs, XW_DEFAULT_BPFFS)) {
+		append_word(buf, size, "--bpffs");
+		append_word(buf, size, scope->bpffs);
+	}
+	append_word(buf, size, "--device");
+	append_word(buf, size, d->device);
+	return true;
+}
+
 bool xw_repair_command(const struct xw_repair_scope *scope,
 		       const struct xw_found_dir *d,
 		       const struct xw_found_install *in, char *buf,
 		       size_t size)
 {
-	char ns[PATH_MAX];
-
 	if (in->health == XW_HEALTH_OK)
 		return false;
 	switch (in->repair) {
@@ -107,18 +128,29 @@ bool xw_repair_command(const struct xw_repair_scope *scope,
 		snprintf(buf, size, "xdpwire pin-gc --repair");
 		break;
 	}
-	if (scope->prefix[0]) {
-		/* No path known: a guessed one would not be exact. */
-		if (!netns_path(scope, ns, sizeof(ns)))
-			return false;
-		append_word(buf, size, "--netns");
-		append_word(buf, size, ns);
+	return append_scope(scope, d, buf, size);
+}
+
+bool xw_repair_sandbox_command(const struct xw_repair_scope *scope,
+			       const struct xw_found_dir *d,
+			       const struct xw_sandbox *s, char *buf,
+			       size_t size)
+{
+	if (s->gc == XW_GC_REMOVE) {
+		snprintf(buf, size, "xdpwire pin-gc");
+		return append_scope(scope, d, buf, size);
 	}
-	if (strcmp(scope->bpffs, XW_DEFAULT_BPFFS)) {
-		append_word(buf, size, "--bpffs");
-		append_word(buf, size, scope->bpffs);
-	}
-	append_word(buf, size, "--device");
-	append_word(buf, size, d->device);
+	/*
+	 * Left alone: the veth's --unpin undoes whatever was killed, in the
+	 * namespace the veth is in, which only the root's directories are.
+	 */
+	if (s->health == XW_HEALTH_OK || !s->veth[0] || scope->prefix[0])
+		return false;
+	snprintf(buf, size, "xdpwire tunnel-install");
+	if (!append_scope(scope, d, buf, size))
+		return false;
+	append_word(buf, size, "--veth");
+	append_word(buf, size, s->veth);
+	append_word(buf, size, "--unpin");
 	return true;
 }

@@ -14,6 +14,7 @@
 
 struct xw_found_dir;
 struct xw_found_install;
+struct xw_sandbox;
 
 struct xw_repair_scope {
 	const char *bpffs; /* the root walked */
@@ -26,5 +27,15 @@ bool xw_repair_command(const struct xw_repair_scope *scope,
 		       const struct xw_found_dir *d,
 		       const struct xw_found_install *in, char *buf,
 		       size_t size);
+
+/*
+ * The same for one sandbox of a tunnel host install (sandboxes.h): pin-gc
+ * for a stale one, the veth's tunnel-install --unpin for a broken one,
+ * none when it is ok or its veth cannot be named.
+ */
+bool xw_repair_sandbox_command(const struct xw_repair_scope *scope,
+			       const struct xw_found_dir *d,
+			       const struct xw_sandbox *s, char *buf,
+			       size_t size);
 
 #endif /* XW_REPAIR_CMD_H */

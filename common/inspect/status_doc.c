@@ -3,7 +3,10 @@
  * (health.h), with what the kernel says of their programs, links and maps,
  * as status -j shows it and the text table (status_text.c) reads it.
  */
+#include <errno.h>
 #include <net/if.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,9 +18,12 @@
 #include "core/json.h"
 #include "inspect/health.h"
 #include "inspect/inspect.h"
+#include "inspect/kinds.h"
 #include "inspect/repair_cmd.h"
+#include "inspect/sandboxes.h"
 #include "inspect/status.h"
 #include "pins/bpffs.h"
+#include "pins/owner_table.h"
 #include "pins/xdp_mode.h"
 #include "xsk/xsk_diag.h"
 
@@ -96,6 +102,45 @@ static struct json_object *xsk_slots(struct xw_ctx *ctx, uint32_t ifindex,
 	return slots;
 }
 
+/*
+ * Keys of a hash-like map (DEVMAP_HASH), at most max_entries of them: a
+ * walk by index would probe keys that mean nothing to it.
+ */
+static uint32_t hash_keys(int fd, uint32_t max_entries)
+{
+	uint32_t key, next, n;
+	void *prev = NULL;
+
+	for (n = 0; n < max_entries; n++) {
+		if (bpf_map_get_next_key(fd, prev, &next))
+			break;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+/* An owner table (owner_table.h): an ARRAY whose slots are not entries. */
+static bool owner_table(const struct xw_found_pin *p)
+{
+	return !strcmp(p->spec->name, XW_PIN_OWNERS4) ||
+	       !strcmp(p->spec->name, XW_PIN_OWNERS6);
+}
+
+/* "used": the entries in use of a table sized for many, or null. */
+static struct json_object *used_json(struct xw_found_pin *p)
+{
+	const struct bpf_map_info *mi = &p->obj.info.map;
+	struct xw_owner_usage u;
+
+	if (mi->type == BPF_MAP_TYPE_DEVMAP_HASH)
+		return json_object_new_uint64(
+			hash_keys(p->obj.fd, mi->max_entries));
+	if (xw_owner_usage(p->obj.fd, &u))
+		return NULL;
+	return json_object_new_uint64(u.used);
+}
+
 static struct json_object *map_json(struct xw_ctx *ctx,
 				    const struct xw_found_dir *d,
 				    struct xw_found_pin *p)
@@ -115,6 +160,8 @@ static struct json_object *map_json(struct xw_ctx *ctx,
 			    xsk_slots(ctx, d->ifindex, mi->max_entries));
 	else if (mi->type == BPF_MAP_TYPE_PERCPU_ARRAY)
 		xw_json_add(m, "counters", counters_json(p->obj.fd));
+	else if (mi->type == BPF_MAP_TYPE_DEVMAP_HASH || owner_table(p))
+		xw_json_add(m, "used", used_json(p));
 	return m;
 }
 
@@ -164,6 +211,79 @@ static struct json_object *link_json(const struct xw_found_dir *d,
 								 d->ifindex) :
 				 NULL);
 	return l;
+}
+
+static struct json_object *addresses_json(const struct xw_sandbox *s)
+{
+	struct json_object *a = json_object_new_array();
+	char text[XW_IP_STRLEN];
+	size_t k;
+
+	for (k = 0; k < s->n_addrs; k++)
+		json_object_array_add(a, json_object_new_string(
+						 xw_ip_str(&s->addrs[k].ip,
+							   text)));
+	return a;
+}
+
+static struct json_object *sandbox_json(const struct xw_repair_scope *scope,
+					const struct xw_found_dir *d,
+					const struct xw_sandbox *s)
+{
+	struct json_object *o = json_object_new_object();
+	char cmd[PATH_MAX + 256];
+
+	xw_json_add(o, "veth", xw_json_str_nonempty(s->veth));
+	xw_json_add_u64(o, "ifindex", s->ifindex);
+	xw_json_add_bool(o, "committed", s->committed);
+	xw_json_add(o, "addresses", addresses_json(s));
+	xw_json_add(o, "health",
+		    json_object_new_string(xw_health_name(s->health)));
+	xw_json_add(o, "why", xw_json_str_nonempty(s->why));
+	xw_json_add(o, "pin_gc",
+		    json_object_new_string(xw_gc_action_name(s->gc)));
+	xw_json_add(o, "repair",
+		    xw_repair_sandbox_command(scope, d, s, cmd, sizeof(cmd)) ?
+			    json_object_new_string(cmd) :
+			    NULL);
+	return o;
+}
+
+/*
+ * A tunnel host install's "sandboxes": an array, or null with a note when
+ * the install has no address tables to list them from.
+ */
+static void add_sandboxes(const struct xw_repair_scope *scope,
+			  const struct xw_found_dir *d,
+			  const struct xw_found_install *in,
+			  struct json_object *o)
+{
+	struct json_object *a;
+	char note[160];
+	size_t k;
+
+	if (!d->sandboxes) {
+		if (d->sandboxes_err == -ENOENT && xw_sandboxes_legacy(in))
+			snprintf(note, sizeof(note),
+				 "installed by an earlier xdpwire: no address tables (re-run: xdpwire tunnel-install --device %s)",
+				 d->device);
+		else if (d->sandboxes_err == -ENOENT)
+			snprintf(note, sizeof(note),
+				 "its address tables are not all pinned (see why)");
+		else
+			snprintf(note, sizeof(note),
+				 "its address tables cannot be read: %s",
+				 strerror(-d->sandboxes_err));
+		xw_json_add(o, "sandboxes", NULL);
+		xw_json_add_str(o, "sandboxes_note", note);
+		return;
+	}
+	a = json_object_new_array();
+	for (k = 0; k < d->sandboxes->n; k++)
+		json_object_array_add(a, sandbox_json(scope, d,
+						      &d->sandboxes->s[k]));
+	xw_json_add(o, "sandboxes", a);
+	xw_json_add(o, "sandboxes_note", NULL);
 }
 
 static struct json_object *install_json(struct xw_ctx *ctx,
@@ -245,6 +365,8 @@ struct json_object *xw_status_dir_json(struct xw_ctx *ctx,
 			    xw_repair_command(scope, d, in, cmd, sizeof(cmd)) ?
 				    json_object_new_string(cmd) :
 				    NULL);
+		if (in->layout == &xw_tunnel_host_layout)
+			add_sandboxes(scope, d, in, io);
 		json_object_array_add(installs, io);
 	}
 	xw_json_add(o, "installs", installs);

@@ -221,6 +221,73 @@ static int add_repair(struct xw_status_table *t, struct json_object *in)
 				repair ?: "no command for it (see why)"));
 }
 
+/* "10.80.1.1 fd80::1:1", or "-" for none. */
+static char *addresses_text(struct json_object *addrs)
+{
+	char *buf = NULL;
+	size_t len = 0, k, n = addrs ? json_object_array_length(addrs) : 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (k = 0; k < n; k++)
+		fprintf(f, "%s%s", k ? " " : "",
+			json_object_get_string(
+				json_object_array_get_idx(addrs, k)));
+	if (!n)
+		fputs("-", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * Under a tunnel host install, a line per sandbox (its veth, or the
+ * ifindex of one that is gone), and under one that is not ok why and its
+ * repair; or why there is no list.
+ */
+static int add_sandboxes(struct xw_status_table *t, struct json_object *in)
+{
+	struct json_object *list = get(in, "sandboxes");
+	size_t k;
+
+	if (!list)
+		return opt(in, "sandboxes_note") ?
+			       add_note(t, text("sandboxes: none listed: %s",
+						str(in, "sandboxes_note"))) :
+			       0;
+	for (k = 0; k < json_object_array_length(list); k++) {
+		struct json_object *s = json_object_array_get_idx(list, k);
+		char *addrs = addresses_text(get(s, "addresses"));
+		char veth[32];
+		int err;
+
+		if (!addrs)
+			return -ENOMEM;
+		if (opt(s, "veth"))
+			snprintf(veth, sizeof(veth), "%s", str(s, "veth"));
+		else
+			snprintf(veth, sizeof(veth), "ifindex:%s",
+				 str(s, "ifindex"));
+		err = add_note(t, text("sandbox %s %s %s", veth,
+				       str(s, "health"), addrs));
+		free(addrs);
+		if (err)
+			return err;
+		if (!strcmp(str(s, "health"), "ok"))
+			continue;
+		if (add_note(t, text("  %s: %s", str(s, "health"),
+				     str(s, "why"))) ||
+		    add_note(t, text("  repair: %s",
+				     opt(s, "repair") ?:
+					     "no command for it (see why)")))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static int add_install(struct xw_status_table *t, const char *where,
 		       struct json_object *in)
 {
@@ -257,7 +324,7 @@ static int add_install(struct xw_status_table *t, const char *where,
 		return -ENOMEM;
 	if (why && add_note(t, text("%s: %s", str(in, "health"), why)))
 		return -ENOMEM;
-	return add_repair(t, in);
+	return add_repair(t, in) ?: add_sandboxes(t, in);
 }
 
 static int add_names(struct xw_status_table *t, const char *where,

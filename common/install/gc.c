@@ -262,7 +262,11 @@ int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
 		if (a != XW_GC_NONE && a != XW_GC_LEAVE)
 			*acted = true;
 		*left += a == XW_GC_LEAVE;
-		err = act(ctx, dir, d, in, a);
+		/* An install that goes takes its tables with it. */
+		if (a != XW_GC_REMOVE)
+			err = xw_gc_sandboxes(ctx, dir, d, in, acted);
+		if (!err)
+			err = act(ctx, dir, d, in, a);
 	}
 	for (k = 0; !err && k < d->n_temporary; k++) {
 		if (!ctx->dry_run)

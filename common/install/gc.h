@@ -13,6 +13,7 @@
 
 struct xw_ctx;
 struct xw_found_dir;
+struct xw_found_install;
 struct xw_pindir;
 struct xw_target;
 
@@ -35,5 +36,14 @@ int xw_gc_run(struct xw_ctx *ctx, const struct xw_target *t,
  */
 int xw_gc_dir(struct xw_ctx *ctx, struct xw_pindir *dir, struct xw_found_dir *d,
 	      bool repair, bool *acted, size_t *left);
+
+/*
+ * Frees the owner slots of in's stale sandboxes (gc_sandbox.c), in is the
+ * tunnel host install of d, and warns of those left alone; sets *acted if
+ * it freed (or, dry, would free) any.
+ */
+int xw_gc_sandboxes(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		    const struct xw_found_dir *d,
+		    const struct xw_found_install *in, bool *acted);
 
 #endif /* XW_GC_H */
