@@ -62,7 +62,7 @@ expect_counted() {
 	}
 }
 
-# The committed sandboxes of hn0 as "veth addr addr..." lines, by status.
+# hn0's sandboxes as status lists them: "veth health addr addr..." lines.
 status_sandboxes() {
 	in_ns host "$XW" status -j --device hn0 |
 		jq -r '.directories[0].installs[] | select(.kind == "tunnel host") |
