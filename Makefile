@@ -240,8 +240,8 @@ fuzz: deps
 	$(Q)XW_BUILD=$(BUILD) XW_FUZZ_SECONDS=$(FUZZ_SECONDS) XW_FUZZ_KEEP=1 \
 		tests/fuzz/run
 
-tests: $(XW_BIN) $(UNIT_TESTS) $(HELPERS) $(MANS) $(BUILD)/tests/bench/xw-timeit \
-	$(FUZZERS)
+# tests/70-bench-tools.bats checks every bench tool, so make check builds them.
+tests: $(XW_BIN) $(UNIT_TESTS) $(HELPERS) $(MANS) $(BENCH_BINS) $(FUZZERS)
 
 # Debian packages for build and tests, installed only when missing.
 DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
