@@ -323,13 +323,22 @@ killed() {
 		echo "$one"
 		lines "$b" 10.42.1.2 fd42::1:2
 	} | sort)
-	for p in owner-add@1 owner-add@2 owner-commit; do
+	# Every fault point a registration passes, the veth's own install
+	# first (README's list, in order), then the owner steps; after each,
+	# a removal killed at its first point puts the old state back.
+	for p in pindir-lock@1 pindir-lock@2 load pin-map@1 pin-map@2 \
+		pin-program attach pin-link set-slot owner-add@1 owner-add@2 \
+		owner-commit; do
 		OLD=$one NEW=$both killed n12 "$p" tunnel-install --device n12 --veth h12b --address 10.42.1.2 --address fd42::1:2
 		OLD=$both NEW=$one killed n12 owner-uncommit tunnel-install --device n12 --veth h12b --unpin
 	done
-	xw tunnel-install --device n12 --veth h12b --address 10.42.1.2 --address fd42::1:2 -q
-	OLD=$both NEW=$one killed n12 owner-remove@1 tunnel-install --device n12 --veth h12b --unpin
-	[[ ! -e $BPFFS/h12b ]]
+	# Every point a removal passes.
+	for p in pindir-lock@1 owner-uncommit owner-remove@1 owner-remove@2 \
+		pindir-lock@2; do
+		xw tunnel-install --device n12 --veth h12b --address 10.42.1.2 --address fd42::1:2 -q
+		OLD=$both NEW=$one killed n12 "$p" tunnel-install --device n12 --veth h12b --unpin
+		[[ ! -e $BPFFS/h12b ]]
+	done
 }
 
 @test "node --unpin removes every registered sandbox's entries with it" {
