@@ -351,3 +351,35 @@ killed() {
 	assert_json '[.changes[] | select(.object == "sandbox") | .action] == ["unregistered", "unregistered"]'
 	[[ ! -e $BPFFS/n13 && ! -e $BPFFS/h13a && ! -e $BPFFS/h13b ]]
 }
+
+@test "registrations, a removal and status in parallel: each one done once, the tables exact" {
+	nic n14
+	local i pids=() rc want=
+	for i in 1 2 3 4 5 6 7; do
+		sandbox "h14$i" "s14$i"
+	done
+	xw tunnel-install --device n14 --veth h147 --address 10.42.14.7 -q
+	# Serialised by the NIC's directory lock: none may fail, none may
+	# see another's half-done state; 75 only if a lock wait ran out.
+	for i in 1 2 3 4 5 6; do
+		XDPWIRE_LOCK_TIMEOUT_MS=60000 xw tunnel-install --device n14 --veth "h14$i" \
+			--address "10.42.14.$i" --address "fd42::14:$i" -q &
+		pids+=($!)
+	done
+	XDPWIRE_LOCK_TIMEOUT_MS=60000 xw tunnel-install --device n14 --veth h147 --unpin -q &
+	pids+=($!)
+	XDPWIRE_LOCK_TIMEOUT_MS=60000 xw status -j >/dev/null &
+	pids+=($!)
+	for i in "${pids[@]}"; do
+		rc=0
+		wait "$i" || rc=$?
+		assert_eq "$rc" 0 "exit of a parallel run" || return
+	done
+	want=$(for i in 1 2 3 4 5 6; do
+		lines "$(ifindex host "h14$i")" "10.42.14.$i" "fd42::14:$i"
+	done | sort)
+	assert_eq "$(owners_visible n14)" "$want" "owner entries"
+	[[ ! -e $BPFFS/h147 ]]
+	run -0 --separate-stderr xw status --device n14 -j
+	assert_json '[.directories[0].installs[0].sandboxes[] | select(.health == "ok")] | length == 6'
+}
