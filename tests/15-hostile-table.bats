@@ -228,10 +228,10 @@ pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_sandbox_map: pinned map has 8-
 pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_sandbox_map: is a symbolic link, not a pinned object: refusing to follow it|symlink m0 tunnel_host_sandbox_map ../h0/tunnel_host_sandbox_map|tunnel-install --device m0
 pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv4_owner_map: pinned map is of type hash, expected array: left alone|map m0 tunnel_host_ipv4_owner_map hash 4 8 16|tunnel-install --device m0
 pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv4_owner_map: pinned map is of type hash, expected array: left alone|map m0 tunnel_host_ipv4_owner_map hash 8 8 16|tunnel-install --device m0 --unpin
-pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv4_owner_map: pinned map has 24-byte values, expected 8: left alone|map m0 tunnel_host_ipv4_owner_map array 4 24 16|tunnel-install --device m0
-pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: pinned map is of type percpu_array, expected array: left alone|map m0 tunnel_host_ipv6_owner_map percpu_array 4 24 16|tunnel-install --device m0
-pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: pinned map has 8-byte values, expected 24: left alone|map m0 tunnel_host_ipv6_owner_map array 4 8 16|tunnel-install --device m0
-pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: pinned map has 12 entries, expected a power of two: left alone|map m0 tunnel_host_ipv6_owner_map array 4 24 12|tunnel-install --device m0
+pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv4_owner_map: pinned map has 32-byte values, expected 8: left alone|map m0 tunnel_host_ipv4_owner_map array 4 32 16|tunnel-install --device m0
+pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: pinned map is of type percpu_array, expected array: left alone|map m0 tunnel_host_ipv6_owner_map percpu_array 4 32 16|tunnel-install --device m0
+pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: pinned map has 8-byte values, expected 32: left alone|map m0 tunnel_host_ipv6_owner_map array 4 8 16|tunnel-install --device m0
+pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: pinned map has 12 entries, expected a power of two: left alone|map m0 tunnel_host_ipv6_owner_map array 4 32 12|tunnel-install --device m0
 pins|65|xdpwire tunnel-install: @B/m0/tunnel_host_ipv6_owner_map: is a directory or special file, not a pinned object|directory m0 tunnel_host_ipv6_owner_map|tunnel-install --device m0
 pins|65|xdpwire tunnel-install: @B/s1/tunnel_veth_link: is a symbolic link, not a pinned object: refusing to follow it|symlink s1 tunnel_veth_link ../s0/tunnel_veth_link|tunnel-install --device h1 --veth s1
 pins|65|xdpwire tunnel-install: @B/s1/tunnel_veth_program: is a symbolic link, not a pinned object: refusing to follow it|symlink s1 tunnel_veth_program ../s0/tunnel_veth_program|tunnel-install --device h1 --veth s1

@@ -327,7 +327,7 @@ table_ids() {
 	assert_eq "$(map_field n30 tunnel_host_ipv4_owner_map '"\(.type) \(.bytes_key) \(.bytes_value) \(.max_entries)"')" \
 		"array 4 8 16384" "IPv4 owner table"
 	assert_eq "$(map_field n30 tunnel_host_ipv6_owner_map '"\(.type) \(.bytes_key) \(.bytes_value) \(.max_entries)"')" \
-		"array 4 24 16384" "IPv6 owner table"
+		"array 4 32 16384" "IPv6 owner table"
 
 	# 100 addresses round up to 128: 512 slots per family.
 	nic n31
@@ -425,7 +425,7 @@ map_json() {
 	assert_eq "$(map_json "$BPFFS/n40/tunnel_host_ipv4_owner_map")" \
 		'{"type":"array","bytes_key":4,"bytes_value":8,"max_entries":16384,"id":'"$o4"'}' "IPv4 owner table"
 	assert_eq "$(map_json "$BPFFS/n40/tunnel_host_ipv6_owner_map")" \
-		'{"type":"array","bytes_key":4,"bytes_value":24,"max_entries":16384,"id":'"$o6"'}' "IPv6 owner table"
+		'{"type":"array","bytes_key":4,"bytes_value":32,"max_entries":16384,"id":'"$o6"'}' "IPv6 owner table"
 	run -0 bpftool prog show pinned "$BPFFS/n40/tunnel_host_program" -j
 	assert_json "[.map_ids[] | select(. == $sb or . == $o4 or . == $o6)] | length == 3"
 

@@ -132,7 +132,7 @@ owner_slots() {
 	bpftool map create "$d/tunnel_host_ipv4_owner_map" type array key 4 \
 		value 8 entries 4 name o4
 	bpftool map create "$d/tunnel_host_ipv6_owner_map" type array key 4 \
-		value 24 entries 4 name o6
+		value 32 entries 4 name o6
 	bpftool map create "$d/tunnel_host_sandbox_map" type devmap_hash key 4 \
 		value 4 entries 8 name sb
 	ifx=$(ipn gen -j link show s0 | jq '.[0].ifindex')

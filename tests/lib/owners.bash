@@ -2,7 +2,7 @@
 #
 # The tables are BPF ARRAYs used as hash tables (bpf/owner_table.h): a slot
 # is struct xw_owner4 {addr 4 B; ifindex u32} or struct xw_owner6 {addr
-# 16 B; ifindex u32; pad u32}, ifindex 0 = never used, 0xffffffff = freed.
+# 16 B; ifindex u32; pad 12 B}, ifindex 0 = never used, 0xffffffff = freed.
 # bpftool dumps them as bytes (-j: "key"/"value" arrays of "0x.."), which
 # is read here without trusting xdpwire's own reading of them.
 

@@ -59,7 +59,7 @@ owner_set() {
 	local pin entries home k slot value held
 	if [[ $2 == *:* ]]; then
 		pin=$1/tunnel_host_ipv6_owner_map
-		value="$(ip_hex "$2") $(le32 "$3") 00 00 00 00"
+		value="$(ip_hex "$2") $(le32 "$3") $(printf '00 %.0s' {1..12})"
 	else
 		pin=$1/tunnel_host_ipv4_owner_map
 		value="$(ip_hex "$2") $(le32 "$3")"
