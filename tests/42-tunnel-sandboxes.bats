@@ -353,20 +353,20 @@ killed() {
 }
 
 @test "registrations, a removal and status in parallel: each one done once, the tables exact" {
-	nic n14
+	nic n20
 	local i pids=() rc want=
 	for i in 1 2 3 4 5 6 7; do
-		sandbox "h14$i" "s14$i"
+		sandbox "h20$i" "s20$i"
 	done
-	xw tunnel-install --device n14 --veth h147 --address 10.42.14.7 -q
+	xw tunnel-install --device n20 --veth h207 --address 10.42.20.7 -q
 	# Serialised by the NIC's directory lock: none may fail, none may
 	# see another's half-done state; 75 only if a lock wait ran out.
 	for i in 1 2 3 4 5 6; do
-		XDPWIRE_LOCK_TIMEOUT_MS=60000 xw tunnel-install --device n14 --veth "h14$i" \
-			--address "10.42.14.$i" --address "fd42::14:$i" -q &
+		XDPWIRE_LOCK_TIMEOUT_MS=60000 xw tunnel-install --device n20 --veth "h20$i" \
+			--address "10.42.20.$i" --address "fd42::20:$i" -q &
 		pids+=($!)
 	done
-	XDPWIRE_LOCK_TIMEOUT_MS=60000 xw tunnel-install --device n14 --veth h147 --unpin -q &
+	XDPWIRE_LOCK_TIMEOUT_MS=60000 xw tunnel-install --device n20 --veth h207 --unpin -q &
 	pids+=($!)
 	XDPWIRE_LOCK_TIMEOUT_MS=60000 xw status -j >/dev/null &
 	pids+=($!)
@@ -376,10 +376,10 @@ killed() {
 		assert_eq "$rc" 0 "exit of a parallel run" || return
 	done
 	want=$(for i in 1 2 3 4 5 6; do
-		lines "$(ifindex host "h14$i")" "10.42.14.$i" "fd42::14:$i"
+		lines "$(ifindex host "h20$i")" "10.42.20.$i" "fd42::20:$i"
 	done | sort)
-	assert_eq "$(owners_visible n14)" "$want" "owner entries"
-	[[ ! -e $BPFFS/h147 ]]
-	run -0 --separate-stderr xw status --device n14 -j
+	assert_eq "$(owners_visible n20)" "$want" "owner entries"
+	[[ ! -e $BPFFS/h207 ]]
+	run -0 --separate-stderr xw status --device n20 -j
 	assert_json '[.directories[0].installs[0].sandboxes[] | select(.health == "ok")] | length == 6'
 }
