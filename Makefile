@@ -194,7 +194,7 @@ $(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< $(XW_LDLIBS)
 
-# The man pages name installed paths (the links', the scrape schema's), so
+# The man pages name installed paths (the links', the schemas'), so
 # they are built again when those change, as version.h is for the version.
 $(BUILD)/install-dirs: FORCE | $(BUILD)
 	$(Q)echo '$(SBINDIR) $(LIBEXECDIR) $(DATADIR) $(UNITDIR)' > $@.tmp
@@ -339,12 +339,12 @@ lint: build-matrix
 		-D__linux__ -I$(BUILD) -Icommon -I. cmd common tests/unit tests/helpers tests/bench \
 		tests/fuzz bpf
 
-SCHEMA := man/xdpwire-scrape.schema.json
 UNITS := $(wildcard deploy/systemd/xdpwire-*)
 # Examples, not /etc files: /etc/xdpwire/ stays the admin's (no conffiles).
 UNIT_EXAMPLES := $(wildcard deploy/systemd/examples/*.env)
 INSTALLED := $(SBINDIR)/xdpwire $(addprefix $(LIBEXECDIR)/,$(COMMANDS)) \
-	$(DATADIR)/scrape.schema.json $(BASHCOMPDIR)/xdpwire \
+	$(DATADIR)/scrape.schema.json $(DATADIR)/status.schema.json \
+	$(BASHCOMPDIR)/xdpwire \
 	$(addprefix $(MANDIR)/man8/,$(notdir $(MANS))) \
 	$(addprefix $(UNITDIR)/,$(notdir $(UNITS))) \
 	$(addprefix $(DATADIR)/examples/,$(notdir $(UNIT_EXAMPLES)))
@@ -367,7 +367,8 @@ install: $(XW_BIN) $(MANS)
 		ln -sfn "$$(realpath -m --relative-to=$(LIBEXECDIR) $(SBINDIR)/xdpwire)" \
 			$(DESTDIR)$(LIBEXECDIR)/$$c || exit; \
 	done
-	install -m 0644 $(SCHEMA) $(DESTDIR)$(DATADIR)/scrape.schema.json
+	install -m 0644 man/xdpwire-scrape.schema.json $(DESTDIR)$(DATADIR)/scrape.schema.json
+	install -m 0644 man/xdpwire-status.schema.json $(DESTDIR)$(DATADIR)/status.schema.json
 	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 completion/xdpwire.bash $(DESTDIR)$(BASHCOMPDIR)/xdpwire
 	# The units name the binary by the package's path; another PREFIX's.

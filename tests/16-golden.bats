@@ -64,6 +64,7 @@ golden_record() {
 	shift
 	"$@" >"$BED_DIR/golden.out" 2>"$BED_DIR/golden.err" && rc=0 || rc=$?
 	golden_entry "$label" "$rc" "$BED_DIR/golden.out" "$BED_DIR/golden.err"
+	GOLDEN_RC=$rc
 }
 
 # golden_args ARGS...: sets GOLDEN_ARGS to the arguments as the transcript
@@ -88,6 +89,10 @@ g() {
 	else
 		golden_record "[$ns] xdpwire${GOLDEN_ARGS:+ $GOLDEN_ARGS}" \
 			nsenter --net="/run/netns/$BED_ID-$ns" "$XW" "$@"
+	fi
+	# A status document of every state made here matches its schema.
+	if [[ $1 == status ]] && json_asked "$@" && ((GOLDEN_RC <= 1)); then
+		status_schema_check "$(<"$BED_DIR/golden.out")"
 	fi
 }
 

@@ -30,8 +30,13 @@ teardown() {
 	find "$BPFFS" -mindepth 1 -delete 2>/dev/null || true
 }
 
+# Every status run's document is checked against the status schema too.
 xw() {
-	in_ns node "$XW" "$@"
+	if [[ $1 == status ]]; then
+		status_checked in_ns node "$XW" "$@"
+	else
+		in_ns node "$XW" "$@"
+	fi
 }
 
 ifindex() {
@@ -220,4 +225,43 @@ host_json() {
 	[[ ! -e $BPFFS/h2 ]]
 	assert_eq "$(owners_dump "$NIC")" "" "tables after pin-gc"
 	run -0 --separate-stderr xw status --check -q
+}
+
+@test "the status schema: the document of each state matches it; each kind of wrong document is refused" {
+	node
+	states
+	run -0 --separate-stderr xw status -j --device n0
+	local doc=$output bad
+	status_schema_check "$doc"
+	# Each edit breaks one rule of man/xdpwire-status.schema.json.
+	local -a edits=(
+		'.version = 2'
+		'.changed = true'
+		'.directories[0].installs[0].sandboxes[0].health = "fine"'
+		'del(.directories[0].installs[0].sandboxes[1].committed)'
+		'.directories[0].installs[0].sandboxes[0].why = "ok, but says why"'
+		'.directories[0].installs[0].sandboxes[0].addresses += [7]'
+		'.directories[0].installs[0].sandboxes[2].pin_gc = "repin"'
+		'.directories[0].installs[0].sandboxes = null'
+		'.directories[0].installs[0].sandboxes_note = "listed"'
+		'.directories[0].installs[0].maps.tunnel_host_sandbox_map.slots = []'
+		'del(.directories[0].installs[0].maps.tunnel_host_ipv4_owner_map.used)'
+		'.directories[0].installs[0].maps.tunnel_host_counters.counters.dropped = 0'
+		'.directories[0].installs[0].pins.redirect_link = "present"'
+		'.directories[0].installs[0].kind = "tunnel veth"'
+		'.directories[0].installs[0].health = "fine"'
+		'.directories[0].installs[0].extra = 1'
+		'.directories[0].ifindex = 0'
+		'del(.directories[0].empty)'
+	)
+	local e
+	for e in "${edits[@]}"; do
+		bad=$(jq -c "$e" <<<"$doc")
+		run -1 --separate-stderr status_schema_check "$bad"
+		[[ $stderr == document* ]] || {
+			printf 'edit %s: no error line: %s\n' "$e" "$stderr" >&2
+			return 1
+		}
+	done
+	run -2 --separate-stderr status_schema_check 'not json'
 }

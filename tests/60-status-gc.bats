@@ -26,8 +26,13 @@ dev() {
 	bed_veth node "$1" peer "p$1"
 }
 
+# Every status run's document is checked against the status schema too.
 xw() {
-	in_ns node "$XW" "$@"
+	if [[ $1 == status ]]; then
+		status_checked in_ns node "$XW" "$@"
+	else
+		in_ns node "$XW" "$@"
+	fi
 }
 
 # install_of DEV KIND: the status -j install KIND of DEV's directory.
@@ -186,7 +191,7 @@ runtime_wire() {
 		"$(ipn rb -j link show rnb | jq '.[0].ifindex')" "ra's rva and rb's rnb share an ifindex"
 	in_ns ra "$XW" tunnel-install --device rna -q
 	runtime_wire ra rna rva
-	run -0 --separate-stderr in_ns rb "$XW" status -j
+	run -0 --separate-stderr status_checked in_ns rb "$XW" status -j
 	assert_json '.directories[] | select(.device == "rva") | .judged_in == "'"$(ns_path ra)"'" and .installs[0].health == "ok" and .installs[0].why == null'
 	in_ns ra "$XW" tunnel-install --device rna --unpin -q
 	rm -r "$BPFFS/rva"

@@ -50,7 +50,8 @@ usr/local/share/xdpwire/examples
 usr/local/share/xdpwire/examples/pin-gc.env
 usr/local/share/xdpwire/examples/redirect@DEVICE.env
 usr/local/share/xdpwire/examples/tunnel@DEVICE.env
-usr/local/share/xdpwire/scrape.schema.json"
+usr/local/share/xdpwire/scrape.schema.json
+usr/local/share/xdpwire/status.schema.json"
 
 setup() {
 	DEST=$BATS_TEST_TMPDIR/dest
@@ -68,6 +69,7 @@ list_tree() {
 	assert_eq "$output" "$EXPECTED_TREE" "the installed tree"
 	[[ -x $DEST$PREFIX/sbin/xdpwire && ! -L $DEST$PREFIX/sbin/xdpwire ]]
 	cmp "$XW_ROOT/man/xdpwire-scrape.schema.json" "$DEST$PREFIX/share/xdpwire/scrape.schema.json"
+	cmp "$XW_ROOT/man/xdpwire-status.schema.json" "$DEST$PREFIX/share/xdpwire/status.schema.json"
 }
 
 @test "a command runs through its installed link, and the man pages name the installed paths" {
@@ -82,7 +84,10 @@ list_tree() {
 	[[ $output == *"$(cat "$XW_ROOT/VERSION")"* ]]
 	MANWIDTH=400 run -0 man -l "$DEST$PREFIX/share/man/man8/xdpwire-scrape.8"
 	[[ $output == *"$PREFIX/share/xdpwire/scrape.schema.json"* ]]
+	MANWIDTH=400 run -0 man -l "$DEST$PREFIX/share/man/man8/xdpwire-status.8"
+	[[ $output == *"$PREFIX/share/xdpwire/status.schema.json"* ]]
 	MANWIDTH=400 run -0 man -l "$DEST$PREFIX/share/man/man8/xdpwire.8"
+	[[ $output == *"$PREFIX/share/xdpwire/status.schema.json"* ]]
 	[[ $output == *"$PREFIX/libexec/xdpwire/COMMAND"* ]]
 }
 

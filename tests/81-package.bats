@@ -146,7 +146,7 @@ Priority: optional" "control fields"
 	[[ $output != *"E: "* ]]
 }
 
-@test "dpkg -i in a throwaway root: xdpwire --version, the links, the man page names the installed schema" {
+@test "dpkg -i in a throwaway root: xdpwire --version, the links, the man pages name the installed schemas" {
 	run -0 chroot "$ROOT" dpkg-query -W -f '${Status} ${Version}' xdpwire
 	assert_eq "$output" "install ok installed $(cat "$XW_ROOT/VERSION")-1" "dpkg's view"
 	run -0 chroot "$ROOT" xdpwire --version
@@ -154,8 +154,11 @@ Priority: optional" "control fields"
 	run -0 chroot "$ROOT" /usr/libexec/xdpwire/status --help
 	[[ ${lines[0]} == "Usage: status "* ]]
 	[[ -f $ROOT/usr/share/xdpwire/scrape.schema.json ]]
+	cmp "$XW_ROOT/man/xdpwire-status.schema.json" "$ROOT/usr/share/xdpwire/status.schema.json"
 	MANWIDTH=400 run -0 man -l "$ROOT/usr/share/man/man8/xdpwire-scrape.8.gz"
 	[[ $output == *"/usr/share/xdpwire/scrape.schema.json"* ]]
+	MANWIDTH=400 run -0 man -l "$ROOT/usr/share/man/man8/xdpwire-status.8.gz"
+	[[ $output == *"/usr/share/xdpwire/status.schema.json"* ]]
 	MANWIDTH=400 run -0 man -l "$ROOT/usr/share/man/man8/xdpwire.8.gz"
 	[[ $output == *"/usr/libexec/xdpwire/COMMAND"* ]]
 }

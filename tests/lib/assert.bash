@@ -45,3 +45,35 @@ expect_refused_json() {
 	assert_json ".version == 1 and .exit_code == $rc and (.error | length > 0)" &&
 		assert_eq "$(wc -l <<<"$stderr")" 1 "stderr lines of $*"
 }
+
+# status_schema_check JSON: JSON is a document of
+# man/xdpwire-status.schema.json (what is wrong, on stderr, if not).
+status_schema_check() {
+	/usr/bin/python3 "$XW_ROOT/tests/lib/schema_check.py" \
+		"$XW_ROOT/man/xdpwire-status.schema.json" "$1"
+}
+
+# json_asked ARGS...: whether ARGS ask for a JSON document (-j, -p, or
+# either among bundled short options).
+json_asked() {
+	local arg
+	for arg in "$@"; do
+		[[ $arg == --json || $arg == --pretty || $arg =~ ^-[a-zA-Z]*[jp] ]] && return 0
+	done
+	return 1
+}
+
+# status_checked CMD...: runs CMD, a status run, passing its stdout and
+# exit status on; when it printed a result document (-j, exit 0 or 1 for
+# --check), that document must also match the status schema, or the exit
+# status is 99.  An error document (any other exit) is not a status one.
+status_checked() {
+	local out rc=0
+	out=$("$@") || rc=$?
+	printf '%s\n' "$out"
+	if json_asked "$@" && ((rc <= 1)) && ! status_schema_check "$out"; then
+		printf 'status -j output does not match the status schema: %s\n' "$*" >&2
+		return 99
+	fi
+	return "$rc"
+}
