@@ -151,7 +151,7 @@ print(mix(a4) & 3, mix((x ^ (x >> 32)) & 0xffffffff) & 3)')
 		"0${out% *} 0a000001$(printf '%08x' "$ifx" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')" \
 		"IPv4 slot"
 	assert_eq "$(owner_slots "$d/tunnel_host_ipv6_owner_map")" \
-		"0${out#* } fd000000000000000000000000000001$(printf '%08x' "$ifx" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')00000000" \
+		"0${out#* } fd000000000000000000000000000001$(printf '%08x' "$ifx" | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')$(printf '0%.0s' {1..24})" \
 		"IPv6 slot"
 	assert_eq "$(bpftool -j map dump pinned "$d/tunnel_host_sandbox_map" |
 		jq -c '[.[].key | map(ltrimstr("0x")) | reverse | join("")]')" \
