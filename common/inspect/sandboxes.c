@@ -248,11 +248,15 @@ int xw_sandboxes_read(const struct xw_pindir *dir, const struct xw_found_dir *d,
 		xw_sandboxes_free(out);
 		return err;
 	}
-	qsort(out->s, out->n, sizeof(*out->s), by_ifindex);
+	/* qsort may not take the NULL of an empty list, even to sort none. */
+	if (out->n)
+		qsort(out->s, out->n, sizeof(*out->s), by_ifindex);
 	for (k = 0; k < out->n; k++) {
 		struct xw_sandbox *s = &out->s[k];
 
-		qsort(s->addrs, s->n_addrs, sizeof(*s->addrs), by_address);
+		if (s->n_addrs)
+			qsort(s->addrs, s->n_addrs, sizeof(*s->addrs),
+			      by_address);
 		judge(dir, d, s);
 	}
 	return 0;

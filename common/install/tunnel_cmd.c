@@ -105,7 +105,9 @@ static int peer_addresses(struct xw_ctx *ctx, const struct xw_target *t,
 	size_t got = 0;
 	int fd, err;
 
-	memcpy(addrs, req->addrs, req->n_addrs * sizeof(*addrs));
+	/* No --address: req->addrs is NULL, which memcpy may not take. */
+	if (req->n_addrs)
+		memcpy(addrs, req->addrs, req->n_addrs * sizeof(*addrs));
 	*n = req->n_addrs;
 	fd = open(t->peer_netns, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

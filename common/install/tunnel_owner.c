@@ -92,11 +92,13 @@ int xw_owner_set_make(struct xw_ctx *ctx, const char *object,
 	struct xw_ip all[2 * XW_MAX_SANDBOX_ADDRS];
 	size_t k;
 
+	set->n = 0;
+	if (!n) /* ip may be NULL then, which memcpy may not take */
+		return 0;
 	if (n > sizeof(all) / sizeof(all[0]))
 		n = sizeof(all) / sizeof(all[0]);
 	memcpy(all, ip, n * sizeof(*ip));
 	qsort(all, n, sizeof(all[0]), cmp_ip);
-	set->n = 0;
 	for (k = 0; k < n; k++) {
 		if (set->n && !xw_ip_cmp(&set->ip[set->n - 1], &all[k]))
 			continue;
