@@ -27,7 +27,7 @@ struct check_opts {
 
 static const struct xw_option options[] = {
 	XW_OPTION("install", XW_OPT_STRING, struct check_opts, install,
-		  .metavar = "KIND", .once = true,
+		  .metavar = "INSTALL", .once = true,
 		  .help = "The install to check for: redirect or tunnel (default: redirect)"),
 	XW_OPTION("set-channels", XW_OPT_U32, struct check_opts, set_channels,
 		  .metavar = "N",

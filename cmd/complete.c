@@ -5,7 +5,8 @@
  *
  *   xdpwire __complete                  the subcommands
  *   xdpwire __complete CMD              CMD's long options, "--name [ARG]"
- *   xdpwire __complete --values ARG     the fixed values of an ARG (MODE)
+ *   xdpwire __complete --values ARG     the fixed values of an ARG (MODE,
+ *                                       INSTALL)
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "core/exit.h"
 #include "core/parse.h"
 #include "core/report.h"
+#include "diag/check.h"
 #include "pins/xdp_mode.h"
 #include "cmds.h"
 
@@ -44,6 +46,9 @@ int cmd_complete(int argc, char **argv)
 		if (!strcmp(argv[2], "MODE"))
 			for (m = XW_MODE_AUTO; m <= XW_MODE_GENERIC; m++)
 				printf("%s\n", xw_mode_name(m));
+		if (!strcmp(argv[2], "INSTALL"))
+			for (m = XW_CHECK_REDIRECT; m <= XW_CHECK_TUNNEL; m++)
+				printf("%s\n", xw_check_install_name(m));
 		return XW_EXIT_OK;
 	}
 	cmd = argc == 2 ? xw_cmd_find(argv[1]) : NULL;

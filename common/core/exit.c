@@ -7,7 +7,7 @@
 const struct xw_exit_row xw_exit_table[] = {
 	{ XW_EXIT_OK, "done, or nothing needed to change" },
 	{ XW_EXIT_NOT_OK,
-	  "status --check: an install shown is not ok (nothing failed)" },
+	  "status --check, check, verify: the answer is no (nothing failed)" },
 	{ XW_EXIT_USAGE, "usage: unknown, missing or conflicting options" },
 	{ XW_EXIT_DATAERR,
 	  "bad value: a name, number, socket or pinned object not acceptable" },

@@ -2,7 +2,8 @@
  * Exit codes: sysexits(3) values, because argp already exits 64 on a usage
  * error and scripts can tell the classes apart without parsing messages.
  * The one exception is 1, which is no failure: status --check found an
- * install that is not ok, the answer "no" as grep(1) and diff(1) give it;
+ * install that is not ok, check a finding that fails, verify a frame the
+ * program got wrong: the answer "no" as grep(1) and diff(1) give it;
  * sysexits leaves 1 free and probes (systemd, Kubernetes) take any
  * non-zero.  Only main() turns a failure into one of these; the table
  * below is the source for --help, the man page's EXIT STATUS and the
@@ -13,7 +14,8 @@
 
 enum xw_exit {
 	XW_EXIT_OK = 0,
-	XW_EXIT_NOT_OK = 1, /* status --check: an install is not ok */
+	XW_EXIT_NOT_OK =
+		1, /* status --check, check, verify: the answer is no */
 	XW_EXIT_USAGE = 64, /* bad command line */
 	XW_EXIT_DATAERR = 65, /* a value or object is not acceptable */
 	XW_EXIT_NOINPUT = 66, /* a named thing does not exist */
