@@ -264,3 +264,35 @@ fix() {
 		xw check --device e0 --set-channels $((max + 1))
 	expect_refused 64 "xdpwire check: --device: no device specified (--device NAME or --device-idx N)" xw check
 }
+
+@test "peer: a sandbox's veth (xdpwire's tunnel veth install on it) needs its peer to take redirected frames: fail" {
+	dev n5
+	dev s5
+	xw tunnel-install --device n5 -q
+	xw tunnel-install --device n5 --veth s5 -q
+	in_ns peer ethtool -K ps5 gro off
+	run -1 --separate-stderr xw check --device s5 -j
+	assert_eq "$(level peer)" fail "peer level of a sandbox's veth"
+	assert_json '[.findings[] | select(.check == "peer")][0].why | test("it is a sandbox.s veth: the tunnel redirects into it")'
+	# Ours, of the tunnel: a redirect install would refuse it, a tunnel's replaces it.
+	assert_eq "$(level attached)" warn "attached level (redirect asked)"
+	run -1 --separate-stderr xw check --device s5 -j --install tunnel
+	assert_eq "$(level attached)" ok "attached level (tunnel asked)"
+	assert_json '[.findings[] | select(.check == "attached")][0].why | test("xdpwire.s tunnel veth install")'
+	xw tunnel-install --device n5 --veth s5 --unpin -q
+	xw tunnel-install --device n5 --unpin -q
+}
+
+@test "--netns: the device is looked up there, and an install made with --netns is ours" {
+	dev j5
+	run -0 --separate-stderr "$XW" redirect-install --netns "$(ns_path node)" --device j5 -j
+	local prog
+	prog=$(json .program_id)
+	run -0 --separate-stderr "$XW" check --netns "$(ns_path node)" --device j5 -j
+	assert_json '.device == "j5"'
+	assert_eq "$(level attached)" ok "attached level (ours, under netns:<inode>/)"
+	assert_json "[.findings[] | select(.check == \"attached\")][0].why | test(\"program id $prog\")"
+	assert_eq "$(level peer)" warn "peer level (looked at in its namespace)"
+	assert_json '[.findings[] | select(.check == "peer")][0].why | test("^peer pj5 \\(netns id [0-9]+\\) has no XDP program")'
+	run -0 "$XW" redirect-install --netns "$(ns_path node)" --device j5 --unpin -q
+}
