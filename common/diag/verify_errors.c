@@ -1,4 +1,8 @@
-/* redirect-errors: placeholder until the counters are read. */
+/*
+ * redirect-errors: not read yet.  The driver's ethtool statistics and the
+ * sockets' drop counters (sock_diag XDP_SHOW_STATS) since the last run are
+ * still to come; until then the finding says so rather than guess.
+ */
 #include "diag/verify.h"
 
 int xw_verify_errors(struct xw_ctx *ctx, const char *device,
@@ -10,5 +14,5 @@ int xw_verify_errors(struct xw_ctx *ctx, const char *device,
 	(void)ifindex;
 	(void)o;
 	return xw_finding_add(&g->f, XW_LEVEL_OK, "redirect-errors", NULL,
-			      "not exposed by the driver");
+			      "not read: this verify does not read the driver's or the sockets' error counters yet");
 }

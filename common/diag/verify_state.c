@@ -44,7 +44,7 @@ static int judge_queue(struct xw_vinstall *v, uint32_t q, int bound_known,
 				      check, NULL,
 				      v->slot[q] == XW_VSLOT_FILLED ?
 					      "a socket is in the slot (which queue it is bound to, the kernel cannot tell: no XDP socket diagnostics)" :
-					      "no socket: frames on queue %u go to the kernel",
+					      "no socket in the slot: frames on queue %u go to the kernel (whether a socket is bound to it, this kernel cannot tell: no XDP socket diagnostics)",
 				      q);
 	if (v->slot[q] == XW_VSLOT_FILLED && bound)
 		return xw_finding_add(&v->g->f, XW_LEVEL_OK, check, NULL,
