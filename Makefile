@@ -89,7 +89,7 @@ SKELS := $(patsubst bpf/%.bpf.c,$(SKEL_BUILD)/%.skel.h,$(BPF_SRCS))
 COMMON_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*/*.c))
 CMD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard cmd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
-HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe \
+HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe $(BUILD)/tests/xw-link-swap \
 	$(BUILD)/tests/pass.bpf.o $(BUILD)/tests/xw-runtime-wire \
 	$(BUILD)/tests/runtime_veth.bpf.o $(BUILD)/tests/xw-legacy-host \
 	$(BUILD)/tests/tunnel_host_v1.bpf.o
@@ -179,6 +179,12 @@ $(BUILD)/tests/xw-runtime-wire: tests/helpers/runtime_wire.c
 		$(shell $(PKG_CONFIG) --cflags --libs libbpf)
 
 $(BUILD)/tests/xw-legacy-host: tests/helpers/legacy_host.c bpf/xw_abi.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --cflags --libs libbpf)
+
+$(BUILD)/tests/xw-link-swap: tests/helpers/link_swap.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \

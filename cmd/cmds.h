@@ -16,6 +16,7 @@ int cmd_tunnel_install(struct xw_ctx *ctx, void *opts);
 int cmd_scrape(struct xw_ctx *ctx, void *opts);
 int cmd_sockmap_insert(struct xw_ctx *ctx, void *opts);
 int cmd_status(struct xw_ctx *ctx, void *opts);
+int cmd_verify(struct xw_ctx *ctx, void *opts);
 int cmd_pin_gc(struct xw_ctx *ctx, void *opts);
 int cmd_check(struct xw_ctx *ctx, void *opts);
 

@@ -23,7 +23,7 @@
  */
 #define XW_COMMANDS(row)                                              \
 	row(redirect_install) row(tunnel_install) row(sockmap_insert) \
-		row(scrape) row(status) row(pin_gc) row(check)
+		row(scrape) row(check) row(status) row(verify) row(pin_gc)
 
 #define XW_DECLARE(id) extern const struct xw_cmd xw_cmd_##id;
 #define XW_ROW(id) &xw_cmd_##id,

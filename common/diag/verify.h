@@ -1,0 +1,91 @@
+/*
+ * verify: is an installed program doing what its install says.  Canonical
+ * frames (verify_frames.h) run through the program the device actually
+ * runs (verify_run.h), and each verdict is compared with the one a model
+ * written from the install's configuration and maps predicts, never from
+ * the program; the state around it (the program attached, its pass
+ * ports, each queue's socket, slot 0 and the sandboxes) is judged beside
+ * them.  Changes nothing but the install's counters, which count verify's
+ * frames like any other.
+ */
+#ifndef XW_VERIFY_H
+#define XW_VERIFY_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpf/xw_abi.h"
+#include "diag/finding.h"
+
+struct json_object;
+struct xw_ctx;
+struct xw_found_dir;
+struct xw_found_install;
+struct xw_pindir;
+struct xw_status_scope;
+
+struct xw_verify_opts {
+	/* The operator's pass ports (--pass-port); n_ports 0: not given. */
+	const uint16_t *ports;
+	size_t n_ports;
+	/* Where the counters' last readings are kept (redirect-errors). */
+	const char *state_dir;
+};
+
+/* One install's findings, and its frames as run (for -j). */
+struct xw_verify_group {
+	char device[IF_NAMESIZE];
+	const char *kind;
+	struct xw_findings f;
+	struct json_object *frames; /* array, or NULL */
+};
+
+struct xw_verify_report {
+	struct xw_verify_group *g;
+	size_t n, cap;
+};
+
+/*
+ * Verifies in, an install found in dir (d as inspected), in the network
+ * namespace this runs in, which must be its own, into g.  -errno only on
+ * a failure to run (recorded): what is wrong with the install is a
+ * finding.
+ */
+int xw_verify_install(struct xw_ctx *ctx, const struct xw_pindir *dir,
+		      struct xw_found_dir *d, struct xw_found_install *in,
+		      const struct xw_verify_opts *o,
+		      struct xw_verify_group *g);
+
+/*
+ * Every install of scope (status's walk: each judged in its namespace);
+ * one that cannot be judged here is one warn finding.  With a device and
+ * nothing installed for it: exit 66, recorded.
+ */
+int xw_verify_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
+		      const struct xw_verify_opts *o,
+		      struct xw_verify_report *r);
+
+/* A new group at the end of r, or NULL (ENOMEM). */
+struct xw_verify_group *xw_verify_group_add(struct xw_verify_report *r,
+					    const char *device,
+					    const char *kind);
+void xw_verify_report_free(struct xw_verify_report *r);
+
+/* The report as text, a heading per install. */
+void xw_verify_report_print(const struct xw_verify_report *r, FILE *out);
+/* {"installs": [{"device", "kind", "findings", "frames"}]}'s array. */
+struct json_object *xw_verify_report_json(const struct xw_verify_report *r);
+/* Findings that fail, over every group. */
+size_t xw_verify_report_fails(const struct xw_verify_report *r);
+
+/*
+ * redirect-errors: the device's and its sockets' drop and error counters
+ * since the last run (verify_errors.c); adds its finding to g.
+ */
+int xw_verify_errors(struct xw_ctx *ctx, const char *device,
+		     uint32_t ifindex, const struct xw_verify_opts *o,
+		     struct xw_verify_group *g);
+
+#endif /* XW_VERIFY_H */

@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# verify: canonical frames through each install's attached program
+# (BPF_PROG_TEST_RUN), judged against the install's configuration and
+# maps; then the install broken as an operator meets it (a foreign
+# program, a slot emptied, pass ports changed behind its back) and each
+# named by its check.
+
+load lib/test
+
+setup_file() {
+	bed_setup
+	bed_ns node peer
+	bed_veth node r0 peer rp0
+	in_ns node "$XW" redirect-install --device r0 -q
+}
+
+setup() {
+	STATE_NS=node
+	XSK_PID=
+}
+
+# A socket a failed test left open must not hold the next test's queue.
+teardown() {
+	if [[ -n $XSK_PID ]] && ! bed_gone "$XSK_PID"; then
+		xsk_stop
+	fi
+}
+
+xw() {
+	in_ns node "$XW" "$@"
+}
+
+# xw_has_xsk_diag: whether the kernel lists AF_XDP sockets (sock_diag).
+xw_has_xsk_diag() {
+	zcat /proc/config.gz 2>/dev/null | grep -qx 'CONFIG_XDP_SOCKETS_DIAG=[ym]'
+}
+
+# frames_ok: every frame of every install got what it was expected to.
+frames_ok() {
+	assert_json '[.installs[].frames[]] | length > 0 and all(.ok and .got == .expected)'
+}
+
+# finding CHECK: the level of the finding named CHECK (of install 0).
+finding() {
+	json "[.installs[0].findings[] | select(.check == \"$1\")][0].level"
+}
+
+why() {
+	json "[.installs[0].findings[] | select(.check == \"$1\")][0].why"
+}
+
+@test "a redirect install with a socket in queue 0 verifies: every frame as expected" {
+	xsk_hold node r0 0 -- "$XW" sockmap-insert --device r0 --queue 0 --fd '{fd}' -q
+	run -0 --separate-stderr xw verify --device r0 -j
+	frames_ok
+	assert_json '.installs | length == 1 and .[0].device == "r0" and .[0].kind == "redirect"'
+	assert_json '[.installs[0].findings[] | select(.level != "ok")] == []'
+	assert_json '[.installs[0].frames[] | select(.frame == "udp4")][0] | .got == "redirect" and .reason == "forwarded"'
+	assert_json '[.installs[0].frames[] | select(.frame == "tcp4-pass-22")][0] | .got == "pass" and .reason == "pass port"'
+	assert_json '[.installs[0].frames[] | select(.frame == "truncated")][0] | .got == "pass" and .reason == "malformed"'
+	assert_json '[.installs[0].frames[].frame] | sort == (["arp","ndisc","tcp4","tcp4-pass-22","tcp6","tcp6-pass-22","truncated","udp4","udp6","vlan-udp4"] | sort)'
+	assert_eq "$(finding 'queue 0')" ok "queue 0"
+	# The same in text: one heading, every finding listed.
+	run -0 --separate-stderr xw verify --device r0
+	[[ ${lines[0]} == "r0 (redirect): "*" 0 warn, 0 fail" ]]
+	[[ $output == *"frame udp4"*"expected redirect (queue 0's socket), got redirect (forwarded)"* ]]
+	xsk_stop
+}
+
+@test "a slot emptied while its socket stays bound: queue 0 fails, frames go to the kernel" {
+	xsk_hold node r0 0 -- "$XW" sockmap-insert --device r0 --queue 0 --fd '{fd}' -q
+	run -0 --separate-stderr xw sockmap-insert --device r0 --queue 0 --delete -q
+	# Which queue a socket is bound to, only sock_diag tells: a kernel
+	# without CONFIG_XDP_SOCKETS_DIAG (this one) leaves verify the slot.
+	if xw_has_xsk_diag; then
+		run -1 --separate-stderr xw verify --device r0 -j
+		assert_eq "$(finding 'queue 0')" fail "queue 0"
+		[[ $(why 'queue 0') == "a socket is bound to queue 0 but not in redirect_ip_map: its frames go to the kernel" ]]
+	else
+		run -0 --separate-stderr xw verify --device r0 -j
+		assert_eq "$(finding 'queue 0')" warn "queue 0"
+		[[ $(why 'queue 0') == "no socket in the slot: frames on queue 0 go to the kernel (whether a socket is bound to it, this kernel cannot tell: no XDP socket diagnostics)" ]]
+	fi
+	assert_json '[.installs[0].frames[] | select(.frame == "udp4")][0] | .got == "pass" and .reason == "no target"'
+	frames_ok
+	xsk_stop
+	# No socket at all: a warn, not a failure.
+	run -0 --separate-stderr xw verify --device r0 -j
+	assert_eq "$(finding 'queue 0')" warn "queue 0 without a socket"
+	[[ $(why 'queue 0') == "no socket"* ]]
+}
+
+@test "pass ports changed behind verify's back: --pass-port names the port and config" {
+	run -0 --separate-stderr xw redirect-install --device r0 --pass-port 2222 -q
+	run -1 --separate-stderr xw verify --device r0 --pass-port 22 -j
+	assert_eq "$(finding config)" fail "config"
+	[[ $(why config) == "the program passes port(s) 2222, the configuration (--pass-port) says 22" ]]
+	assert_eq "$(finding 'frame tcp4-pass-22')" fail "tcp4-pass-22"
+	[[ $(why 'frame tcp4-pass-22') == "expected pass (pass port), got pass (no target)" ]]
+	# Without --pass-port the program's own ports are the model's.
+	run -0 --separate-stderr xw verify --device r0 -j
+	assert_eq "$(finding 'frame tcp4-pass-2222')" ok "tcp4-pass-2222"
+	run -0 --separate-stderr xw redirect-install --device r0 -q
+}
+
+@test "a program replaced by a foreign one: program fails, frames run through the foreign one" {
+	local pinned
+	pinned=$(bpftool -j prog show pinned "$BPFFS/r0/redirect_program" | jq .id)
+	run -0 in_ns node "$XW_HELPERS/xw-link-swap" "$BPFFS/r0/redirect_link" "$XW_HELPERS/pass.bpf.o"
+	run -1 --separate-stderr xw verify --device r0 -j
+	assert_eq "$(finding program)" fail "program"
+	[[ $(why program) == "attached program "*" 'xw_test_pass' is not xdpwire's xw_redirect"* ]]
+	assert_json '[.installs[0].frames[] | select(.frame == "tcp4-pass-22")][0] | .got == "pass" and .reason == "reason unknown"'
+	run -0 --separate-stderr xw redirect-install --device r0 -q
+	run -0 --separate-stderr xw verify --device r0 -j
+	assert_eq "$(finding program)" ok "program after the re-install"
+	[[ -n $pinned ]]
+}
+
+@test "verify without --device verifies every install; none on a device is 66" {
+	run -0 --separate-stderr xw verify -j
+	assert_json '[.installs[].device] == ["r0"]'
+	bed_veth node e0 peer ep0
+	run -66 --separate-stderr xw verify --device e0
+	assert_eq "$stderr" "xdpwire verify: e0: no install of xdpwire on this device" "stderr"
+	run -66 --separate-stderr xw verify --device nosuch0
+}
