@@ -119,11 +119,11 @@ void xw_status_metrics_free(struct xw_status_metrics *m)
 static void put_label(FILE *f, const char *name, const char *value)
 {
 	/* Nothing labelled is longer than a file name: a bound, not a cut. */
-	size_t len = strnlen(value, NAME_MAX);
+	size_t len = strlen(value);
 	char vis[4 * NAME_MAX + 1];
 	const char *p;
 
-	xw_escape(value, len, vis, sizeof(vis));
+	xw_escape(value, len < NAME_MAX ? len : NAME_MAX, vis, sizeof(vis));
 	fprintf(f, "%s=\"", name);
 	for (p = vis; *p; p++) {
 		if (*p == '\\' || *p == '"')
@@ -159,7 +159,7 @@ static FILE *sample(const struct install *in, enum family fam,
 {
 	FILE *f = labels(in, fam);
 
-	if (label) {
+	if (label && value) {
 		fputc(',', f);
 		put_label(f, label, value);
 	}
@@ -210,8 +210,10 @@ static void add_health(const struct install *in, struct json_object *io)
 static void add_counters(const struct install *in, struct json_object *counters)
 {
 	json_object_object_foreach(counters, reason, v)
+	{
 		sample_u64(in, F_PACKETS, "reason", reason,
 			   json_object_get_uint64(v));
+	}
 }
 
 struct slots {
@@ -266,9 +268,12 @@ static void add_owner_table(const struct install *in, struct json_object *map,
 
 static void add_maps(const struct install *in, struct json_object *io)
 {
+	struct json_object *maps = xw_json_get(io, "maps");
 	struct slots s = { 0 };
 
-	json_object_object_foreach(xw_json_get(io, "maps"), name, map)
+	if (!json_object_is_type(maps, json_type_object))
+		return;
+	json_object_object_foreach(maps, name, map)
 	{
 		struct json_object *counters = xw_json_get(map, "counters");
 
