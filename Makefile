@@ -258,6 +258,7 @@ DEB_PACKAGES := make gcc clang llvm bpftool pkg-config libbpf-dev \
 DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap man-db  # make deb, tests/81-package.bats
 DEB_PACKAGES += systemd podman  # tests/82-units.bats (mmdebstrap above)
 DEB_PACKAGES += python3-kubernetes  # tests/83-image.bats: the manifests' schema check
+DEB_PACKAGES += python3-prometheus-client  # tests/47-metrics.bats: a real parser of status --metrics
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 

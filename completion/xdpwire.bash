@@ -8,7 +8,7 @@
 # so a new command or option completes with no change here.  Values by ARG
 # name: NAME and VETH a device (of the namespace of an earlier --netns,
 # unless --peer makes that the peer's), IFNAME a device of the --netns
-# namespace, DIR a directory, PATH a file, any other ARG what
+# namespace, DIR a directory, PATH and FILE a file, any other ARG what
 # "--values ARG" prints (nothing for a value only the user knows: ADDR,
 # tunnel-install --address's, and N).
 #
@@ -158,7 +158,7 @@ _xdpwire() {
 		compopt -o filenames 2>/dev/null || :
 		_xdpwire_add "$(compgen -d -- "$val")" "$val"
 		;;
-	PATH)
+	PATH | FILE)
 		compopt -o filenames 2>/dev/null || :
 		_xdpwire_add "$(compgen -f -- "$val")" "$val"
 		;;
@@ -183,7 +183,7 @@ _xdpwire() {
 			w=${COMPREPLY[i]}
 			COMPREPLY[i]=${w#"$strip"}
 			# Readline cannot tell a cut path is a directory: say so.
-			if [[ -d $w && ${args[$opt]} == @(DIR|PATH) ]]; then
+			if [[ -d $w && ${args[$opt]} == @(DIR|PATH|FILE) ]]; then
 				COMPREPLY[i]+=/
 				compopt -o nospace 2>/dev/null || :
 			fi

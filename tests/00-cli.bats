@@ -140,16 +140,16 @@ MAN
 	refused_table 64 <<'TABLE'
 xdpwire scrape: --bpffs: does not apply to scrape (see --help)|scrape --bpffs /sys/fs/bpf
 xdpwire scrape: --bpffs: does not apply to scrape (see --help)|scrape --bpffs=/sys/fs/bpf
-xdpwire status: -q/--quiet: does not apply to status without --check (see --help)|status -q
-xdpwire status: -q/--quiet: does not apply to status without --check (see --help)|status --quiet
-xdpwire status: -q/--quiet: does not apply to status without --check (see --help)|status -vq
+xdpwire status: -q/--quiet: does not apply to status without --check or --output (see --help)|status -q
+xdpwire status: -q/--quiet: does not apply to status without --check or --output (see --help)|status --quiet
+xdpwire status: -q/--quiet: does not apply to status without --check or --output (see --help)|status -vq
 TABLE
 	# Nor are they offered.
 	run -0 "$XW" __complete scrape
 	[[ $output != *--bpffs* ]]
 	# Under -j the refusal is a document too.
 	run -64 --separate-stderr "$XW" status -q -j
-	assert_json '.command == "status" and .exit_code == 64 and .error == "-q/--quiet: does not apply to status without --check (see --help)"'
+	assert_json '.command == "status" and .exit_code == 64 and .error == "-q/--quiet: does not apply to status without --check or --output (see --help)"'
 }
 
 @test "no command, unknown command, unknown option: one line, exit 64" {

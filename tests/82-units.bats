@@ -294,4 +294,32 @@ ReadWritePaths=/sys/fs/bpf" "the unit's sandbox"
 		sd journalctl --no-pager -u xdpwire-pin-gc.service >&2
 		return 1
 	}
+	# Without XDPWIRE_METRICS no metrics were written.
+	run -1 sd test -e /var/lib/prometheus/node-exporter/xdpwire.prom
+}
+
+@test "real systemd: with XDPWIRE_METRICS, pin-gc.service refreshes the metrics file; one it may not write fails the unit" {
+	local prom=/var/lib/prometheus/node-exporter/xdpwire.prom
+	run -0 in_ns node "$XW" redirect-install -q --device xu0
+	run -0 sd sh -c "mkdir -p -m 0755 ${prom%/*} &&
+		echo XDPWIRE_METRICS=$prom >/etc/xdpwire/pin-gc.env"
+	run sd systemctl start xdpwire-pin-gc.service
+	assert_eq "$status" 0 "pin-gc.service: $(sd journalctl --no-pager -u xdpwire-pin-gc.service)"
+	run -0 sd cat "$prom"
+	run -0 /usr/bin/python3 "$XW_ROOT/tests/lib/metrics_check.py" - <<<"$output"
+	assert_json '[.[] | select(.name == "xdpwire_install_ok" and .labels.device == "xu0") | .value] == [1]'
+	# Outside ReadWritePaths the file system is read-only: the unit
+	# fails, the journal says why, and the gc itself was done.
+	run -0 sd sh -c 'echo XDPWIRE_METRICS=/var/lib/xdpwire.prom >/etc/xdpwire/pin-gc.env'
+	run sd systemctl start xdpwire-pin-gc.service
+	sd rm -f /etc/xdpwire/pin-gc.env
+	((status != 0))
+	run -0 sd journalctl --no-pager -u xdpwire-pin-gc.service
+	[[ $output == *"xdpwire status: /var/lib: cannot create .xdpwire.prom."*".tmp: Read-only file system"* ]] || {
+		echo "$output" >&2
+		return 1
+	}
+	sd systemctl reset-failed xdpwire-pin-gc.service
+	run -0 in_ns node "$XW" redirect-install -q --device xu0 --unpin
+	poll_until 5000 detached xu0
 }

@@ -185,6 +185,11 @@ static void print_json(const enum answer *answers, bool pretty)
 	json_object_put(doc);
 }
 
+const char *xw_version_string(void)
+{
+	return XW_VERSION;
+}
+
 int xw_version_print(bool json, bool pretty)
 {
 	enum answer answers[N_FEATURES];

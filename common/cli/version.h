@@ -7,6 +7,9 @@
 
 #include <stdbool.h>
 
+/* xdpwire's version, as --version prints it: "0.2.0+g3c2452f". */
+const char *xw_version_string(void);
+
 /* Prints the version text, or its JSON document; returns the exit code. */
 int xw_version_print(bool json, bool pretty);
 

@@ -19,6 +19,7 @@ struct xw_found_dir;
 struct xw_netns;
 struct xw_pindir;
 struct xw_repair_scope;
+struct xw_status_metrics;
 struct xw_status_table;
 
 struct xw_status_scope {
@@ -32,15 +33,21 @@ struct xw_status_scope {
 struct xw_status_report {
 	struct json_object *dirs; /* "directories", kept as JSON text */
 	struct xw_status_table *table; /* the text output's rows, or NULL */
+	struct xw_status_metrics *metrics; /* --metrics' samples, or NULL */
 	size_t n_installs, n_ok;
 };
 
+/* What xw_status_collect() renders besides the JSON document. */
+#define XW_STATUS_TABLE 0x1 /* the text table's rows (true, as before) */
+#define XW_STATUS_METRICS 0x2 /* the Prometheus samples (status_metrics.h) */
+
 /*
- * Walks s into r, with the text table's rows too if table.  On failure
- * (recorded) r holds nothing.  Free r with xw_status_report_free().
+ * Walks s into r, with the text table's rows and the metrics as render
+ * asks.  On failure (recorded) r holds nothing.  Free r with
+ * xw_status_report_free().
  */
 int xw_status_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
-		      bool table, struct xw_status_report *r);
+		      unsigned int render, struct xw_status_report *r);
 void xw_status_report_free(struct xw_status_report *r);
 
 /* The report of the inspected directory d, as status -j shows it. */

@@ -21,6 +21,7 @@
 #include "inspect/health.h"
 #include "inspect/repair_cmd.h"
 #include "inspect/status.h"
+#include "inspect/status_metrics.h"
 #include "inspect/status_text.h"
 #include "net/device.h"
 #include "net/netns.h"
@@ -58,6 +59,8 @@ static int report_dir(struct xw_ctx *ctx, struct status_walk *w,
 	}
 	if (w->r->table)
 		err = xw_status_table_add_dir(w->r->table, o);
+	if (!err && w->r->metrics)
+		err = xw_status_metrics_add_dir(w->r->metrics, o);
 	xw_health_free(d);
 	if (!err)
 		err = xw_json_text_add(w->r->dirs, o);
@@ -249,7 +252,7 @@ static int report_oom(struct xw_ctx *ctx, struct xw_status_report *r)
 }
 
 int xw_status_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
-		      bool table, struct xw_status_report *r)
+		      unsigned int render, struct xw_status_report *r)
 {
 	struct status_walk w = { .r = r, .home = -1, .scope = s };
 	char prefix[32];
@@ -258,9 +261,12 @@ int xw_status_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
 	memset(r, 0, sizeof(*r));
 	r->dirs = xw_json_text_array();
 	/* Rows wait for the walk: a failed run prints only its error. */
-	if (table)
+	if (render & XW_STATUS_TABLE)
 		r->table = xw_status_table_new();
-	if (!r->dirs || (table && !r->table))
+	if (render & XW_STATUS_METRICS)
+		r->metrics = xw_status_metrics_new();
+	if (!r->dirs || (render & XW_STATUS_TABLE && !r->table) ||
+	    (render & XW_STATUS_METRICS && !r->metrics))
 		return report_oom(ctx, r);
 	err = open_home(ctx, &w);
 	if (!err)
@@ -281,7 +287,9 @@ int xw_status_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
 void xw_status_report_free(struct xw_status_report *r)
 {
 	xw_status_table_free(r->table);
+	xw_status_metrics_free(r->metrics);
 	json_object_put(r->dirs);
 	r->table = NULL;
+	r->metrics = NULL;
 	r->dirs = NULL;
 }
