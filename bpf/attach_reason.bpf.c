@@ -25,7 +25,8 @@ int xw_attach_reason(struct bpf_raw_tracepoint_args *ctx)
 {
 	const char *msg = (const char *)ctx->args[0];
 
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != tgid)
+	/* Ours only, and the first: the one attach the loader retries. */
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) != tgid || result.fired)
 		return 0;
 	result.fired = 1;
 	/* An attach the driver refused without a word passes NULL. */

@@ -151,6 +151,26 @@ kernel_words() {
 	unset XDPWIRE_TEST_FAULT
 }
 
+failing() {
+	grep -qx failing "$1"
+}
+
+@test "another process's refusals meanwhile are never reported as ours" {
+	local out=$BED_DIR/attach-fail.out i
+	# It keeps the tracepoint firing with "Peer MTU is too large" on m0.
+	bed_bg in_ns node "$XW_HELPERS/xw-attach-fail" "$XW_HELPERS/pass.bpf.o" m0 60 >"$out"
+	local pid=$BED_PID
+	poll_until 5000 failing "$out"
+	for i in $(seq 20); do
+		run -69 --separate-stderr xw redirect-install --device u0 --mode native -j
+		assert_json ".kernel_reason == \"$UPPER_REASON\"" || return
+	done
+	kill -0 "$pid" # it refused all along
+	kill "$pid"
+	poll_until 2000 bed_gone "$pid"
+	no_xdp m0
+}
+
 # raw_tp_opens FILE: how many raw tracepoints strace saw opened in FILE.
 raw_tp_opens() {
 	grep -c 'BPF_RAW_TRACEPOINT_OPEN' "$1" || true
