@@ -92,7 +92,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 HELPERS := $(BUILD)/tests/xw-xsk-recv $(BUILD)/tests/xw-netprobe $(BUILD)/tests/xw-link-swap \
 	$(BUILD)/tests/pass.bpf.o $(BUILD)/tests/xw-runtime-wire \
 	$(BUILD)/tests/runtime_veth.bpf.o $(BUILD)/tests/xw-legacy-host \
-	$(BUILD)/tests/tunnel_host_v1.bpf.o
+	$(BUILD)/tests/tunnel_host_v1.bpf.o $(BUILD)/tests/xw-attach-fail
 # make bench's own programs: tests/bench/NAME.c -> build/tests/bench/xw-NAME,
 # linked like xdpwire (its skeletons, static libbpf), so a floor built here
 # pays exactly what xdpwire pays; tests/bench/NAME.bpf.c -> NAME.bpf.o.
@@ -173,6 +173,12 @@ $(BUILD)/tests/xw-xsk-recv: tests/helpers/xsk_recv.c
 		$(shell $(PKG_CONFIG) --cflags --libs libxdp libbpf)
 
 $(BUILD)/tests/xw-runtime-wire: tests/helpers/runtime_wire.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --cflags --libs libbpf)
+
+$(BUILD)/tests/xw-attach-fail: tests/helpers/attach_fail.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \

@@ -67,7 +67,8 @@ static void write_line(int fd, char *buf, size_t len, size_t cap)
 	}
 }
 
-static void record(struct xw_ctx *ctx, int exit_code, int err,
+/* Returns whether this failure is the one the run reports. */
+static bool record(struct xw_ctx *ctx, int exit_code, int err,
 		   const char *object, const char *fmt, va_list ap)
 {
 	struct xw_failure *f = &ctx->fail;
@@ -77,12 +78,14 @@ static void record(struct xw_ctx *ctx, int exit_code, int err,
 	if (f->exit_code) {
 		xw_debug(ctx, 1, "also failed: %s: %s%s%s", object ?: "", what,
 			 err ? ": " : "", err ? strerror(err) : "");
-		return;
+		return false;
 	}
 	f->exit_code = exit_code;
 	f->err = err;
 	snprintf(f->object, sizeof(f->object), "%s", object ?: "");
 	snprintf(f->what, sizeof(f->what), "%s", what);
+	f->kernel_reason[0] = '\0';
+	return true;
 }
 
 int xw_fail(struct xw_ctx *ctx, int exit_code, int err, const char *object,
@@ -93,6 +96,22 @@ int xw_fail(struct xw_ctx *ctx, int exit_code, int err, const char *object,
 	va_start(ap, fmt);
 	record(ctx, exit_code, err, object, fmt, ap);
 	va_end(ap);
+	return err ? -err : -EINVAL;
+}
+
+int xw_fail_kernel(struct xw_ctx *ctx, int exit_code, int err,
+		   const char *object, const char *reason, const char *fmt, ...)
+{
+	struct xw_failure *f = &ctx->fail;
+	va_list ap;
+	bool ours;
+
+	va_start(ap, fmt);
+	ours = record(ctx, exit_code, err, object, fmt, ap);
+	va_end(ap);
+	if (ours && reason)
+		xw_escape(reason, strlen(reason), f->kernel_reason,
+			  sizeof(f->kernel_reason));
 	return err ? -err : -EINVAL;
 }
 
@@ -258,6 +277,8 @@ static struct json_object *error_doc(const struct xw_ctx *ctx)
 	xw_json_add_int(doc, "exit_code", f->exit_code);
 	if (f->err)
 		xw_json_add_str(doc, "errno", strerrorname_np(f->err) ?: "?");
+	if (f->kernel_reason[0])
+		xw_json_add_str(doc, "kernel_reason", f->kernel_reason);
 	return doc;
 }
 

@@ -18,6 +18,8 @@ struct xw_failure {
 	int err; /* errno whose text ends the line; 0 for none */
 	char object[256];
 	char what[512];
+	/* The kernel's own words for it (xw_fail_kernel), escaped; or "". */
+	char kernel_reason[256];
 };
 
 struct xw_ctx {
@@ -62,6 +64,15 @@ void xw_ctx_free(struct xw_ctx *ctx);
  */
 int xw_fail(struct xw_ctx *ctx, int exit_code, int err, const char *object,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Like xw_fail(), with the kernel's own words for the failure (what the
+ * attach-failure tracepoint or an extended ack said): under -j they are
+ * the error document's "kernel_reason".  fmt puts them in the line too.
+ */
+int xw_fail_kernel(struct xw_ctx *ctx, int exit_code, int err,
+		   const char *object, const char *reason, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* Like xw_fail() with the exit code derived from err. */
 int xw_fail_errno(struct xw_ctx *ctx, int err, const char *object,

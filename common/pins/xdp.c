@@ -15,6 +15,7 @@
 #include "pins/pin.h"
 #include "pins/xdp.h"
 #include "pins/xdp_mode.h"
+#include "pins/xdp_reason.h"
 
 struct xdp_reply {
 	struct xw_xdp_state *st;
@@ -121,24 +122,84 @@ static int try_attach(const struct xw_dev *dev, int prog_fd, __u32 flags)
 	return fd < 0 ? -errno : fd;
 }
 
-int xw_xdp_fail_busy(struct xw_ctx *ctx, const struct xw_dev *dev,
-		     const struct xw_xdp_state *st)
+static int fail_busy(struct xw_ctx *ctx, const struct xw_dev *dev,
+		     const struct xw_xdp_state *st, const char *reason)
 {
 	struct bpf_prog_info info;
 
 	/* Unreadable, it is named "": the id says which it is. */
 	xw_prog_info_by_id(st->prog_id, &info);
+	if (reason && reason[0])
+		return xw_fail_kernel(
+			ctx, XW_EXIT_UNAVAILABLE, EBUSY, dev->name, reason,
+			"already has XDP program %u '%s' attached by another tool or link; remove it first; the kernel says \"%s\"",
+			st->prog_id, info.name, reason);
 	return xw_fail(
 		ctx, XW_EXIT_UNAVAILABLE, EBUSY, dev->name,
 		"already has XDP program %u '%s' attached by another tool or link; remove it first",
 		st->prog_id, info.name);
 }
 
+int xw_xdp_fail_busy(struct xw_ctx *ctx, const struct xw_dev *dev,
+		     const struct xw_xdp_state *st)
+{
+	return fail_busy(ctx, dev, st, NULL);
+}
+
+/*
+ * The attach failed with err: tried once more, the kernel's reason
+ * listened for.  Its checks are deterministic, so the retry fails the
+ * same way; should it work (what was in the way went meanwhile), its link
+ * is the result, as if the first attempt had worked.
+ */
+static int retry_explained(const struct xw_dev *dev, int prog_fd, __u32 flags,
+			   int err, struct xw_xdp_reason *why)
+{
+	struct attach_reason_bpf *l = xw_xdp_reason_listen(why);
+	int fd;
+
+	if (!l)
+		return err;
+	fd = try_attach(dev, prog_fd, flags);
+	if (fd < 0)
+		xw_xdp_reason_read(l, why);
+	xw_xdp_reason_close(l);
+	return fd;
+}
+
+static int fail_attach(struct xw_ctx *ctx, const struct xw_dev *dev, int err,
+		       __u32 flags, const struct xw_xdp_reason *why)
+{
+	int exit_code = err == EOPNOTSUPP ? XW_EXIT_UNAVAILABLE :
+					    xw_exit_for_errno(err);
+	struct xw_xdp_state st;
+
+	if (why->none)
+		xw_debug(ctx, 1, "%s: no reason from the kernel: %s", dev->name,
+			 why->none);
+	if (err == EBUSY || err == EEXIST) {
+		if (!xw_xdp_query(ctx, dev, &st) && st.prog_id)
+			return fail_busy(ctx, dev, &st, why->text);
+	}
+	if (why->text[0])
+		return xw_fail_kernel(
+			ctx, exit_code, err, dev->name, why->text,
+			"cannot attach XDP program in %s mode: the kernel says \"%s\"; see xdpwire check --device %s",
+			flags == XDP_FLAGS_DRV_MODE ? "native" : "generic",
+			why->text, dev->name);
+	if (err == EOPNOTSUPP)
+		return xw_fail(
+			ctx, XW_EXIT_UNAVAILABLE, EOPNOTSUPP, dev->name,
+			"driver has no native XDP (use --mode generic or auto)");
+	return xw_fail_errno(ctx, err, dev->name, "cannot attach XDP program");
+}
+
 int xw_xdp_attach(struct xw_ctx *ctx, const struct xw_dev *dev, int prog_fd,
 		  enum xw_xdp_mode mode, enum xw_xdp_mode *got)
 {
-	struct xw_xdp_state st;
-	int fd;
+	struct xw_xdp_reason why = { .none = NULL };
+	__u32 flags = XDP_FLAGS_SKB_MODE;
+	int fd = -EOPNOTSUPP;
 
 	if (mode != XW_MODE_GENERIC) {
 		fd = try_attach(dev, prog_fd, XDP_FLAGS_DRV_MODE);
@@ -146,25 +207,25 @@ int xw_xdp_attach(struct xw_ctx *ctx, const struct xw_dev *dev, int prog_fd,
 			*got = XW_MODE_NATIVE;
 			return fd;
 		}
+		/* The one failure auto falls back on: no reason needed. */
 		if (fd != -EOPNOTSUPP || mode == XW_MODE_NATIVE)
-			goto fail;
-		xw_debug(ctx, 1,
-			 "%s: no native XDP in its driver (%s): trying generic",
-			 dev->name, strerror(-fd));
+			flags = XDP_FLAGS_DRV_MODE;
+		else
+			xw_debug(ctx, 1,
+				 "%s: no native XDP in its driver (%s): trying generic",
+				 dev->name, strerror(-fd));
 	}
-	fd = try_attach(dev, prog_fd, XDP_FLAGS_SKB_MODE);
-	if (fd >= 0) {
-		*got = XW_MODE_GENERIC;
-		return fd;
-	}
-fail:
-	if (fd == -EBUSY || fd == -EEXIST) {
-		if (!xw_xdp_query(ctx, dev, &st) && st.prog_id)
-			return xw_xdp_fail_busy(ctx, dev, &st);
-	}
-	if (fd == -EOPNOTSUPP)
-		return xw_fail(
-			ctx, XW_EXIT_UNAVAILABLE, EOPNOTSUPP, dev->name,
-			"driver has no native XDP (use --mode generic or auto)");
-	return xw_fail_errno(ctx, -fd, dev->name, "cannot attach XDP program");
+	if (flags == XDP_FLAGS_SKB_MODE)
+		fd = try_attach(dev, prog_fd, flags);
+	/*
+	 * No native XDP in the driver is known without asking the kernel
+	 * ("Underlying driver does not support XDP in native mode"), and
+	 * our line says what to do instead.
+	 */
+	if (fd < 0 && !(fd == -EOPNOTSUPP && flags == XDP_FLAGS_DRV_MODE))
+		fd = retry_explained(dev, prog_fd, flags, fd, &why);
+	if (fd < 0)
+		return fail_attach(ctx, dev, -fd, flags, &why);
+	*got = flags == XDP_FLAGS_DRV_MODE ? XW_MODE_NATIVE : XW_MODE_GENERIC;
+	return fd;
 }

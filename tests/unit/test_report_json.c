@@ -92,6 +92,51 @@ static void test_finish_error_json(void **state)
 	xw_ctx_free(&ctx);
 }
 
+/*
+ * The kernel's own words (xw_fail_kernel): "kernel_reason", escaped as
+ * user input is, only for the failure the run reports.
+ */
+static void test_finish_kernel_reason(void **state)
+{
+	struct json_object *doc;
+	struct xw_capture c;
+	struct xw_ctx ctx;
+
+	(void)state;
+	init(&ctx);
+	ctx.json = true;
+	xw_fail_kernel(&ctx, XW_EXIT_OSERR, ERANGE, "veth1", "veth: too\nlarge",
+		       "cannot attach: the kernel says \"%s\"",
+		       "veth: too\nlarge");
+	/* A rollback's later failure neither wins nor brings its reason. */
+	xw_fail_kernel(&ctx, XW_EXIT_UNAVAILABLE, EBUSY, "veth1", "other",
+		       "later");
+	assert_int_equal(finish(&ctx, &c), XW_EXIT_OSERR);
+	assert_string_equal(
+		c.err_buf,
+		"xdpwire " CMD ": veth1: cannot attach: the kernel says "
+		"\"veth: too\\x0alarge\": Numerical result out of range\n");
+	doc = one_document(c.out_buf);
+	assert_string_equal(json_object_get_string(get(doc, "kernel_reason")),
+			    "veth: too\\x0alarge");
+	assert_string_equal(json_object_get_string(get(doc, "errno")),
+			    "ERANGE");
+	json_object_put(doc);
+	xw_ctx_free(&ctx);
+
+	/* An earlier failure wins, and has no reason. */
+	init(&ctx);
+	ctx.json = true;
+	ctx.quiet = true;
+	xw_fail(&ctx, XW_EXIT_NOINPUT, ENOENT, "eth9", "no such device");
+	xw_fail_kernel(&ctx, XW_EXIT_OSERR, ERANGE, "eth9", "said", "later");
+	assert_int_equal(finish(&ctx, &c), XW_EXIT_NOINPUT);
+	doc = one_document(c.out_buf);
+	assert_false(json_object_object_get_ex(doc, "kernel_reason", NULL));
+	json_object_put(doc);
+	xw_ctx_free(&ctx);
+}
+
 static void test_finish_success_json(void **state)
 {
 	static const uint16_t ports[] = { 22, 2222 };
@@ -178,6 +223,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_finish_error_json),
+		cmocka_unit_test(test_finish_kernel_reason),
 		cmocka_unit_test(test_finish_success_json),
 		cmocka_unit_test(test_warn),
 	};
