@@ -73,7 +73,7 @@ static int set_veth_peer(struct xw_ctx *ctx, struct xw_check_facts *fx,
 			ctx,
 			-(fx->peer_err		  ?:
 				  fx->peer.ch_err ?:
-						    ENODEV),
+						    -ENODEV),
 			fx->dev.name,
 			"--set-channels: cannot read the channels of its peer");
 	*old = fx->peer.ch;
