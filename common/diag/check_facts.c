@@ -117,10 +117,31 @@ int xw_check_in_peer_ns(struct xw_ctx *ctx, const struct xw_check_facts *fx,
 	return err ?: ret;
 }
 
+/*
+ * The device at the peer's ifindex, where it was looked for, must be a
+ * veth whose other end has our device's ifindex: a namespace found by
+ * its id is trusted no further than that.
+ */
 static int read_peer_end(void *arg)
 {
 	struct xw_check_facts *fx = arg;
+	struct nl_sock *sk = NULL;
+	struct xw_netdev far;
+	struct xw_ctx quiet;
+	int err;
 
+	if (xw_ctx_init(&quiet, "check"))
+		return -ENOMEM;
+	err = xw_nl_open(&quiet, &sk);
+	if (!err)
+		err = xw_nl_netdev(&quiet, sk, fx->nd.peer, NULL, &far);
+	if (sk)
+		xw_nl_close(sk);
+	xw_ctx_free(&quiet);
+	if (err)
+		return err == -ENOMEM ? err : -ENODEV;
+	if (strcmp(far.kind, "veth") || far.peer != fx->nd.ifindex)
+		return -ESRCH;
 	read_end(fx->nd.peer, &fx->peer);
 	return 0;
 }
