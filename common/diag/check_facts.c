@@ -176,5 +176,13 @@ int xw_check_facts_read(struct xw_ctx *ctx, const struct xw_check_request *req,
 	if (xw_failed(ctx))
 		return err;
 	fx->peer_err = err;
+	if (err)
+		xw_debug(ctx, 1,
+			 "%s: its peer, ifindex %u%s, not looked at: %s",
+			 dev->name, fx->nd.peer, fx->peer_where,
+			 strerror(-err));
+	else
+		xw_debug(ctx, 1, "%s: its peer is %s%s", dev->name,
+			 fx->peer.name, fx->peer_where);
 	return 0;
 }
