@@ -212,6 +212,20 @@ addrs() {
 	[[ $(addrs peer) != *192.0.2.2* ]] || { echo "not stolen: $(addrs peer)" >&2; false; }
 }
 
+@test "check: none (it answers privileges' question itself); --set-channels CAP_NET_ADMIN; --netns CAP_SYS_ADMIN" {
+	# v0 carries nothing: only privileges fails without capabilities.
+	run -1 --separate-stderr capped "" "$XW" check --device v0 -j
+	assert_eq "$stderr" "" "stderr of check without capabilities"
+	assert_json '[.findings[] | select(.level == "fail") | .check] == ["privileges"]'
+	run -0 --separate-stderr capped bpf,net_admin,perfmon "$XW" check --device v0 -j
+	assert_json '[.findings[] | select(.check == "privileges")][0].level == "ok"'
+	expect_refused 77 "xdpwire check: missing capability CAP_NET_ADMIN (--set-channels changes the device's channels)" \
+		capped sys_admin "$XW" check --device v0 --set-channels 1
+	expect_refused 77 "xdpwire check: missing capability CAP_SYS_ADMIN $NETNS" \
+		capped net_admin "$XW" check --netns "$(ns_path peer)" --device p0
+	run -0 --separate-stderr capped sys_admin "$XW" check --netns "$(ns_path peer)" --device p0 -q
+}
+
 @test "--steal in the namespace it runs in: CAP_NET_ADMIN alone" {
 	bed_veth other d0 other d1
 	ipn other addr add 198.51.100.1/24 dev d0

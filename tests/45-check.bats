@@ -296,3 +296,22 @@ fix() {
 	assert_json '[.findings[] | select(.check == "peer")][0].why | test("^peer pj5 \\(netns id [0-9]+\\) has no XDP program")'
 	run -0 "$XW" redirect-install --netns "$(ns_path node)" --device j5 --unpin -q
 }
+
+@test "--set-channels: a failure on the device puts its peer's channels back" {
+	ipn node link add q6 numrxqueues 4 numtxqueues 4 type veth peer name pq6 \
+		numrxqueues 4 numtxqueues 4 netns "$BED_ID-peer"
+	ipn node link set q6 up && ipn peer link set pq6 up
+	local before_dev before_peer
+	before_dev=$(in_ns node ethtool -l q6) before_peer=$(in_ns peer ethtool -l pq6)
+	# The peer's are set first (fault point's 1st time), the device's second.
+	XDPWIRE_TEST_FAULT=set-channels@2 \
+		expect_refused 71 "xdpwire check: q6: --set-channels 1: cannot set channels: Input/output error" \
+		xw check --device q6 --set-channels 1
+	assert_eq "$(in_ns node ethtool -l q6)" "$before_dev" "q6's channels"
+	assert_eq "$(in_ns peer ethtool -l pq6)" "$before_peer" "pq6's channels, put back"
+	XDPWIRE_TEST_FAULT=set-channels@2 run -71 --separate-stderr xw check --device q6 --set-channels 1 -j
+	assert_json '.exit_code == 71 and .errno == "EIO"'
+	# And the fault point is real: without it, both are set.
+	run -0 --separate-stderr xw check --device q6 --set-channels 1 -q
+	[[ $(in_ns peer ethtool -l pq6) != "$before_peer" ]]
+}

@@ -24,6 +24,7 @@ usr/local/lib/systemd/system/xdpwire-redirect@.service
 usr/local/lib/systemd/system/xdpwire-tunnel@.service
 usr/local/libexec
 usr/local/libexec/xdpwire
+usr/local/libexec/xdpwire/check -> ../../sbin/xdpwire
 usr/local/libexec/xdpwire/pin-gc -> ../../sbin/xdpwire
 usr/local/libexec/xdpwire/redirect-install -> ../../sbin/xdpwire
 usr/local/libexec/xdpwire/scrape -> ../../sbin/xdpwire
@@ -38,6 +39,7 @@ usr/local/share/bash-completion/completions
 usr/local/share/bash-completion/completions/xdpwire
 usr/local/share/man
 usr/local/share/man/man8
+usr/local/share/man/man8/xdpwire-check.8
 usr/local/share/man/man8/xdpwire-pin-gc.8
 usr/local/share/man/man8/xdpwire-redirect-install.8
 usr/local/share/man/man8/xdpwire-scrape.8

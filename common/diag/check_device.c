@@ -98,7 +98,7 @@ static int veth_mtu(const struct xw_check_facts *fx, uint32_t limit,
 			fx->dev.name, fx->peer_where,
 			strerror(-(fx->peer_err	      ?:
 					   p->mtu_err ?:
-							ENODEV)),
+							-ENODEV)),
 			limit);
 	if (p->mtu <= limit)
 		return xw_finding_add(

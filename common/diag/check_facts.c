@@ -35,14 +35,19 @@ static void read_end(uint32_t ifindex, struct xw_check_end *e)
 }
 
 struct nsid_match {
-	struct nl_sock *sk;
 	int32_t want;
 	int fd; /* a dup of the match, or -1 */
 };
 
+/*
+ * A socket a question: one left with an unread ack or late reply would
+ * give the next namespace the previous one's id, and the wrong namespace
+ * would be entered.
+ */
 static int match_nsid(int fd, uint64_t ino, const char *path, void *arg)
 {
 	struct nsid_match *m = arg;
+	struct nl_sock *sk = NULL;
 	struct xw_ctx quiet;
 	int32_t id = -1;
 	int err;
@@ -52,7 +57,11 @@ static int match_nsid(int fd, uint64_t ino, const char *path, void *arg)
 	/* A namespace whose id cannot be read is not the one: quietly. */
 	if (xw_ctx_init(&quiet, "check"))
 		return -ENOMEM;
-	err = xw_nl_nsid(&quiet, m->sk, fd, &id);
+	err = xw_nl_open(&quiet, &sk);
+	if (!err)
+		err = xw_nl_nsid(&quiet, sk, fd, &id);
+	if (sk)
+		xw_nl_close(sk);
 	xw_ctx_free(&quiet);
 	if (err || id != m->want)
 		return 0;
@@ -70,17 +79,9 @@ static int in_nsid(struct xw_ctx *ctx, int32_t nsid, int (*fn)(void *arg),
 		   void *arg, int *fn_ret)
 {
 	struct nsid_match m = { .want = nsid, .fd = -1 };
-	struct xw_ctx quiet;
 	int self, err;
 
-	if (xw_ctx_init(&quiet, "check"))
-		return -ENOMEM;
-	err = xw_nl_open(&quiet, &m.sk);
-	xw_ctx_free(&quiet);
-	if (err)
-		return err;
 	err = xw_netns_each(match_nsid, &m);
-	xw_nl_close(m.sk);
 	if (err <= 0)
 		return err ? err : -ENOENT;
 	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -116,10 +117,31 @@ int xw_check_in_peer_ns(struct xw_ctx *ctx, const struct xw_check_facts *fx,
 	return err ?: ret;
 }
 
+/*
+ * The device at the peer's ifindex, where it was looked for, must be a
+ * veth whose other end has our device's ifindex: a namespace found by
+ * its id is trusted no further than that.
+ */
 static int read_peer_end(void *arg)
 {
 	struct xw_check_facts *fx = arg;
+	struct nl_sock *sk = NULL;
+	struct xw_netdev far;
+	struct xw_ctx quiet;
+	int err;
 
+	if (xw_ctx_init(&quiet, "check"))
+		return -ENOMEM;
+	err = xw_nl_open(&quiet, &sk);
+	if (!err)
+		err = xw_nl_netdev(&quiet, sk, fx->nd.peer, NULL, &far);
+	if (sk)
+		xw_nl_close(sk);
+	xw_ctx_free(&quiet);
+	if (err)
+		return err == -ENOMEM ? err : -ENODEV;
+	if (strcmp(far.kind, "veth") || far.peer != fx->nd.ifindex)
+		return -ESRCH;
 	read_end(fx->nd.peer, &fx->peer);
 	return 0;
 }
@@ -154,5 +176,13 @@ int xw_check_facts_read(struct xw_ctx *ctx, const struct xw_check_request *req,
 	if (xw_failed(ctx))
 		return err;
 	fx->peer_err = err;
+	if (err)
+		xw_debug(ctx, 1,
+			 "%s: its peer, ifindex %u%s, not looked at: %s",
+			 dev->name, fx->nd.peer, fx->peer_where,
+			 strerror(-err));
+	else
+		xw_debug(ctx, 1, "%s: its peer is %s%s", dev->name,
+			 fx->peer.name, fx->peer_where);
 	return 0;
 }

@@ -27,7 +27,7 @@ static int peer(const struct xw_check_facts *fx, struct xw_findings *f)
 			strerror(-(fx->peer_err	      ?:
 					   p->xdp_err ?:
 					   p->gro_err ?:
-							ENODEV)));
+							-ENODEV)));
 	if (p->xdp.prog_id)
 		return xw_finding_add(
 			f, XW_LEVEL_OK, "peer", NULL,

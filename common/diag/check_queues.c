@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/exit.h"
+#include "core/fault.h"
 #include "core/report.h"
 #include "diag/check_facts.h"
 #include "diag/finding.h"
@@ -72,13 +73,14 @@ static int set_veth_peer(struct xw_ctx *ctx, struct xw_check_facts *fx,
 			ctx,
 			-(fx->peer_err		  ?:
 				  fx->peer.ch_err ?:
-						    ENODEV),
+						    -ENODEV),
 			fx->dev.name,
 			"--set-channels: cannot read the channels of its peer");
 	*old = fx->peer.ch;
 	want = fx->peer.ch;
 	want.rx = want.tx = n;
-	err = xw_check_in_peer_ns(ctx, fx, peer_set, &p);
+	err = xw_fault("set-channels") ?:
+		      xw_check_in_peer_ns(ctx, fx, peer_set, &p);
 	if (err)
 		return xw_failed(ctx) ?
 			       err :
@@ -122,18 +124,21 @@ static int set_channels(struct xw_ctx *ctx, struct xw_check_facts *fx)
 		err = set_veth_peer(ctx, fx, n, &peer_old);
 		if (err)
 			return err;
-		err = xw_ethtool_set_channels(dev, &want);
+		err = xw_fault("set-channels") ?:
+			      xw_ethtool_set_channels(dev, &want);
 		if (err) {
 			xw_fail_errno(ctx, -err, dev,
 				      "--set-channels %u: cannot set channels",
 				      n);
+			/* Put the peer's back; what stays changed stays listed. */
 			if (!xw_check_in_peer_ns(ctx, fx, peer_set, &undo))
 				xw_change_rollback(ctx, mark);
-			return -err;
+			return err;
 		}
 		xw_check_in_peer_ns(ctx, fx, peer_reread, &fx->peer);
 	} else {
-		err = xw_ethtool_set_channels(dev, &want);
+		err = xw_fault("set-channels") ?:
+			      xw_ethtool_set_channels(dev, &want);
 		if (err)
 			return xw_fail_errno(
 				ctx, -err, dev,
