@@ -57,6 +57,8 @@ const struct xw_cmd xw_cmd_verify = {
 	       "Examples:\n"
 	       "  xdpwire verify\n"
 	       "  xdpwire verify --device eth0 --pass-port 22 -j",
+	/* It changes nothing: -q would have nothing to silence. */
+	.output = &xw_output_noquiet_argp,
 	.needs = XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE,
 };
 

@@ -13,7 +13,7 @@
 
 enum xw_exit {
 	XW_EXIT_OK = 0,
-	XW_EXIT_NOT_OK = 1, /* status --check: an install is not ok */
+	XW_EXIT_NOT_OK = 1, /* status --check, verify: not ok */
 	XW_EXIT_USAGE = 64, /* bad command line */
 	XW_EXIT_DATAERR = 65, /* a value or object is not acceptable */
 	XW_EXIT_NOINPUT = 66, /* a named thing does not exist */

@@ -84,8 +84,7 @@ size_t xw_verify_report_fails(const struct xw_verify_report *r);
  * redirect-errors: the device's and its sockets' drop and error counters
  * since the last run (verify_errors.c); adds its finding to g.
  */
-int xw_verify_errors(struct xw_ctx *ctx, const char *device,
-		     uint32_t ifindex, const struct xw_verify_opts *o,
-		     struct xw_verify_group *g);
+int xw_verify_errors(struct xw_ctx *ctx, const char *device, uint32_t ifindex,
+		     const struct xw_verify_opts *o, struct xw_verify_group *g);
 
 #endif /* XW_VERIFY_H */
