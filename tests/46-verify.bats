@@ -12,6 +12,15 @@ setup_file() {
 	bed_ns node peer
 	bed_veth node r0 peer rp0
 	in_ns node "$XW" redirect-install --device r0 -q
+	# A tunnel: the NIC hn0, slot 0's sandbox hv0, a registered one hv1.
+	bed_ns host outside sandbox
+	bed_veth host hn0 outside on0
+	bed_veth host hv0 sandbox sv0
+	bed_veth host hv1 sandbox sv1
+	in_ns host "$XW" tunnel-install --device hn0 -q
+	in_ns host "$XW" tunnel-install --device hn0 --veth hv0 -q
+	in_ns host "$XW" tunnel-install --device hn0 --veth hv1 \
+		--address 10.80.1.1 --address fd80::1:1 -q
 }
 
 setup() {
@@ -119,9 +128,67 @@ why() {
 
 @test "verify without --device verifies every install; none on a device is 66" {
 	run -0 --separate-stderr xw verify -j
-	assert_json '[.installs[].device] == ["r0"]'
+	assert_json '[.installs[] | select(.frames != []) | .device] == ["r0"]'
+	# The tunnel's installs share the bpffs from another namespace: each
+	# is one warning, not a failure.
+	assert_json '[.installs[] | select(.device != "r0") | .findings[] | .check + " " + .level] == ["install warn", "install warn", "install warn"]'
+	[[ $(json '[.installs[] | select(.device == "hn0")][0].findings[0].why') == "not verified: installed in another network namespace ("* ]]
 	bed_veth node e0 peer ep0
 	run -66 --separate-stderr xw verify --device e0
 	assert_eq "$stderr" "xdpwire verify: e0: no install of xdpwire on this device" "stderr"
 	run -66 --separate-stderr xw verify --device nosuch0
+}
+
+tw() {
+	in_ns host "$XW" "$@"
+}
+
+@test "a tunnel host with slot 0 and a registered sandbox verifies, and so do its veths" {
+	STATE_NS=host
+	run -0 --separate-stderr tw verify --device hn0 -j
+	frames_ok
+	assert_json '.installs | length == 1 and .[0].kind == "tunnel host"'
+	assert_json '[.installs[0].findings[] | select(.level != "ok")] == []'
+	[[ $(why 'slot 0') == "slot 0 of tunnel_host_map holds hv0 (ifindex "*"): unowned traffic goes there" ]]
+	assert_eq "$(finding 'sandbox hv1')" ok "sandbox hv1"
+	assert_json '[.installs[0].frames[] | select(.frame == "sandbox hv1 10.80.1.1" or .frame == "sandbox hv1 fd80::1:1") | .got] == ["redirect", "redirect"]'
+	assert_json '[.installs[0].frames[] | select(.frame == "udp4")][0] | .got == "redirect" and .expected_target == "slot 0'"'"'s hv0"'
+	assert_json '[.installs[0].frames[] | select(.frame == "arp" or .frame == "ndisc") | .reason] == ["no target", "no target"]'
+	run -0 --separate-stderr tw verify --device hv0 -j
+	frames_ok
+	assert_json '.installs[0].kind == "tunnel veth" and ([.installs[0].frames[].got] | unique) == ["redirect"]'
+	# Without --device: every install of the namespace, one group each.
+	run -0 --separate-stderr tw verify -j
+	assert_json '[.installs[] | select(.frames != []) | .device + " " + .kind] == ["hn0 tunnel host", "hv0 tunnel veth", "hv1 tunnel veth"]'
+	frames_ok
+}
+
+@test "slot 0 emptied while hv0 is wired: slot 0 fails naming hv0" {
+	STATE_NS=host
+	in_ns host bpftool map delete pinned "$BPFFS/hn0/tunnel_host_map" key 0 0 0 0
+	run -1 --separate-stderr tw verify --device hn0 -j
+	assert_eq "$(finding 'slot 0')" fail "slot 0"
+	[[ $(why 'slot 0') == "slot 0 of tunnel_host_map is empty while hv0 is wired to hn0 and not registered as a sandbox: its traffic goes to the host" ]]
+	[[ $(json "[.installs[0].findings[] | select(.check == \"slot 0\")][0].fix") == "wire it again: xdpwire tunnel-install --device hn0 --veth hv0" ]]
+	# The frames agree with the empty slot: the model reads it.
+	frames_ok
+	assert_json '[.installs[0].frames[] | select(.frame == "udp4")][0] | .got == "pass" and .reason == "no target"'
+	run -0 --separate-stderr tw tunnel-install --device hn0 --veth hv0 -q
+	run -0 --separate-stderr tw verify --device hn0 -j
+}
+
+@test "a sandbox's key deleted from tunnel_host_sandbox_map: the sandbox fails, naming its address" {
+	STATE_NS=host
+	local ifindex
+	ifindex=$(ipn host -j link show dev hv1 | jq '.[0].ifindex')
+	in_ns host bpftool map delete pinned "$BPFFS/hn0/tunnel_host_sandbox_map" \
+		key $((ifindex & 255)) $((ifindex >> 8 & 255)) 0 0
+	run -1 --separate-stderr tw verify --device hn0 -j
+	assert_eq "$(finding 'sandbox hv1')" fail "sandbox hv1"
+	[[ $(why 'sandbox hv1') == "frames to 10.80.1.1, fd80::1:1 did not redirect to hv1: it is not committed in tunnel_host_sandbox_map" ]]
+	assert_json '[.installs[0].frames[] | select(.frame == "sandbox hv1 10.80.1.1")][0] | .got == "pass" and .reason == "pass port"'
+	run -0 --separate-stderr tw tunnel-install --device hn0 --veth hv1 \
+		--address 10.80.1.1 --address fd80::1:1 -q
+	run -0 --separate-stderr tw verify --device hn0 -j
+	assert_eq "$(finding 'sandbox hv1')" ok "sandbox hv1 registered again"
 }

@@ -223,7 +223,8 @@ static int run_sandbox(struct xw_vinstall *v, const struct xw_sandbox *s)
 	else
 		snprintf(veth, sizeof(veth), "ifindex:%u", s->ifindex);
 	snprintf(check, sizeof(check), "sandbox %s", veth);
-	if (s->health != XW_HEALTH_OK && !s->committed)
+	/* Not committed and not wired here: pin-gc's, nobody's traffic. */
+	if (!s->committed && s->health == XW_HEALTH_STALE)
 		return xw_finding_add(
 			&v->g->f, XW_LEVEL_WARN, check, "xdpwire pin-gc",
 			"not registered (%s): its addresses are not probed",
