@@ -18,8 +18,8 @@
 #include "inspect/status.h"
 #include "cmds.h"
 
-/* Where redirect-errors keeps each device's last reading. */
-#define XW_VERIFY_STATE_DIR "/run/xdpwire/verify"
+/* The state directory scrape --steal uses too; verify's is verify/ in it. */
+#define XW_VERIFY_STATE_DIR "/run/xdpwire"
 
 struct verify_opts {
 	struct xw_common_opts common;

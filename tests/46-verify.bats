@@ -9,12 +9,21 @@ load lib/test
 
 setup_file() {
 	bed_setup
+	# redirect-errors' last readings: the bed's, never the node's /run.
+	export XDPWIRE_STATE_DIR=$BED_DIR/verify-state
 	bed_ns node peer
 	bed_veth node r0 peer rp0
 	in_ns node "$XW" redirect-install --device r0 -q
 	# A tunnel: the NIC hn0, slot 0's sandbox hv0, a registered one hv1.
+	# No IPv6 and a pass program on on0 (hn0's peer, which must run XDP
+	# for hv0's redirects into hn0): no frame crosses the tunnel that no
+	# test sent, so the drop counters move only by what a test sends.
 	bed_ns host outside sandbox
+	for ns in host outside sandbox; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1
+	done
 	bed_veth host hn0 outside on0
+	ipn outside link set dev on0 xdpdrv obj "$XW_HELPERS/pass.bpf.o" sec xdp
 	bed_veth host hv0 sandbox sv0
 	bed_veth host hv1 sandbox sv1
 	in_ns host "$XW" tunnel-install --device hn0 -q
@@ -191,4 +200,42 @@ tw() {
 		--address 10.80.1.1 --address fd80::1:1 -q
 	run -0 --separate-stderr tw verify --device hn0 -j
 	assert_eq "$(finding 'sandbox hv1')" ok "sandbox hv1 registered again"
+}
+
+# rx_drops NS DEV: DEV's rx_queue_0_drops, as ethtool shows it.
+rx_drops() {
+	in_ns "$1" ethtool -S "$2" | awk '$1 == "rx_queue_0_drops:" { print $2 }'
+}
+
+drops_reach() {
+	(($(rx_drops host hn0) >= $1))
+}
+
+@test "redirect-errors: a redirect into a veth whose peer cannot take it is a warn, then 0 since the last run" {
+	STATE_NS=host
+	local hmac before
+	# hv0's peer has no XDP and no GRO: frames redirected into hv0 fail.
+	in_ns sandbox ethtool -K sv0 gro off
+	hmac=$(ipn host -j link show dev hn0 | jq -r '.[0].address')
+	ipn outside addr add 198.18.5.2/24 dev on0
+	ipn outside neigh replace 198.18.5.1 lladdr "$hmac" nud permanent dev on0
+	run -0 --separate-stderr tw verify --device hn0 -j
+	assert_eq "$(finding redirect-errors)" ok "redirect-errors before"
+	before=$(rx_drops host hn0)
+	for _ in 1 2 3; do
+		in_ns outside bash -c 'echo ping >/dev/udp/198.18.5.1/9'
+	done
+	# hv0 takes no redirected frame (its xdp_features say so): the
+	# redirect fails in hn0's receive, which counts a drop.
+	poll_until 3000 drops_reach $((before + 3))
+	run -0 --separate-stderr tw verify --device hn0 -j
+	assert_eq "$(finding redirect-errors)" warn "redirect-errors"
+	assert_eq "$(why redirect-errors)" "hn0 rx_queue_0_drops +3 since the last run" "why"
+	run -0 --separate-stderr tw verify --device hn0 -j
+	assert_eq "$(finding redirect-errors)" ok "redirect-errors again"
+	[[ $(why redirect-errors) == "0 since the last run ("* ]]
+	# A state file that is gone: since the device came up.
+	rm -r "$XDPWIRE_STATE_DIR/verify"
+	run -0 --separate-stderr tw verify --device hn0 -j
+	[[ $(why redirect-errors) == *" since the device came up" ]]
 }

@@ -74,7 +74,7 @@ int xw_verify_install(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	if (!err)
 		err = xw_verify_state(&v);
 	if (!err && in->layout != &xw_tunnel_veth_layout)
-		err = xw_verify_errors(ctx, d->device, d->ifindex, o, g);
+		err = xw_verify_errors(&v);
 	if (v.prog.fd >= 0)
 		close(v.prog.fd);
 	xw_vprog_free(&v.prog);
