@@ -239,3 +239,23 @@ drops_reach() {
 	run -0 --separate-stderr tw verify --device hn0 -j
 	[[ $(why redirect-errors) == *" since the device came up" ]]
 }
+
+@test "verify --netns: an install made in a sandbox's namespace is verified there, also found without --netns" {
+	STATE_NS="host sandbox"
+	run -0 --separate-stderr tw redirect-install --netns "$(ns_path sandbox)" --device sv1 -q
+	run -0 --separate-stderr tw verify --netns "$(ns_path sandbox)" --device sv1 -j
+	frames_ok
+	assert_json '.installs | length == 1 and .[0].device == "sv1" and .[0].kind == "redirect"'
+	assert_eq "$(finding program)" ok "program"
+	# The walk of the root finds netns:<inode>/ and verifies it there.
+	run -0 --separate-stderr tw verify -j
+	assert_json '[.installs[] | select(.device == "sv1")][0] | (.frames | length > 0) and all(.frames[]; .ok)'
+	run -0 --separate-stderr tw redirect-install --netns "$(ns_path sandbox)" --device sv1 --unpin -q
+}
+
+@test "verify without CAP_SYS_ADMIN is refused before it reads anything, exit 77" {
+	run -77 --separate-stderr in_ns node setpriv --inh-caps=-all --ambient-caps=-all \
+		--bounding-set=-all,+bpf,+net_admin,+perfmon -- "$XW" verify --device r0
+	assert_eq "$stderr" "xdpwire verify: missing capability CAP_SYS_ADMIN (verify reads programs and maps by id and runs frames through them)" "stderr"
+	assert_eq "$output" "" "stdout"
+}
