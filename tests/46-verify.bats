@@ -259,3 +259,19 @@ drops_reach() {
 	assert_eq "$stderr" "xdpwire verify: missing capability CAP_SYS_ADMIN (verify reads programs and maps by id and runs frames through them)" "stderr"
 	assert_eq "$output" "" "stdout"
 }
+
+r0_detached() {
+	[[ -z $(bed_prog_id node r0) ]]
+}
+
+@test "a link pin removed (the program detached): link fails, no frame runs" {
+	rm "$BPFFS/r0/redirect_link"
+	poll_until 5000 r0_detached
+	run -1 --separate-stderr xw verify --device r0 -j
+	assert_eq "$(finding link)" fail "link"
+	[[ $(why link) == "no link pin redirect_link: absent" ]]
+	assert_json '.installs[0].frames == []'
+	run -0 --separate-stderr xw redirect-install --device r0 -q
+	run -0 --separate-stderr xw verify --device r0 -j
+	assert_eq "$(finding link)" ok "link after the re-install"
+}

@@ -6,8 +6,9 @@
  * the install's device and of the devices it redirects to, since the last
  * run.  The last reading is kept per device in a small state file
  * (tmp + rename); none, or one that cannot be read, means "since the
- * device came up".  AF_XDP sockets' own drop counters (sock_diag
- * XDP_SHOW_STATS) are not read yet.
+ * device came up".  A redirect install's AF_XDP sockets add their drop
+ * counters (sock_diag XDP_SHOW_STATS, summed over the device's sockets),
+ * where the kernel has AF_XDP socket diagnostics.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include "inspect/kinds.h"
 #include "inspect/sandboxes.h"
 #include "net/ifname.h"
+#include "xsk/xsk_diag.h"
 
 /* Devices read, at most: the install's and its targets. */
 #define XW_ERR_MAX_DEVS 64
@@ -44,6 +46,15 @@ struct err_reading {
 	struct err_stat *v;
 	size_t n;
 };
+
+static void add_stat(struct err_reading *r, const char *dev, const char *name,
+		     uint64_t value)
+{
+	if (r->n >= XW_ERR_MAX_STATS)
+		return;
+	snprintf(r->v[r->n].name, sizeof(r->v[0].name), "%s %s", dev, name);
+	r->v[r->n++].value = value;
+}
 
 /* Whether an ethtool counter counts an XDP error or a drop. */
 static bool is_error_stat(const char *name)
@@ -93,21 +104,38 @@ static int read_dev(int sock, const char *dev, struct err_reading *r)
 		goto out;
 	for (i = 0; i < n && i < names->len && i < stats->n_stats; i++) {
 		char name[ETH_GSTRING_LEN + 1];
-		struct err_stat *s;
 
 		memcpy(name, names->data + (size_t)i * ETH_GSTRING_LEN,
 		       ETH_GSTRING_LEN);
 		name[ETH_GSTRING_LEN] = '\0';
 		if (!is_error_stat(name) || r->n >= XW_ERR_MAX_STATS)
 			continue;
-		s = &r->v[r->n++];
-		snprintf(s->name, sizeof(s->name), "%s %s", dev, name);
-		s->value = stats->data[i];
+		add_stat(r, dev, name, stats->data[i]);
 	}
 out:
 	free(names);
 	free(stats);
 	return err;
+}
+
+/* The drops of the sockets bound to a redirect install's device. */
+static int read_sockets(struct xw_vinstall *v, struct err_reading *r)
+{
+	struct xw_xsk_drops d = { 0 };
+	int err;
+
+	if (v->in->layout != &xw_redirect_layout)
+		return 0;
+	err = xw_xsk_drops(v->ctx, v->ifindex, &d);
+	if (err == -ENOENT || (!err && !d.sockets))
+		return 0;
+	if (err)
+		return err;
+	add_stat(r, v->d->device, "sockets_rx_dropped", d.rx_dropped);
+	add_stat(r, v->d->device, "sockets_rx_ring_full", d.rx_ring_full);
+	add_stat(r, v->d->device, "sockets_rx_fill_ring_empty_descs",
+		 d.fill_ring_empty);
+	return 0;
 }
 
 /* The devices an install's frames leave by: itself and its targets. */
@@ -280,6 +308,8 @@ int xw_verify_errors(struct xw_vinstall *v)
 	n = devices_of(v, devs);
 	for (i = 0; i < n && !err; i++)
 		err = read_dev(sock, devs[i], &now);
+	if (!err)
+		err = read_sockets(v, &now);
 	if (err)
 		goto out;
 	if (now.n)

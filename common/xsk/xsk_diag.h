@@ -19,4 +19,20 @@ struct xw_ctx;
 int xw_xsk_bound(struct xw_ctx *ctx, uint32_t ifindex, uint32_t *bound,
 		 uint32_t n_queues);
 
+/* The drop counters of the AF_XDP sockets bound to a device, summed. */
+struct xw_xsk_drops {
+	uint32_t sockets;
+	uint64_t rx_dropped; /* no room in the socket's buffers, invalid */
+	uint64_t rx_ring_full; /* its RX ring was full */
+	uint64_t fill_ring_empty; /* its fill ring had no buffer */
+};
+
+/*
+ * The drops of the AF_XDP sockets bound to ifindex (XDP_SHOW_STATS), in
+ * the current network namespace; -ENOENT, recording nothing, when the
+ * kernel cannot tell (as xw_xsk_bound()).
+ */
+int xw_xsk_drops(struct xw_ctx *ctx, uint32_t ifindex,
+		 struct xw_xsk_drops *drops);
+
 #endif /* XW_XSK_DIAG_H */
