@@ -68,11 +68,10 @@ static bool is_error_stat(const char *name)
 /* dev's error counters appended to r; 0 when the driver has none. */
 static int read_dev(int sock, const char *dev, struct err_reading *r)
 {
-	struct {
-		struct ethtool_sset_info hdr;
-		uint32_t len;
-	} info = { .hdr = { .cmd = ETHTOOL_GSSET_INFO,
-			    .sset_mask = 1ULL << ETH_SS_STATS } };
+	/* The header and one length after it: one set asked for. */
+	uint64_t raw[(sizeof(struct ethtool_sset_info) + sizeof(uint32_t) + 7) /
+		     8] = { 0 };
+	struct ethtool_sset_info *info = (void *)raw;
 	struct ethtool_gstrings *names = NULL;
 	struct ethtool_stats *stats = NULL;
 	struct ifreq ifr;
@@ -81,10 +80,12 @@ static int read_dev(int sock, const char *dev, struct err_reading *r)
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	ifr.ifr_data = (void *)&info;
-	if (ioctl(sock, SIOCETHTOOL, &ifr) || !info.hdr.sset_mask)
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	ifr.ifr_data = (void *)info;
+	if (ioctl(sock, SIOCETHTOOL, &ifr) || !info->sset_mask)
 		return 0; /* no statistics: nothing exposed */
-	n = info.len < 4096 ? info.len : 4096;
+	n = info->data[0] < 4096 ? info->data[0] : 4096;
 	names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
 	stats = calloc(1, sizeof(*stats) + (size_t)n * sizeof(uint64_t));
 	if (!names || !stats) {
