@@ -78,6 +78,9 @@ static int judge_queues(struct xw_vinstall *v)
 	known = xw_xsk_bound(v->ctx, v->ifindex, bound, v->n_queues);
 	if (known < 0 && known != -ENOENT)
 		return known;
+	/* No AF_XDP sock_diag: the netdev family's queues may tell. */
+	if (known == -ENOENT)
+		known = xw_xsk_queues_bound(v->ifindex, bound, v->n_queues);
 	for (q = 0; q < v->n_queues && !err; q++)
 		err = judge_queue(v, q, known, bound[q]);
 	return err;
