@@ -18,8 +18,8 @@
 #include "inspect/status.h"
 #include "cmds.h"
 
-/* Where redirect-errors keeps each device's last reading. */
-#define XW_VERIFY_STATE_DIR "/run/xdpwire/verify"
+/* The state directory scrape --steal uses too; verify's is verify/ in it. */
+#define XW_VERIFY_STATE_DIR "/run/xdpwire"
 
 struct verify_opts {
 	struct xw_common_opts common;
@@ -57,6 +57,8 @@ const struct xw_cmd xw_cmd_verify = {
 	       "Examples:\n"
 	       "  xdpwire verify\n"
 	       "  xdpwire verify --device eth0 --pass-port 22 -j",
+	/* It changes nothing: -q would have nothing to silence. */
+	.output = &xw_output_noquiet_argp,
 	.needs = XW_NEEDS_BPFFS | XW_DEVICE_MAY_BE_GONE,
 };
 

@@ -30,7 +30,10 @@ struct xw_verify_opts {
 	/* The operator's pass ports (--pass-port); n_ports 0: not given. */
 	const uint16_t *ports;
 	size_t n_ports;
-	/* Where the counters' last readings are kept (redirect-errors). */
+	/*
+	 * The state directory ($XDPWIRE_STATE_DIR, /run/xdpwire): the
+	 * counters' last readings are kept in its verify/ (redirect-errors).
+	 */
 	const char *state_dir;
 };
 
@@ -79,13 +82,5 @@ void xw_verify_report_print(const struct xw_verify_report *r, FILE *out);
 struct json_object *xw_verify_report_json(const struct xw_verify_report *r);
 /* Findings that fail, over every group. */
 size_t xw_verify_report_fails(const struct xw_verify_report *r);
-
-/*
- * redirect-errors: the device's and its sockets' drop and error counters
- * since the last run (verify_errors.c); adds its finding to g.
- */
-int xw_verify_errors(struct xw_ctx *ctx, const char *device,
-		     uint32_t ifindex, const struct xw_verify_opts *o,
-		     struct xw_verify_group *g);
 
 #endif /* XW_VERIFY_H */

@@ -14,9 +14,8 @@
 #include "diag/verify_frames.h"
 
 const struct xw_ip xw_vframe_dst4 = { AF_INET, { 198, 18, 0, 1 } };
-const struct xw_ip xw_vframe_dst6 = {
-	AF_INET6, { 0x20, 0x01, 0, 0x02, [15] = 1 }
-};
+const struct xw_ip xw_vframe_dst6 = { AF_INET6,
+				      { 0x20, 0x01, 0, 0x02, [15] = 1 } };
 
 /* Source addresses from the same ranges: nothing verify sends is real. */
 static const uint8_t src4[4] = { 198, 18, 0, 2 };
@@ -127,8 +126,9 @@ static void arp_request(struct xw_vframe *f, const uint8_t *target)
 /* To the target's solicited-node multicast address and MAC. */
 static void ndisc(struct xw_vframe *f, const uint8_t *target)
 {
-	uint8_t mac[6] = { 0x33, 0x33, 0xff, target[13], target[14],
-			   target[15] };
+	uint8_t mac[6] = {
+		0x33, 0x33, 0xff, target[13], target[14], target[15]
+	};
 	uint8_t group[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
 	struct nd_neighbor_solicit ns = { .nd_ns_type = ND_NEIGHBOR_SOLICIT };
 	/* Source link-layer address option: type 1, 8 bytes. */

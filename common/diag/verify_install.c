@@ -45,8 +45,7 @@ static void read_slot0(struct xw_vinstall *v)
 
 int xw_verify_install(struct xw_ctx *ctx, const struct xw_pindir *dir,
 		      struct xw_found_dir *d, struct xw_found_install *in,
-		      const struct xw_verify_opts *o,
-		      struct xw_verify_group *g)
+		      const struct xw_verify_opts *o, struct xw_verify_group *g)
 {
 	const struct xw_found_pin *cnt = xw_found_map(in, XW_MAP_COUNTERS);
 	char esc[4 * IF_NAMESIZE];
@@ -75,7 +74,7 @@ int xw_verify_install(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	if (!err)
 		err = xw_verify_state(&v);
 	if (!err && in->layout != &xw_tunnel_veth_layout)
-		err = xw_verify_errors(ctx, d->device, d->ifindex, o, g);
+		err = xw_verify_errors(&v);
 	if (v.prog.fd >= 0)
 		close(v.prog.fd);
 	xw_vprog_free(&v.prog);

@@ -65,6 +65,12 @@ int xw_verify_frames(struct xw_vinstall *v);
 /* The state findings: queues, slot 0, sandboxes. */
 int xw_verify_state(struct xw_vinstall *v);
 
+/*
+ * redirect-errors: the drivers' error and drop counters of the device and
+ * its targets since the last run (verify_errors.c).
+ */
+int xw_verify_errors(struct xw_vinstall *v);
+
 /* "22, 2222" into buf. */
 void xw_ports_str(const uint16_t *ports, size_t n, char *buf, size_t size);
 

@@ -36,8 +36,7 @@ static void want(struct expect *e, uint32_t action, int reason,
 }
 
 /* Where forwarded frames go on queue q: the slot's target or the kernel. */
-static void forwarded(const struct xw_vinstall *v, uint32_t q,
-		      struct expect *e)
+static void forwarded(const struct xw_vinstall *v, uint32_t q, struct expect *e)
 {
 	char t[64];
 
@@ -68,8 +67,8 @@ static void describe(char *buf, size_t size, uint32_t action, int reason,
 			 xw_reason_name(reason));
 }
 
-static void add_frame_json(struct xw_vinstall *v, const char *name,
-			   uint32_t q, const struct expect *e,
+static void add_frame_json(struct xw_vinstall *v, const char *name, uint32_t q,
+			   const struct expect *e,
 			   const struct xw_vverdict *got, bool ok)
 {
 	struct json_object *o;
@@ -84,8 +83,8 @@ static void add_frame_json(struct xw_vinstall *v, const char *name,
 	xw_json_add_str(o, "expected", xw_xdp_action_name(e->action));
 	xw_json_add(o, "expected_target", xw_json_str_nonempty(e->target));
 	xw_json_add_str(o, "expected_reason", xw_reason_name(e->reason));
-	xw_json_add_str(o, "got", got ? xw_xdp_action_name(got->action) :
-					"not run");
+	xw_json_add_str(o, "got",
+			got ? xw_xdp_action_name(got->action) : "not run");
 	xw_json_add_str(o, "reason",
 			xw_reason_name(got ? got->reason : XW_REASON_UNKNOWN));
 	xw_json_add_bool(o, "ok", ok);
@@ -139,9 +138,10 @@ static int run_one(struct xw_vinstall *v, const char *name, uint32_t q,
 	if (!finding)
 		return 0;
 	if (e->probe && !*ok)
-		return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, check, NULL,
-				      "expected redirect (queue %u's socket) or pass (no target), got %s: queue %u's slot cannot be told",
-				      q, got_s, q);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, check, NULL,
+			"expected redirect (queue %u's socket) or pass (no target), got %s: queue %u's slot cannot be told",
+			q, got_s, q);
 	return xw_finding_add(&v->g->f, *ok ? XW_LEVEL_OK : XW_LEVEL_FAIL,
 			      check, NULL, "expected %s, got %s", exp, got_s);
 }
@@ -150,15 +150,20 @@ static int run_one(struct xw_vinstall *v, const char *name, uint32_t q,
 static int run_set(struct xw_vinstall *v, uint32_t q)
 {
 	const struct xw_layout *l = v->in->layout;
-	bool veth = l == &xw_tunnel_veth_layout, host = l == &xw_tunnel_host_layout;
+	bool veth = l == &xw_tunnel_veth_layout,
+	     host = l == &xw_tunnel_host_layout;
 	static const struct {
 		const char *name;
 		enum xw_vframe_kind kind;
 	} plain[] = {
-		{ "udp4", XW_VF_UDP4 },		  { "udp6", XW_VF_UDP6 },
-		{ "tcp4", XW_VF_TCP4 },		  { "tcp6", XW_VF_TCP6 },
-		{ "vlan-udp4", XW_VF_VLAN_UDP4 }, { "arp", XW_VF_ARP },
-		{ "ndisc", XW_VF_NDISC },	  { "truncated", XW_VF_TRUNCATED },
+		{ "udp4", XW_VF_UDP4 },
+		{ "udp6", XW_VF_UDP6 },
+		{ "tcp4", XW_VF_TCP4 },
+		{ "tcp6", XW_VF_TCP6 },
+		{ "vlan-udp4", XW_VF_VLAN_UDP4 },
+		{ "arp", XW_VF_ARP },
+		{ "ndisc", XW_VF_NDISC },
+		{ "truncated", XW_VF_TRUNCATED },
 	};
 	struct xw_vframe f;
 	struct expect e;
@@ -184,8 +189,8 @@ static int run_set(struct xw_vinstall *v, uint32_t q)
 	for (i = 0; !veth && i < 2 * v->n_ports; i++) {
 		uint16_t port = v->ports[i / 2];
 
-		snprintf(name, sizeof(name), "tcp%c-pass-%u",
-			 i % 2 ? '6' : '4', port);
+		snprintf(name, sizeof(name), "tcp%c-pass-%u", i % 2 ? '6' : '4',
+			 port);
 		want(&e, XDP_PASS, XW_CNT_PASS_PORT, "");
 		xw_vframe_build(&f, i % 2 ? XW_VF_TCP6 : XW_VF_TCP4, NULL,
 				port);
@@ -218,11 +223,12 @@ static int run_sandbox(struct xw_vinstall *v, const struct xw_sandbox *s)
 	else
 		snprintf(veth, sizeof(veth), "ifindex:%u", s->ifindex);
 	snprintf(check, sizeof(check), "sandbox %s", veth);
-	if (s->health != XW_HEALTH_OK && !s->committed)
-		return xw_finding_add(&v->g->f, XW_LEVEL_WARN, check,
-				      "xdpwire pin-gc",
-				      "not registered (%s): its addresses are not probed",
-				      s->why);
+	/* Not committed and not wired here: pin-gc's, nobody's traffic. */
+	if (!s->committed && s->health == XW_HEALTH_STALE)
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_WARN, check, "xdpwire pin-gc",
+			"not registered (%s): its addresses are not probed",
+			s->why);
 	for (i = 0; i < s->n_addrs; i++) {
 		xw_ip_str(&s->addrs[i].ip, addr);
 		snprintf(name, sizeof(name), "sandbox %s %s", veth, addr);
@@ -239,12 +245,14 @@ static int run_sandbox(struct xw_vinstall *v, const struct xw_sandbox *s)
 				 "%s%s", n_bad > 1 ? ", " : "", addr);
 	}
 	if (n_bad)
-		return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, check,
-				      "re-register it: xdpwire tunnel-install --device NIC --veth VETH --address ...",
-				      "frames to %s%s did not redirect to %s%s",
-				      bad, n_bad > 4 ? "..." : "", veth,
-				      s->committed ? "" :
-						     ": it is not committed in tunnel_host_sandbox_map");
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, check,
+			"re-register it: xdpwire tunnel-install --device NIC --veth VETH --address ...",
+			"frames to %s%s did not redirect to %s%s", bad,
+			n_bad > 4 ? "..." : "", veth,
+			s->committed ?
+				"" :
+				": it is not committed in tunnel_host_sandbox_map");
 	return xw_finding_add(&v->g->f, XW_LEVEL_OK, check, NULL,
 			      "%zu address(es) redirect to %s", s->n_addrs,
 			      veth);

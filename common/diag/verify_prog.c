@@ -114,16 +114,17 @@ static int judge_config(struct xw_vinstall *v, int pinned_fd)
 			      v->prog_ports, &v->n_prog_ports);
 	v->have_prog_ports = !err;
 	if (v->o->n_ports) {
-		memcpy(v->ports, v->o->ports, v->o->n_ports * sizeof(*v->ports));
+		memcpy(v->ports, v->o->ports,
+		       v->o->n_ports * sizeof(*v->ports));
 		v->n_ports = v->o->n_ports;
 	} else if (v->have_prog_ports) {
 		memcpy(v->ports, v->prog_ports,
 		       v->n_prog_ports * sizeof(*v->ports));
 		v->n_ports = v->n_prog_ports;
 	}
-	for (v->other_port = 9; is_port(v->ports, v->n_ports, v->other_port) ||
-				is_port(v->prog_ports, v->n_prog_ports,
-					v->other_port);
+	for (v->other_port = 9;
+	     is_port(v->ports, v->n_ports, v->other_port) ||
+	     is_port(v->prog_ports, v->n_prog_ports, v->other_port);
 	     v->other_port++)
 		;
 	if (!p->pass_ports)
@@ -131,14 +132,16 @@ static int judge_config(struct xw_vinstall *v, int pinned_fd)
 	xw_ports_str(v->prog_ports, v->n_prog_ports, have, sizeof(have));
 	xw_ports_str(v->ports, v->n_ports, want, sizeof(want));
 	if (!v->have_prog_ports)
-		return xw_finding_add(&v->g->f, XW_LEVEL_WARN, "config", NULL,
-				      "the program's pass ports cannot be read (%s): TCP frames are judged by --pass-port%s",
-				      strerror(-err),
-				      v->o->n_ports ? "" : " (not given: none)");
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_WARN, "config", NULL,
+			"the program's pass ports cannot be read (%s): TCP frames are judged by --pass-port%s",
+			strerror(-err),
+			v->o->n_ports ? "" : " (not given: none)");
 	if (!v->o->n_ports)
-		return xw_finding_add(&v->g->f, XW_LEVEL_OK, "config", NULL,
-				      "pass ports %s, the program's own (--pass-port compares them with the configuration)",
-				      have);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_OK, "config", NULL,
+			"pass ports %s, the program's own (--pass-port compares them with the configuration)",
+			have);
 	if (same_ports(v->prog_ports, v->n_prog_ports, v->o->ports,
 		       v->o->n_ports))
 		return xw_finding_add(&v->g->f, XW_LEVEL_OK, "config", NULL,
@@ -147,9 +150,10 @@ static int judge_config(struct xw_vinstall *v, int pinned_fd)
 		 "re-run the install with the configured ports: xdpwire %s-install --device %s --pass-port ...",
 		 v->in->layout == &xw_redirect_layout ? "redirect" : "tunnel",
 		 v->esc_dev);
-	return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, "config", fix,
-			      "the program passes port(s) %s, the configuration (--pass-port) says %s",
-			      have, want);
+	return xw_finding_add(
+		&v->g->f, XW_LEVEL_FAIL, "config", fix,
+		"the program passes port(s) %s, the configuration (--pass-port) says %s",
+		have, want);
 }
 
 /* The link finding; false when nothing of ours can run. */
@@ -159,7 +163,8 @@ static int judge_link(struct xw_vinstall *v, bool *attached)
 	const struct bpf_link_info *li = &lp->obj.info.link;
 	char fix[160];
 
-	snprintf(fix, sizeof(fix), "re-run the install, or xdpwire pin-gc --device %s --repair",
+	snprintf(fix, sizeof(fix),
+		 "re-run the install, or xdpwire pin-gc --device %s --repair",
 		 v->esc_dev);
 	*attached = false;
 	if (lp->obj.fd < 0)
@@ -167,14 +172,15 @@ static int judge_link(struct xw_vinstall *v, bool *attached)
 				      "no link pin %s: %s", lp->spec->name,
 				      lp->present ? lp->problem : "absent");
 	if (!li->xdp.ifindex)
-		return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, "link", fix,
-				      "link %u is detached: frames on %s run no program of this install",
-				      li->id, v->esc_dev);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, "link", fix,
+			"link %u is detached: frames on %s run no program of this install",
+			li->id, v->esc_dev);
 	if (li->xdp.ifindex != v->ifindex)
-		return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, "link", fix,
-				      "link %u is attached to ifindex %u, not %s (ifindex %u)",
-				      li->id, li->xdp.ifindex, v->esc_dev,
-				      v->ifindex);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, "link", fix,
+			"link %u is attached to ifindex %u, not %s (ifindex %u)",
+			li->id, li->xdp.ifindex, v->esc_dev, v->ifindex);
 	*attached = true;
 	return xw_finding_add(&v->g->f, XW_LEVEL_OK, "link", NULL,
 			      "link %u attached to %s", li->id, v->esc_dev);
@@ -217,17 +223,19 @@ int xw_verify_program(struct xw_vinstall *v)
 	view.fd = -1; /* the runner's now */
 	xw_view_close(&view);
 	if (!view.ours)
-		err = xw_finding_add(&v->g->f, XW_LEVEL_FAIL, "program",
-				     "re-run the install",
-				     "attached program %u '%.16s' is not xdpwire's %s: frames run through it as the device runs them",
-				     st.prog_id, ai.name,
-				     xw_program_of(v->in->layout)->prog_name);
+		err = xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, "program",
+			"re-run the install",
+			"attached program %u '%.16s' is not xdpwire's %s: frames run through it as the device runs them",
+			st.prog_id, ai.name,
+			xw_program_of(v->in->layout)->prog_name);
 	else if (pp->obj.fd < 0 || pinned->id != st.prog_id)
-		err = xw_finding_add(&v->g->f, XW_LEVEL_FAIL, "program",
-				     "re-run the install",
-				     "attached program %u '%.16s' is not the install's (pinned %u '%.16s')",
-				     st.prog_id, ai.name, pinned->id,
-				     pp->obj.fd < 0 ? "none" : pinned->name);
+		err = xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, "program",
+			"re-run the install",
+			"attached program %u '%.16s' is not the install's (pinned %u '%.16s')",
+			st.prog_id, ai.name, pinned->id,
+			pp->obj.fd < 0 ? "none" : pinned->name);
 	else
 		err = xw_finding_add(&v->g->f, XW_LEVEL_OK, "program", NULL,
 				     "attached program %u '%.16s' is the install's",

@@ -11,8 +11,7 @@
 #include "diag/verify_frames.h"
 #include "diag/verify_run.h"
 
-int xw_vprog_init(struct xw_vprog *p, int fd, int counters_fd,
-		  uint32_t ifindex)
+int xw_vprog_init(struct xw_vprog *p, int fd, int counters_fd, uint32_t ifindex)
 {
 	memset(p, 0, sizeof(*p));
 	p->fd = fd;

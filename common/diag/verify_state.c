@@ -34,34 +34,38 @@ static int judge_queue(struct xw_vinstall *v, uint32_t q, int bound_known,
 		 "put the socket bound to queue %u in the slot: xdpwire sockmap-insert --device %s --queue %u ...",
 		 q, v->esc_dev, q);
 	if (v->slot[q] == XW_VSLOT_UNKNOWN)
-		return xw_finding_add(&v->g->f, XW_LEVEL_WARN, check, NULL,
-				      "the slot cannot be told: the probe got no verdict the install explains");
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_WARN, check, NULL,
+			"the slot cannot be told: the probe got no verdict the install explains");
 	if (bound_known < 0)
-		return xw_finding_add(&v->g->f,
-				      v->slot[q] == XW_VSLOT_FILLED ?
-					      XW_LEVEL_OK :
-					      XW_LEVEL_WARN,
-				      check, NULL,
-				      v->slot[q] == XW_VSLOT_FILLED ?
-					      "a socket is in the slot (which queue it is bound to, the kernel cannot tell: no XDP socket diagnostics)" :
-					      "no socket in the slot: frames on queue %u go to the kernel (whether a socket is bound to it, this kernel cannot tell: no XDP socket diagnostics)",
-				      q);
+		return xw_finding_add(
+			&v->g->f,
+			v->slot[q] == XW_VSLOT_FILLED ? XW_LEVEL_OK :
+							XW_LEVEL_WARN,
+			check, NULL,
+			v->slot[q] == XW_VSLOT_FILLED ?
+				"a socket is in the slot (which queue it is bound to, the kernel cannot tell: no XDP socket diagnostics)" :
+				"no socket in the slot: frames on queue %u go to the kernel (whether a socket is bound to it, this kernel cannot tell: no XDP socket diagnostics)",
+			q);
 	if (v->slot[q] == XW_VSLOT_FILLED && bound)
-		return xw_finding_add(&v->g->f, XW_LEVEL_OK, check, NULL,
-				      "a socket is in the slot and %u bound to queue %u",
-				      bound, q);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_OK, check, NULL,
+			"a socket is in the slot and %u bound to queue %u",
+			bound, q);
 	if (v->slot[q] == XW_VSLOT_EMPTY && !bound)
-		return xw_finding_add(&v->g->f, XW_LEVEL_WARN, check, NULL,
-				      "no socket: frames on queue %u go to the kernel",
-				      q);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_WARN, check, NULL,
+			"no socket: frames on queue %u go to the kernel", q);
 	if (v->slot[q] == XW_VSLOT_EMPTY)
-		return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, check, fix,
-				      "a socket is bound to queue %u but not in redirect_ip_map: its frames go to the kernel",
-				      q);
-	return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, check,
-			      "insert the socket bound to this queue, or bind one to it",
-			      "a socket is in the slot but none is bound to queue %u: the kernel drops the frames redirected to it",
-			      q);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, check, fix,
+			"a socket is bound to queue %u but not in redirect_ip_map: its frames go to the kernel",
+			q);
+	return xw_finding_add(
+		&v->g->f, XW_LEVEL_FAIL, check,
+		"insert the socket bound to this queue, or bind one to it",
+		"a socket is in the slot but none is bound to queue %u: the kernel drops the frames redirected to it",
+		q);
 }
 
 static int judge_queues(struct xw_vinstall *v)
@@ -74,6 +78,9 @@ static int judge_queues(struct xw_vinstall *v)
 	known = xw_xsk_bound(v->ctx, v->ifindex, bound, v->n_queues);
 	if (known < 0 && known != -ENOENT)
 		return known;
+	/* No AF_XDP sock_diag: the netdev family's queues may tell. */
+	if (known == -ENOENT)
+		known = xw_xsk_queues_bound(v->ifindex, bound, v->n_queues);
 	for (q = 0; q < v->n_queues && !err; q++)
 		err = judge_queue(v, q, known, bound[q]);
 	return err;
@@ -133,9 +140,10 @@ static int judge_host_slot0(struct xw_vinstall *v)
 	int fd;
 
 	if (v->slot0)
-		return xw_finding_add(&v->g->f, XW_LEVEL_OK, "slot 0", NULL,
-				      "slot 0 of tunnel_host_map holds %s (ifindex %u): unowned traffic goes there",
-				      v->slot0_name, v->slot0);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_OK, "slot 0", NULL,
+			"slot 0 of tunnel_host_map holds %s (ifindex %u): unowned traffic goes there",
+			v->slot0_name, v->slot0);
 	fd = v->dir->parent_fd >= 0 ?
 		     openat(v->dir->parent_fd, ".",
 			    O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
@@ -155,15 +163,17 @@ static int judge_host_slot0(struct xw_vinstall *v)
 		snprintf(fix, sizeof(fix),
 			 "wire it again: xdpwire tunnel-install --device %s --veth %s",
 			 v->esc_dev, veth);
-		return xw_finding_add(&v->g->f, XW_LEVEL_FAIL, "slot 0", fix,
-				      "slot 0 of tunnel_host_map is empty while %s is wired to %s and not registered as a sandbox: its traffic goes to the host",
-				      veth, v->esc_dev);
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_FAIL, "slot 0", fix,
+			"slot 0 of tunnel_host_map is empty while %s is wired to %s and not registered as a sandbox: its traffic goes to the host",
+			veth, v->esc_dev);
 	}
 	if (dir)
 		closedir(dir);
-	return xw_finding_add(&v->g->f, XW_LEVEL_OK, "slot 0", NULL,
-			      "slot 0 of tunnel_host_map is empty and no unregistered veth is wired to %s: unowned traffic goes to the host",
-			      v->esc_dev);
+	return xw_finding_add(
+		&v->g->f, XW_LEVEL_OK, "slot 0", NULL,
+		"slot 0 of tunnel_host_map is empty and no unregistered veth is wired to %s: unowned traffic goes to the host",
+		v->esc_dev);
 }
 
 int xw_verify_state(struct xw_vinstall *v)
@@ -175,10 +185,12 @@ int xw_verify_state(struct xw_vinstall *v)
 	if (l == &xw_tunnel_host_layout)
 		return judge_host_slot0(v);
 	if (v->slot0)
-		return xw_finding_add(&v->g->f, XW_LEVEL_OK, "slot 0", NULL,
-				      "slot 0 of tunnel_veth_map holds %s (ifindex %u)",
-				      v->slot0_name, v->slot0);
-	return xw_finding_add(&v->g->f, XW_LEVEL_WARN, "slot 0",
-			      "xdpwire tunnel-install --device NIC --veth VETH",
-			      "slot 0 of tunnel_veth_map is empty: the sandbox's frames go to the host");
+		return xw_finding_add(
+			&v->g->f, XW_LEVEL_OK, "slot 0", NULL,
+			"slot 0 of tunnel_veth_map holds %s (ifindex %u)",
+			v->slot0_name, v->slot0);
+	return xw_finding_add(
+		&v->g->f, XW_LEVEL_WARN, "slot 0",
+		"xdpwire tunnel-install --device NIC --veth VETH",
+		"slot 0 of tunnel_veth_map is empty: the sandbox's frames go to the host");
 }
