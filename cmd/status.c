@@ -101,30 +101,38 @@ const struct xw_cmd xw_cmd_status = {
 };
 
 /*
- * The exposition, rendered whole before anything is written: a failure
- * half-way must leave neither half a file nor half a stdout.
+ * The families are rendered in memory as the walk goes (status_metrics.h):
+ * a failure half-way leaves neither half a file nor half a stdout.  Only
+ * the file needs one more copy, to be replaced whole.
  */
 static int put_metrics(struct xw_ctx *ctx, const struct status_opts *o,
 		       const struct xw_status_report *r)
 {
+	const char *version = xw_version_string();
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f;
 	int err;
 
+	/* On stdout, a write error (-EIO) shows when it is flushed at the end. */
+	if (!o->output) {
+		err = xw_status_metrics_print(r->metrics, version, stdout);
+		return err == -ENOMEM ?
+			       xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
+				       "cannot build the metrics") :
+			       0;
+	}
+	f = open_memstream(&text, &len);
 	if (!f)
 		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
 			       "cannot build the metrics");
-	err = xw_status_metrics_print(r->metrics, xw_version_string(), f);
+	err = xw_status_metrics_print(r->metrics, version, f);
 	if (fclose(f) || err) {
 		free(text);
 		return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "status",
 			       "cannot build the metrics");
 	}
-	if (o->output)
-		err = xw_file_replace(ctx, o->output, "metrics", text, len);
-	else
-		fwrite(text, 1, len, stdout);
+	err = xw_file_replace(ctx, o->output, "metrics", text, len);
 	free(text);
 	return err;
 }

@@ -31,7 +31,8 @@ struct xw_status_scope {
 };
 
 struct xw_status_report {
-	struct json_object *dirs; /* "directories", kept as JSON text */
+	/* "directories", kept as JSON text; empty with the metrics */
+	struct json_object *dirs;
 	struct xw_status_table *table; /* the text output's rows, or NULL */
 	struct xw_status_metrics *metrics; /* --metrics' samples, or NULL */
 	size_t n_installs, n_ok;

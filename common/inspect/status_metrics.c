@@ -398,15 +398,19 @@ int xw_status_metrics_print(const struct xw_status_metrics *m,
 {
 	int k;
 
+	/*
+	 * Flushed, each stream's buffer holds all its text; all of them
+	 * first, so that nothing is printed of a rendering that failed.
+	 */
+	for (k = 0; k < N_FAMILIES; k++)
+		if (fflush(m->f[k]) || ferror(m->f[k]))
+			return -ENOMEM;
 	header(f, "xdpwire_build_info", "gauge",
 	       "The xdpwire that wrote these metrics (1).");
 	fputs("xdpwire_build_info{", f);
 	put_label(f, "version", version);
 	fputs("} 1\n", f);
 	for (k = 0; k < N_FAMILIES; k++) {
-		/* Flushed, the stream's buffer holds all its text. */
-		if (fflush(m->f[k]))
-			return -ENOMEM;
 		if (!m->len[k])
 			continue;
 		header(f, families[k].name, families[k].type, families[k].help);

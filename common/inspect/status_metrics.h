@@ -21,8 +21,9 @@ int xw_status_metrics_add_dir(struct xw_status_metrics *m,
 			      struct json_object *dir);
 
 /*
- * Every family that has samples, in a fixed order, and
- * xdpwire_build_info{version}.  -errno when f fails.
+ * xdpwire_build_info{version}, then every family that has samples, in a
+ * fixed order.  -ENOMEM, with nothing printed, when the samples could not
+ * all be kept; -EIO when f has failed.
  */
 int xw_status_metrics_print(const struct xw_status_metrics *m,
 			    const char *version, FILE *f);

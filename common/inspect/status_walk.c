@@ -62,7 +62,8 @@ static int report_dir(struct xw_ctx *ctx, struct status_walk *w,
 	if (!err && w->r->metrics)
 		err = xw_status_metrics_add_dir(w->r->metrics, o);
 	xw_health_free(d);
-	if (!err)
+	/* The metrics are the document's rendering: it is not kept too. */
+	if (!err && !w->r->metrics)
 		err = xw_json_text_add(w->r->dirs, o);
 	json_object_put(o);
 	if (err)

@@ -32,7 +32,7 @@ grow_to() {
 }
 
 bench_main() {
-	local n have=0 i prev= verify=
+	local n have=0 i prev='' verify=''
 	# verify came with issue 16's check/verify part: a build without it
 	# gives no verify rows rather than failing the bench.
 	"$XW" help verify >/dev/null 2>&1 && verify=1
