@@ -217,7 +217,12 @@ int xw_xdp_attach(struct xw_ctx *ctx, const struct xw_dev *dev, int prog_fd,
 	}
 	if (flags == XDP_FLAGS_SKB_MODE)
 		fd = try_attach(dev, prog_fd, flags);
-	if (fd < 0)
+	/*
+	 * No native XDP in the driver is known without asking the kernel
+	 * ("Underlying driver does not support XDP in native mode"), and
+	 * our line says what to do instead.
+	 */
+	if (fd < 0 && !(fd == -EOPNOTSUPP && flags == XDP_FLAGS_DRV_MODE))
 		fd = retry_explained(dev, prog_fd, flags, fd, &why);
 	if (fd < 0)
 		return fail_attach(ctx, dev, -fd, flags, &why);
