@@ -120,6 +120,21 @@ everything() {
 	assert_eq "$(owners_visible n3)" "$(lines "$(ifindex host h3)" 10.42.0.1 fd42::3)" "owner entries"
 }
 
+@test "the host's own address on a NIC that is down is still refused" {
+	# Down, it carries no traffic; up again, the host's traffic would be
+	# lost.  (IPv4 only: the kernel drops a down device's IPv6 addresses.)
+	nic n30
+	sandbox h30 s30
+	ipn host link set n30 down
+	local before
+	before=$(everything n30)
+	expect_refused 65 "xdpwire tunnel-install: 10.42.0.1: assigned to n30 on this host; the host would lose its traffic to the sandbox (--force takes it)" \
+		xw tunnel-install --device n30 --veth h30 --address 10.42.0.1 --address fd42::9
+	assert_eq "$(everything n30)" "$before" "state after the refusal"
+	xw tunnel-install --device n30 --unpin -q
+	ipn host link del n30
+}
+
 @test "--unpin of one sandbox leaves the other's entries identical" {
 	nic n4
 	sandbox h4a s4a

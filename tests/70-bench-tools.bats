@@ -98,7 +98,7 @@ gen_pair() {
 	gen_pair
 	run -0 --separate-stderr in_ns gen "$BENCH/xw-prog_run" --repeat 1000 \
 		--rounds 2 --kernel-time \
-		--slot0 "$BENCH/slot0.bpf.o" s0:redirect,pass,redirect,pass
+		--slot0 "$XW_HELPERS/tunnel_host_v1.bpf.o" s0:redirect,pass,redirect,pass
 	# floor and slot0, 4 frames each, CPU time then the kernel's duration.
 	assert_eq "$(cut -d' ' -f1,2 <<<"$output" | tr '\n' ' ')" \
 		"floor udp4 floor tcp4-22 floor tcp6-443 floor short slot0 udp4 slot0 tcp4-22 slot0 tcp6-443 slot0 short floor.kernel udp4 floor.kernel tcp4-22 floor.kernel tcp6-443 floor.kernel short slot0.kernel udp4 slot0.kernel tcp4-22 slot0.kernel tcp6-443 slot0.kernel short " \
@@ -107,15 +107,15 @@ gen_pair() {
 	# Slot 0 empty would pass udp4 to the kernel; port 22 not set would
 	# redirect tcp4-22: the actions are checked, so a wrong load fails.
 	run -1 --separate-stderr in_ns gen "$BENCH/xw-prog_run" --repeat 10 \
-		--rounds 1 --slot0 "$BENCH/slot0.bpf.o" s0:redirect,redirect,redirect,pass
+		--rounds 1 --slot0 "$XW_HELPERS/tunnel_host_v1.bpf.o" s0:redirect,redirect,redirect,pass
 	assert_eq "$stderr" "xw-prog_run: slot0 on tcp4-22: returned 2, expected redirect: not the path to measure" "port 22"
 	run -0 --separate-stderr in_ns gen "$BENCH/xw-prog_run" --repeat 10 \
 		--rounds 1 --dst4 10.99.0.1 --dst6 fd99::1 \
-		--slot0 "$BENCH/slot0.bpf.o" s0:redirect,pass,redirect,pass
+		--slot0 "$XW_HELPERS/tunnel_host_v1.bpf.o" s0:redirect,pass,redirect,pass
 	run -2 --separate-stderr in_ns gen "$BENCH/xw-prog_run" --dst4 nope \
-		--slot0 "$BENCH/slot0.bpf.o" s0:redirect,pass,redirect,pass
+		--slot0 "$XW_HELPERS/tunnel_host_v1.bpf.o" s0:redirect,pass,redirect,pass
 	run -1 --separate-stderr in_ns gen "$BENCH/xw-prog_run" \
-		--slot0 "$BENCH/slot0.bpf.o" nodev0:redirect,pass,redirect,pass
+		--slot0 "$XW_HELPERS/tunnel_host_v1.bpf.o" nodev0:redirect,pass,redirect,pass
 }
 
 # owner_slots MAP: "SLOT VALUE-HEX" of every slot in use, by bpftool.

@@ -9,7 +9,6 @@
  * the data path sees it, and the re-run of the same command finishes.
  */
 #include <errno.h>
-#include <ifaddrs.h>
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -24,7 +23,9 @@
 #include "core/report.h"
 #include "inspect/kinds.h"
 #include "install/tunnel_owner.h"
+#include "net/addrs.h"
 #include "net/device.h"
+#include "net/netlink.h"
 #include "pins/bpffs.h"
 #include "pins/owner_table.h"
 #include "pins/target.h"
@@ -234,35 +235,47 @@ static int check_owner(struct xw_ctx *ctx, const struct xw_target *t,
 		name, owner, t->dev.name, t->dev.name, name);
 }
 
-/* The NIC's own addresses in this namespace: the host's traffic. */
-static bool host_owns(const struct xw_target *t, const struct xw_ip *ip)
+/*
+ * The NIC's own addresses in this namespace, the host's traffic (also
+ * while it is down: they carry it again once it is up), into *out (freed
+ * by the caller); a failure to read them is recorded.
+ */
+static int host_addrs(struct xw_ctx *ctx, const struct xw_target *t,
+		      struct xw_ip **out, size_t *n)
 {
-	struct ifaddrs *all, *i;
-	bool found = false;
+	struct nl_sock *sk;
+	size_t max = 0;
+	int err;
 
-	if (getifaddrs(&all))
-		return false;
-	for (i = all; i && !found; i = i->ifa_next) {
-		const void *a = NULL;
-		size_t len = 0;
-
-		if (!i->ifa_addr || !i->ifa_name ||
-		    if_nametoindex(i->ifa_name) != t->dev.ifindex ||
-		    i->ifa_addr->sa_family != ip->family)
-			continue;
-		if (ip->family == AF_INET) {
-			a = &((struct sockaddr_in *)(void *)i->ifa_addr)
-				     ->sin_addr;
-			len = 4;
-		} else {
-			a = &((struct sockaddr_in6 *)(void *)i->ifa_addr)
-				     ->sin6_addr;
-			len = 16;
+	*out = NULL;
+	err = xw_nl_open(ctx, &sk);
+	if (err)
+		return err;
+	/* A NIC may hold any number: sized by the read before. */
+	while ((err = xw_addrs_held(ctx, sk, t->dev.ifindex, *out, max, n)) ==
+	       -E2BIG) {
+		free(*out);
+		max = *n + 16;
+		*out = calloc(max, sizeof(**out));
+		if (!*out) {
+			err = xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, t->dev.name,
+				      "cannot read its addresses");
+			break;
 		}
-		found = !memcmp(a, ip->a, len);
 	}
-	freeifaddrs(all);
-	return found;
+	xw_nl_close(sk);
+	return err;
+}
+
+static bool host_owns(const struct xw_ip *host, size_t n,
+		      const struct xw_ip *ip)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (!xw_ip_cmp(&host[k], ip))
+			return true;
+	return false;
 }
 
 int xw_owner_check(struct xw_ctx *ctx, const struct xw_target *t,
@@ -272,8 +285,9 @@ int xw_owner_check(struct xw_ctx *ctx, const struct xw_target *t,
 {
 	char a[XW_IP_STRLEN];
 	uint32_t key = 0, slot0 = 0;
+	struct xw_ip *host = NULL;
+	size_t k, n_host = 0;
 	struct held h;
-	size_t k;
 	int err;
 
 	*already = false;
@@ -297,20 +311,24 @@ int xw_owner_check(struct xw_ctx *ctx, const struct xw_target *t,
 		if (err)
 			return err;
 	}
-	for (k = 0; k < set->n; k++) {
-		if (!host_owns(t, &set->ip[k]))
+	err = host_addrs(ctx, t, &host, &n_host);
+	for (k = 0; !err && k < set->n; k++) {
+		if (!host_owns(host, n_host, &set->ip[k]))
 			continue;
 		xw_ip_str(&set->ip[k], a);
-		if (!force)
-			return xw_fail(
+		if (!force) {
+			err = xw_fail(
 				ctx, XW_EXIT_DATAERR, 0, a,
 				"assigned to %s on this host; the host would lose its traffic to the sandbox (--force takes it)",
 				t->dev.name);
+			break;
+		}
 		xw_warn(ctx, t->dev.name,
 			"%s is the host's own; its traffic now goes to %s, not the host",
 			a, veth->name);
 	}
-	return 0;
+	free(host);
+	return err;
 }
 
 /* What one slot held before this run wrote it: the undo list. */

@@ -78,10 +78,6 @@ static size_t sort_unique(struct xw_ip *ips, size_t n)
 int xw_addrs_read(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
 		  struct xw_ip *out, size_t max, size_t *n)
 {
-	struct nl_cache *cache;
-	struct nl_object *o;
-	struct xw_ip *all;
-	size_t count = 0;
 	bool up = false;
 	int err;
 
@@ -89,6 +85,19 @@ int xw_addrs_read(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
 	err = link_up(ctx, sk, ifindex, &up);
 	if (err || !up)
 		return err;
+	return xw_addrs_held(ctx, sk, ifindex, out, max, n);
+}
+
+int xw_addrs_held(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
+		  struct xw_ip *out, size_t max, size_t *n)
+{
+	struct nl_cache *cache;
+	struct nl_object *o;
+	struct xw_ip *all;
+	size_t count = 0;
+	int err;
+
+	*n = 0;
 	err = rtnl_addr_alloc_cache(sk, &cache);
 	if (err)
 		return nl_failed(ctx, ifindex, "addresses", err);

@@ -32,6 +32,13 @@ int xw_addrs_read(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
 		  struct xw_ip *out, size_t max, size_t *n);
 
 /*
+ * As xw_addrs_read(), whether the device is up or not (no such device:
+ * none): the addresses it holds, its own again the moment it is up.
+ */
+int xw_addrs_held(struct xw_ctx *ctx, struct nl_sock *sk, uint32_t ifindex,
+		  struct xw_ip *out, size_t max, size_t *n);
+
+/*
  * Whether a runtime copies ip from the device into the sandbox, and so
  * whether scrape --steal takes it away: not an IPv6 link-local one
  * (fe80::/10), which each side makes its own and neighbour discovery on

@@ -7,7 +7,7 @@
 #
 # Many sandboxes (issue 15): the tunnel host with 1, 8 and 1000 sandboxes
 # registered, against the single-sandbox program it replaced
-# (tests/bench/slot0.bpf.c, loaded by xw-prog_run --slot0 with the same
+# (tests/helpers/tunnel_host_v1.bpf.c, loaded by xw-prog_run --slot0 with the same
 # device in slot 0) on the same frames in the same rounds: to the measured
 # sandbox's address (10.80.0.1 / fd00::1, build_frames()'s destination),
 # and to an address nobody owns (the probe misses, slot 0 takes the frame).
@@ -105,7 +105,7 @@ many_prog_run() {
 	shift
 	in_ns node "$XW_BENCH/xw-prog_run" --repeat "$REPEAT" \
 		--rounds "$ROUNDS" --cpu 0 --kernel-time "$@" \
-		--slot0 "$XW_BENCH/slot0.bpf.o" h0:redirect,pass,redirect,pass \
+		--slot0 "$XW_HELPERS/tunnel_host_v1.bpf.o" h0:redirect,pass,redirect,pass \
 		"host=$BPFFS/n0/tunnel_host_program:$host"
 }
 

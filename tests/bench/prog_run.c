@@ -18,8 +18,8 @@
  * before and after the programs of each frame.  A first round, not
  * reported, warms up.
  *
- * --slot0 loads OBJ (tests/bench/slot0.bpf.o, the single-sandbox tunnel
- * host before issue 15) here, as the installer would have: pass port 22
+ * --slot0 loads OBJ (build/tests/tunnel_host_v1.bpf.o, the single-sandbox
+ * tunnel host before issue 15) here, as the installer would have: pass port 22
  * in its .rodata, device DEV (a name or an ifindex in our network
  * namespace) in slot 0 of its dev_map; label "slot0".  --dst4 and --dst6
  * rewrite the frames' destination address (the truncated frame has none),
