@@ -31,6 +31,7 @@ usr/local/libexec/xdpwire/scrape -> ../../sbin/xdpwire
 usr/local/libexec/xdpwire/sockmap-insert -> ../../sbin/xdpwire
 usr/local/libexec/xdpwire/status -> ../../sbin/xdpwire
 usr/local/libexec/xdpwire/tunnel-install -> ../../sbin/xdpwire
+usr/local/libexec/xdpwire/verify -> ../../sbin/xdpwire
 usr/local/sbin
 usr/local/sbin/xdpwire
 usr/local/share
@@ -46,6 +47,7 @@ usr/local/share/man/man8/xdpwire-scrape.8
 usr/local/share/man/man8/xdpwire-sockmap-insert.8
 usr/local/share/man/man8/xdpwire-status.8
 usr/local/share/man/man8/xdpwire-tunnel-install.8
+usr/local/share/man/man8/xdpwire-verify.8
 usr/local/share/man/man8/xdpwire.8
 usr/local/share/xdpwire
 usr/local/share/xdpwire/examples
