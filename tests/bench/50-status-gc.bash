@@ -3,7 +3,7 @@
 # the same as installs grow.  Each size's rounds alternate status, pin-gc
 # (healthy pins: the routine run, nothing to do), status --metrics (what
 # a node_exporter refresh costs), verify -j (every install's canonical
-# frames; only where this build has verify) and the anchor, bpftool's
+# frames) and the anchor, bpftool's
 # listing of the same attachments and links.  Rows pair a size's time per
 # install with the previous size's, round by round.
 
@@ -32,10 +32,7 @@ grow_to() {
 }
 
 bench_main() {
-	local n have=0 i prev='' verify=''
-	# verify came with issue 16's check/verify part: a build without it
-	# gives no verify rows rather than failing the bench.
-	"$XW" help verify >/dev/null 2>&1 && verify=1
+	local n have=0 i prev=''
 	bed_ns node peer
 	for n in "${SIZES[@]}"; do
 		bench_log "growing to $n installs"
@@ -46,9 +43,7 @@ bench_main() {
 			bench_sample "st$n" --netns node "$XW" status -j || return
 			bench_sample "gc$n" --netns node "$XW" pin-gc -j || return
 			bench_sample "mt$n" --netns node "$XW" status --metrics || return
-			if [[ -n $verify ]]; then
-				bench_sample "vf$n" --netns node "$XW" verify -j || return
-			fi
+			bench_sample "vf$n" --netns node "$XW" verify -j || return
 			bench_sample "bt$n" --netns node bpftool -j net show --- \
 				bpftool -j link show || return
 		done
@@ -64,8 +59,7 @@ bench_main() {
 			"bpftool -j net show + link show" "" "${WALL[gc$n]}" "${WALL[bt$n]}"
 		bench_row status-gc "status --metrics, $n install(s)" ms \
 			"bpftool -j net show + link show" "" "${WALL[mt$n]}" "${WALL[bt$n]}"
-		[[ -z $verify ]] ||
-			bench_row status-gc "verify -j, $n install(s)" ms \
+		bench_row status-gc "verify -j, $n install(s)" ms \
 				"bpftool -j net show + link show" "" "${WALL[vf$n]}" "${WALL[bt$n]}"
 	done
 	for n in "${SIZES[@]}"; do
@@ -82,8 +76,7 @@ bench_main() {
 				ms/install "same, $prev install(s)" "ratio<=1.25" \
 				"$(bench_per "mt$n" "$n")" "$(bench_per "mt$prev" "$prev")" \
 				"constant: ratio ~1"
-			[[ -z $verify ]] ||
-				bench_row status-gc "verify per install, $n installs" \
+			bench_row status-gc "verify per install, $n installs" \
 					ms/install "same, $prev install(s)" "ratio<=1.25" \
 					"$(bench_per "vf$n" "$n")" "$(bench_per "vf$prev" "$prev")" \
 					"constant: ratio ~1"
@@ -97,7 +90,6 @@ bench_main() {
 		"value<=8192" "${RSS[gc$n]}" "${RSS[bt$n]}"
 	bench_row memory "status --metrics, $n installs" KiB "bpftool (largest)" \
 		"value<=8192" "${RSS[mt$n]}" "${RSS[bt$n]}"
-	[[ -z $verify ]] ||
-		bench_row memory "verify -j, $n installs" KiB "bpftool (largest)" \
+	bench_row memory "verify -j, $n installs" KiB "bpftool (largest)" \
 			"value<=8192" "${RSS[vf$n]}" "${RSS[bt$n]}"
 }
