@@ -87,10 +87,11 @@ int cmd_verify(struct xw_ctx *ctx, void *opts)
 	err = xw_verify_collect(ctx, &scope, &vo, &r);
 	if (err)
 		return err;
-	fails = xw_verify_report_fails(&r);
-	if (!ctx->json)
-		xw_verify_report_print(&r, stdout);
-	xw_out_json(ctx, "installs", xw_verify_report_json(&r));
+	fails = r.fails;
+	if (r.text)
+		fputs(r.text, stdout);
+	xw_out_json(ctx, "installs", r.installs);
+	r.installs = NULL; /* the output's now */
 	xw_summary(ctx, "%zu install(s) verified, %zu finding(s) fail", r.n,
 		   fails);
 	if (fails)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bpf/xw_abi.h"
 #include "diag/finding.h"
@@ -45,9 +46,23 @@ struct xw_verify_group {
 	struct json_object *frames; /* array, or NULL */
 };
 
+/*
+ * The report of many installs, kept small: only the install being
+ * verified is held as findings and frames; each one before it has been
+ * rendered already, as text or as JSON text (xw_json_text_array), when
+ * the next began.  1,000 installs' findings as structs and trees took
+ * 60 MiB.
+ */
 struct xw_verify_report {
-	struct xw_verify_group *g;
-	size_t n, cap;
+	struct xw_verify_group cur;
+	bool have_cur;
+	bool json; /* render as JSON (the run's -j), else as text */
+	size_t n; /* installs, cur included */
+	size_t fails; /* findings that fail, cur's once rendered */
+	struct json_object *installs; /* JSON: a text array */
+	FILE *text_f; /* text: a memory stream over text */
+	char *text;
+	size_t text_size;
 };
 
 /*
@@ -70,17 +85,21 @@ int xw_verify_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
 		      const struct xw_verify_opts *o,
 		      struct xw_verify_report *r);
 
-/* A new group at the end of r, or NULL (ENOMEM). */
+/*
+ * A new group, r's current one, after rendering the one before; NULL
+ * (ENOMEM) when either cannot be done.
+ */
 struct xw_verify_group *xw_verify_group_add(struct xw_verify_report *r,
 					    const char *device,
 					    const char *kind);
 void xw_verify_report_free(struct xw_verify_report *r);
 
-/* The report as text, a heading per install. */
-void xw_verify_report_print(const struct xw_verify_report *r, FILE *out);
-/* {"installs": [{"device", "kind", "findings", "frames"}]}'s array. */
-struct json_object *xw_verify_report_json(const struct xw_verify_report *r);
-/* Findings that fail, over every group. */
-size_t xw_verify_report_fails(const struct xw_verify_report *r);
+/*
+ * Renders the last group; then r->text holds the text report (a heading
+ * per install) or r->installs the JSON array {"installs": [{"device",
+ * "kind", "findings", "frames"}]} takes, and r->fails counts every
+ * group's failing findings.  -ENOMEM if it cannot.
+ */
+int xw_verify_report_finish(struct xw_verify_report *r);
 
 #endif /* XW_VERIFY_H */

@@ -84,81 +84,90 @@ int xw_verify_install(struct xw_ctx *ctx, const struct xw_pindir *dir,
 	return err;
 }
 
+/* Renders r's current group into the report and frees it. */
+static int seal(struct xw_verify_report *r)
+{
+	struct xw_verify_group *g = &r->cur;
+	char esc[4 * IF_NAMESIZE];
+	struct json_object *o;
+	int err = 0;
+
+	if (!r->have_cur)
+		return 0;
+	r->have_cur = false;
+	r->fails += g->f.count[XW_LEVEL_FAIL];
+	if (r->json) {
+		o = json_object_new_object();
+		if (!o) {
+			err = -ENOMEM;
+			goto out;
+		}
+		xw_json_add_str(o, "device", g->device);
+		xw_json_add_str(o, "kind", g->kind);
+		xw_json_add(o, "findings", xw_findings_json(&g->f));
+		xw_json_add(o, "frames", json_object_get(g->frames));
+		err = xw_json_text_add(r->installs, o);
+		json_object_put(o);
+	} else {
+		xw_escape(g->device, strlen(g->device), esc, sizeof(esc));
+		fprintf(r->text_f, "%s%s (%s): %zu ok, %zu warn, %zu fail\n",
+			r->n > 1 ? "\n" : "", esc, g->kind,
+			g->f.count[XW_LEVEL_OK], g->f.count[XW_LEVEL_WARN],
+			g->f.count[XW_LEVEL_FAIL]);
+		xw_findings_print(&g->f, r->text_f);
+	}
+out:
+	xw_findings_free(&g->f);
+	json_object_put(g->frames);
+	g->frames = NULL;
+	return err;
+}
+
 struct xw_verify_group *xw_verify_group_add(struct xw_verify_report *r,
 					    const char *device,
 					    const char *kind)
 {
-	struct xw_verify_group *g;
+	struct xw_verify_group *g = &r->cur;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 8;
-
-		g = realloc(r->g, cap * sizeof(*g));
-		if (!g)
-			return NULL;
-		r->g = g;
-		r->cap = cap;
-	}
-	g = &r->g[r->n];
+	if (seal(r))
+		return NULL;
+	if (r->json && !r->installs && !(r->installs = xw_json_text_array()))
+		return NULL;
+	if (!r->json && !r->text_f &&
+	    !(r->text_f = open_memstream(&r->text, &r->text_size)))
+		return NULL;
 	memset(g, 0, sizeof(*g));
 	g->frames = json_object_new_array();
 	if (!g->frames)
 		return NULL;
+	r->have_cur = true;
 	r->n++;
 	snprintf(g->device, sizeof(g->device), "%s", device);
 	g->kind = kind;
 	return g;
 }
 
+int xw_verify_report_finish(struct xw_verify_report *r)
+{
+	int err = seal(r);
+
+	if (r->json && !r->installs && !(r->installs = xw_json_text_array()))
+		return -ENOMEM;
+	if (r->text_f && fclose(r->text_f))
+		err = err ?: -ENOMEM;
+	r->text_f = NULL;
+	return err;
+}
+
 void xw_verify_report_free(struct xw_verify_report *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		xw_findings_free(&r->g[i].f);
-		json_object_put(r->g[i].frames);
+	if (r->have_cur) {
+		xw_findings_free(&r->cur.f);
+		json_object_put(r->cur.frames);
 	}
-	free(r->g);
+	if (r->text_f)
+		fclose(r->text_f);
+	free(r->text);
+	json_object_put(r->installs);
 	memset(r, 0, sizeof(*r));
-}
-
-void xw_verify_report_print(const struct xw_verify_report *r, FILE *out)
-{
-	char esc[4 * IF_NAMESIZE];
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		const struct xw_verify_group *g = &r->g[i];
-
-		xw_escape(g->device, strlen(g->device), esc, sizeof(esc));
-		fprintf(out, "%s%s (%s): %zu ok, %zu warn, %zu fail\n",
-			i ? "\n" : "", esc, g->kind, g->f.count[XW_LEVEL_OK],
-			g->f.count[XW_LEVEL_WARN], g->f.count[XW_LEVEL_FAIL]);
-		xw_findings_print(&g->f, out);
-	}
-}
-
-struct json_object *xw_verify_report_json(const struct xw_verify_report *r)
-{
-	struct json_object *arr = json_object_new_array(), *o;
-	size_t i;
-
-	for (i = 0; arr && i < r->n; i++) {
-		o = json_object_new_object();
-		xw_json_add_str(o, "device", r->g[i].device);
-		xw_json_add_str(o, "kind", r->g[i].kind);
-		xw_json_add(o, "findings", xw_findings_json(&r->g[i].f));
-		xw_json_add(o, "frames", json_object_get(r->g[i].frames));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-size_t xw_verify_report_fails(const struct xw_verify_report *r)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < r->n; i++)
-		n += r->g[i].f.count[XW_LEVEL_FAIL];
-	return n;
 }

@@ -146,6 +146,7 @@ int xw_verify_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	r->json = ctx->json;
 	w.home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (w.home < 0 || fstat(w.home, &st)) {
 		err = xw_fail_errno(ctx, errno, "/proc/self/ns/net",
@@ -163,6 +164,8 @@ int xw_verify_collect(struct xw_ctx *ctx, const struct xw_status_scope *s,
 	else if (!err && s->device && !r->n)
 		err = xw_fail(ctx, XW_EXIT_NOINPUT, 0, s->device,
 			      "no install of xdpwire on this device");
+	if (!err && xw_verify_report_finish(r))
+		err = oom(ctx);
 out:
 	if (w.home >= 0)
 		close(w.home);
