@@ -110,6 +110,10 @@ counter() {
 	# An XSKMAP's queues: sockets known or not, every queue is counted.
 	assert_eq "$(jq '[.[] | select(.name == "xdpwire_slots" and .labels.device == "x0") | .value] | add' <<<"$output")" \
 		"$(bpftool map show pinned "$BPFFS/x0/redirect_ip_map" -j | jq .max_entries)" "x0's queues"
+	# No socket is bound to x0: this kernel says so (sock_diag or the
+	# netdev queue list), so no queue is unknown.
+	assert_eq "$(value xdpwire_slots '.device == "x0" and .state == "unknown"')" 0 "x0's unknown queues"
+	assert_eq "$(value xdpwire_slots '.device == "x0" and .state == "filled"')" 0 "x0's filled queues"
 	assert_eq "$(value xdpwire_build_info 'true')" 1 "build info"
 	assert_json '.[] | select(.name == "xdpwire_build_info") | .labels.version == "'"$("$XW" --version | awk 'NR == 1 { print $2 }')"'"'
 }

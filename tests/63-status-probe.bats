@@ -99,12 +99,16 @@ hidden_ns() {
 	xw redirect-install --netns "$(ns_path sb)" --device sandbox1 --unpin -q
 }
 
-@test "table: columns fit a netns:<inode>/ name and many queues; unknown socket counts are ?" {
+@test "table: columns fit a netns:<inode>/ name and many queues; each queue's bound socket shown" {
 	ipn sb link add sandbox0 type veth peer name psb0 netns "$BED_ID-peer"
 	ipn sb link set sandbox0 up
 	bed_veth node qq0 peer pqq0 numrxqueues 6 numtxqueues 6
 	xw redirect-install --netns "$(ns_path sb)" --device sandbox0 -q
 	xw redirect-install --device qq0 -q
+	# A socket bound to queue 2 only (not in the map): what status shows
+	# of an XSKMAP is the sockets bound to each queue, which this kernel
+	# says through sock_diag or, without it, the netdev queue list.
+	xsk_hold node qq0 2
 	local ino
 	ino=$(ino_of "$(ns_path sb)")
 	run -0 --separate-stderr xw status
@@ -118,9 +122,12 @@ hidden_ns() {
 				{ echo "column $word at $col: '$head' / '$row'" >&2; return 1; }
 		done
 	done
-	[[ $row =~ \ [0-9]+/[0-9]+/[0-9]+/[0-9]+\ +q0:\?\ q1:\?\ q2:\?\ q3:\?\ q4:\?\ q5:\?$ ]]
+	[[ $row =~ \ [0-9]+/[0-9]+/[0-9]+/[0-9]+\ +q0:0\ q1:0\ q2:1\ q3:0\ q4:0\ q5:0$ ]]
 	run -0 --separate-stderr xw status -j --device qq0
-	assert_json '[.directories[].installs[].maps.redirect_ip_map.slots[].sockets_bound] == [null,null,null,null,null,null]'
+	assert_json '[.directories[].installs[].maps.redirect_ip_map.slots[].sockets_bound] == [0,0,1,0,0,0]'
+	xsk_stop
+	run -0 --separate-stderr xw status -j --device qq0
+	assert_json '[.directories[].installs[].maps.redirect_ip_map.slots[].sockets_bound] == [0,0,0,0,0,0]'
 	xw redirect-install --netns "$(ns_path sb)" --device sandbox0 --unpin -q
 	xw redirect-install --device qq0 --unpin -q
 }

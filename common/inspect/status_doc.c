@@ -78,7 +78,10 @@ static struct json_object *devmap_slots(int fd, __u32 entries)
 	return slots;
 }
 
-/* An XSKMAP's queues and the AF_XDP sockets bound to each. */
+/*
+ * An XSKMAP's queues and the AF_XDP sockets bound to each (the kernel does
+ * not let user space read an XSKMAP: the sockets a slot can usefully hold).
+ */
 static struct json_object *xsk_slots(struct xw_ctx *ctx, uint32_t ifindex,
 				     __u32 entries)
 {
@@ -89,7 +92,13 @@ static struct json_object *xsk_slots(struct xw_ctx *ctx, uint32_t ifindex,
 
 	if (!bound)
 		return slots;
-	known = ifindex && !xw_xsk_bound(ctx, ifindex, bound, entries);
+	/*
+	 * Without AF_XDP sock_diag (a common kernel build), the netdev
+	 * family's queue list still says whether a socket is bound to a
+	 * queue (Linux 6.14 and later): 1 then means at least one.
+	 */
+	known = ifindex && (!xw_xsk_bound(ctx, ifindex, bound, entries) ||
+			    !xw_xsk_queues_bound(ifindex, bound, entries));
 	for (q = 0; q < entries; q++) {
 		struct json_object *s = json_object_new_object();
 

@@ -41,7 +41,7 @@ static const struct {
 	[F_PACKETS] = { "xdpwire_packets_total", "counter",
 			"Frames the install's program handled, by verdict, summed over CPUs." },
 	[F_SLOTS] = { "xdpwire_slots", "gauge",
-		      "Slots of the install's redirect map: filled, empty, or unknown (AF_XDP sockets not listed by this kernel)." },
+		      "Slots of the install's redirect map: filled, empty, or unknown (the kernel lists no AF_XDP sockets)." },
 	[F_SANDBOXES] = { "xdpwire_sandboxes", "gauge",
 			  "Sandboxes registered on a tunnel host install, by state." },
 	[F_OWNERS_USED] = { "xdpwire_owner_table_used", "gauge",
