@@ -176,19 +176,28 @@ raw_tp_opens() {
 	grep -c 'BPF_RAW_TRACEPOINT_OPEN' "$1" || true
 }
 
+# traced RESULT FILE CMD...: runs CMD under strace in node, system calls
+# of bpf(2) written to FILE, as `run -RESULT`.  LeakSanitizer cannot run
+# under ptrace (make check SAN=1): ASan and UBSan stay on there.
+traced() {
+	local rc=$1 trace=$2
+	shift 2
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		run "-$rc" --separate-stderr in_ns node strace -f -qq -e trace=bpf \
+		-o "$trace" "$@"
+}
+
 no_reason_prog() {
 	[[ $(bpftool prog show -j | jq '[.[] | select(.name == "xw_attach_reaso")] | length') == 0 ]]
 }
 
 @test "an attach that works pays nothing; a refused one frees what it loaded" {
 	local trace=$BED_DIR/strace.out
-	run -0 --separate-stderr in_ns node strace -f -qq -e trace=bpf -o "$trace" \
-		"$XW" redirect-install --device m0 --mode generic
+	traced 0 "$trace" "$XW" redirect-install --device m0 --mode generic
 	assert_eq "$(raw_tp_opens "$trace")" 0 "raw tracepoints opened by a working install"
 	xw redirect-install --device m0 --unpin -q
 	poll_until 2000 no_xdp m0
-	run -71 --separate-stderr in_ns node strace -f -qq -e trace=bpf -o "$trace" \
-		"$XW" redirect-install --device m0 --mode native
+	traced 71 "$trace" "$XW" redirect-install --device m0 --mode native
 	assert_eq "$(raw_tp_opens "$trace")" 1 "raw tracepoints opened by a refused install"
 	# The program name is cut to 15 characters by the kernel.
 	poll_until 2000 no_reason_prog
