@@ -201,6 +201,13 @@ $(BUILD)/tests/xw-netprobe: tests/helpers/netprobe.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $<
 
+# The data-path receiver holds AF_XDP sockets as xw-xsk-recv does: libxdp.
+$(BUILD)/tests/bench/xw-sockrecv: tests/bench/sockrecv.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \
+		$(shell $(PKG_CONFIG) --cflags --libs libxdp libbpf)
+
 $(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
