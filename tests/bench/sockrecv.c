@@ -5,7 +5,7 @@
  * frames it really took off the socket and what the kernel dropped for
  * it, and prints one line:
  *
- *   frames N dropped D
+ *   frames N dropped D cpu_ns C
  *
  *   xw-sockrecv --xsk DEV [--queue Q] [COMMON] [-- CMD ARGS...]
  *   xw-sockrecv --udp ADDR --port PORT [--rcvbuf BYTES] [COMMON]
@@ -32,7 +32,8 @@
  * at SIGTERM, SIGINT or SIGUSR1 (then they read what is queued, without
  * waiting), after N frames with --count N (frames behind it stay
  * uncounted), or MS milliseconds after the ready file was written
- * ("pid=<pid> fd=<fd>\n").
+ * ("pid=<pid> fd=<fd>\n").  C is the CPU time (user and system, as the
+ * kernel charges it, in ticks) this process used from the ready file on.
  *
  * Exit 0 counted and printed, 1 failure, 2 usage, 3 CMD failed.
  */
@@ -50,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -120,6 +122,19 @@ static void die(const char *what, int err)
 {
 	fprintf(stderr, PROG ": %s: %s\n", what, strerror(err));
 	exit(EXIT_SETUP);
+}
+
+/* This process's user and system time so far, in ns. */
+static uint64_t cpu_ns(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		die("getrusage", errno);
+	return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+		       1000000000u +
+	       ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
+		       1000u;
 }
 
 static uint64_t now_ms(void)
@@ -472,7 +487,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .count = UINT64_MAX, .rcvbuf = DEFAULT_RCVBUF };
 	static struct xsk_rx r;
-	uint64_t got = 0, deadline = 0, n;
+	uint64_t got = 0, deadline = 0, n, cpu0;
 	char line[64];
 	int fd, status;
 
@@ -493,14 +508,16 @@ int main(int argc, char **argv)
 	if (o.ready_file)
 		write_ready(o.ready_file, line);
 	deadline = now_ms() + o.timeout_ms;
+	cpu0 = cpu_ns();
 
 	if (o.xsk_dev) {
 		got = xsk_loop(&r, &o, fd, deadline);
 		/* Stopped: what is already in the ring was received. */
 		while (got < o.count && (n = xsk_drain(&r, o.count - got)))
 			got += n;
-		printf("frames %" PRIu64 " dropped %" PRIu64 "\n", got,
-		       xsk_dropped(fd));
+		printf("frames %" PRIu64 " dropped %" PRIu64 " cpu_ns %" PRIu64
+		       "\n",
+		       got, xsk_dropped(fd), cpu_ns() - cpu0);
 	} else {
 		int ret;
 
@@ -524,8 +541,9 @@ int main(int argc, char **argv)
 		while (got < o.count &&
 		       (ret = udp_drain(fd, o.count - got, MSG_DONTWAIT)) > 0)
 			got += (uint64_t)ret;
-		printf("frames %" PRIu64 " dropped %" PRIu64 "\n", got,
-		       udp_dropped(fd));
+		printf("frames %" PRIu64 " dropped %" PRIu64 " cpu_ns %" PRIu64
+		       "\n",
+		       got, udp_dropped(fd), cpu_ns() - cpu0);
 	}
 	if (fflush(stdout) || ferror(stdout))
 		die("stdout", errno ? errno : EIO);
