@@ -179,14 +179,17 @@ dp_drops() {
 		'BEGIN { printf "%.1f", g ? d * 1000 / g : 0 }'
 }
 
-# dp_rows NAME OURS ANCHOR ANCHOR-TEXT CPUS-TEXT GOAL
+# dp_rows NAME OURS ANCHOR ANCHOR-TEXT CPUS-TEXT: packets/s and CPU per
+# packet.  The goals are what a runtime takes AF_XDP for: frames that skip
+# the host's stack must arrive at least as fast, and cost no more CPU,
+# as through a kernel socket.
 dp_rows() {
-	local name=$1 ours=$2 theirs=$3 anchor=$4 cpus=$5 goal=$6
+	local name=$1 ours=$2 theirs=$3 anchor=$4 cpus=$5
 	bench_row datapath "$name: UDP/IPv4 64 B, $cpus" packets/s "$anchor" \
-		"$goal" "${DP_PPS[$ours]}" "${DP_PPS[$theirs]}" \
+		"ratio>=1" "${DP_PPS[$ours]}" "${DP_PPS[$theirs]}" \
 		"dropped per 1,000 received: $(dp_drops "$ours") vs $(dp_drops "$theirs")"
 	bench_row datapath "$name: busy CPU per packet, $cpus" "CPU ns/packet" \
-		"$anchor" "" "${DP_CPU[$ours]}" "${DP_CPU[$theirs]}"
+		"$anchor" "ratio<=1" "${DP_CPU[$ours]}" "${DP_CPU[$theirs]}"
 }
 
 bench_main() {
@@ -239,11 +242,11 @@ bench_main() {
 		done
 	done
 	dp_rows "redirect into AF_XDP socket" redirect0 kernel0 \
-		"kernel UDP socket" "1 CPU" ""
+		"kernel UDP socket" "1 CPU"
 	dp_rows "redirect into AF_XDP socket" redirect1 kernel1 \
-		"kernel UDP socket" "2 CPUs" ""
+		"kernel UDP socket" "2 CPUs"
 	dp_rows "tunnel into sandbox's AF_XDP socket" tunnel0 forward0 \
-		"kernel forwarding into sandbox's UDP socket" "1 CPU" ""
+		"kernel forwarding into sandbox's UDP socket" "1 CPU"
 	dp_rows "tunnel into sandbox's AF_XDP socket" tunnel1 forward1 \
-		"kernel forwarding into sandbox's UDP socket" "2 CPUs" ""
+		"kernel forwarding into sandbox's UDP socket" "2 CPUs"
 }
