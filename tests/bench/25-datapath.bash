@@ -88,12 +88,14 @@ dp_forward_bed() {
 }
 
 # dp_rps_off NS DEV...: RPS would move the receive work to other CPUs.
+# Read through ip netns exec: only its own sysfs mount shows NS's devices
+# (nothing is pinned there, so the bpffs it hides does not matter).
 dp_rps_off() {
 	local ns=$1 dev mask
 	shift
 	for dev; do
-		mask=$(in_ns "$ns" cat "/sys/class/net/$dev/queues/rx-0/rps_cpus" 2>/dev/null) ||
-			mask=0
+		mask=$(ip netns exec "$BED_ID-$ns" \
+			cat "/sys/class/net/$dev/queues/rx-0/rps_cpus") || return
 		[[ $mask =~ ^[0,]+$ ]] ||
 			bed_fail "$dev: RPS is on ($mask): the CPU rows would lie" || return
 	done
