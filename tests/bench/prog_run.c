@@ -69,7 +69,7 @@
 #include "bpf/xw_abi.h"
 
 #define PROG "xw-prog_run"
-#define MAX_PROGS 8
+#define MAX_PROGS 12
 #define MAX_ROUNDS 100
 #define N_FRAMES 4
 
