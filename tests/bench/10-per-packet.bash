@@ -61,6 +61,7 @@ bench_main() {
 	out=$("$XW_BENCH/xw-prog_run" --repeat "$REPEAT" --rounds "$ROUNDS" \
 		--cpu 0 --kernel-time --xsk "$(xsk_holder_pid):$(xsk_target_fd)" \
 		--load "gvisor=$XW_BENCH/gvisor_shaped.bpf.o:redirect,pass,redirect,pass" \
+		--load "redirect_obj=$XW_ROOT/build/redirect.bpf.o:redirect,pass,redirect,pass" \
 		"redirect=$BPFFS/r0/redirect_program:redirect,pass,redirect,pass" \
 		"tunnel_host=$BPFFS/n0/tunnel_host_program:redirect,pass,redirect,pass" \
 		"tunnel_veth=$BPFFS/h0/tunnel_veth_program:redirect,redirect,redirect,redirect") ||
@@ -92,6 +93,14 @@ bench_main() {
 			"redirect vs gVisor-shaped: ${FRAME_NAMES[$frame]}" \
 			ns/packet "gVisor-shaped program" "$goal" \
 			"${by[redirect/$frame]}" "${by[gvisor/$frame]}" \
+			"$(gvisor_note "$frame")"
+		# Control: redirect's object loaded by xw-prog_run as the
+		# baseline is, so a difference between programs loaded there
+		# and pinned ones cannot favour either side unseen.
+		bench_row per-packet \
+			"redirect loaded as the baseline is vs gVisor-shaped: ${FRAME_NAMES[$frame]}" \
+			ns/packet "gVisor-shaped program" "" \
+			"${by[redirect_obj/$frame]}" "${by[gvisor/$frame]}" \
 			"$(gvisor_note "$frame")"
 	done
 	xsk_stop
