@@ -10,8 +10,11 @@
 # 20-byte header, TCP/22 passes, no counters), loaded by xw-prog_run --load
 # with the installed redirect's own AF_XDP socket in its slot, run in the
 # same rounds; redirect must cost <= 1.05x of it on every frame where the
-# two do the same work.  Every row against the floor also has the kernel's
-# own duration of a run (BPF_PROG_TEST_RUN's, whole ns) beside CPU time.
+# two do the same work.  Control rows: redirect's own object loaded by
+# xw-prog_run the same way (programs loaded there measured 3-15% slower
+# than the same code pinned by xdpwire).  Every row against the floor also
+# has the kernel's own duration of a run (BPF_PROG_TEST_RUN's, whole ns)
+# beside CPU time.
 #
 # Many sandboxes (issue 15): the tunnel host with 1, 8 and 1000 sandboxes
 # registered, against the single-sandbox program it replaced
