@@ -50,6 +50,21 @@ static __always_inline void *xw_pull(struct xw_cursor *c, __u32 len)
 	return p;
 }
 
+/*
+ * Advances the cursor over len bytes if the frame has them.  The hot paths
+ * use this rather than xw_pull where the pointer is not needed or is read
+ * before: testing xw_pull's result for NULL costs a compare and a branch
+ * per header in the JIT'd program (the compiler cannot know that packet
+ * pointers are never NULL).
+ */
+static __always_inline bool xw_skip(struct xw_cursor *c, __u32 len)
+{
+	if (c->pos + len > c->end)
+		return false;
+	c->pos += len;
+	return true;
+}
+
 struct xw_vlan_hdr {
 	__be16 tci;
 	__be16 encap_proto;
@@ -58,22 +73,24 @@ struct xw_vlan_hdr {
 /* Returns the ethertype after any VLAN tags, or 0 if the frame is short. */
 static __always_inline __be16 xw_parse_eth(struct xw_cursor *c)
 {
-	struct ethhdr *eth = xw_pull(c, sizeof(*eth));
+	struct ethhdr *eth = c->pos;
 	__be16 proto;
 	int i;
 
-	if (!eth)
+	if (!xw_skip(c, sizeof(*eth)))
 		return 0;
 	proto = eth->h_proto;
+	/* Untagged IP, the frame to be fast for: one compare each. */
+	if (proto == bpf_htons(ETH_P_IP) || proto == bpf_htons(ETH_P_IPV6))
+		return proto;
 #pragma unroll
 	for (i = 0; i < XW_MAX_VLAN_TAGS; i++) {
-		struct xw_vlan_hdr *vh;
+		struct xw_vlan_hdr *vh = c->pos;
 
 		if (proto != bpf_htons(ETH_P_8021Q) &&
 		    proto != bpf_htons(ETH_P_8021AD))
 			break;
-		vh = xw_pull(c, sizeof(*vh));
-		if (!vh)
+		if (!xw_skip(c, sizeof(*vh)))
 			return 0;
 		proto = vh->encap_proto;
 	}
@@ -88,13 +105,18 @@ static __always_inline __be16 xw_parse_eth(struct xw_cursor *c)
 static __always_inline int xw_parse_ipv4(struct xw_cursor *c)
 {
 	struct iphdr *iph = c->pos;
-	__u32 hdr_len;
+	__u32 ihl;
 
-	if ((void *)(iph + 1) > c->end)
+	if (!xw_skip(c, sizeof(*iph)))
 		return -1;
-	/* Options make the header longer than the struct: honour IHL. */
-	hdr_len = iph->ihl * 4;
-	if (hdr_len < sizeof(*iph) || !xw_pull(c, hdr_len))
+	/*
+	 * Options make the header longer than the struct: honour IHL.  The
+	 * header without options is the one to be fast for: it is already
+	 * skipped, so it costs one compare.
+	 */
+	ihl = iph->ihl;
+	if (ihl != sizeof(*iph) / 4 &&
+	    (ihl < sizeof(*iph) / 4 || !xw_skip(c, ihl * 4 - sizeof(*iph))))
 		return -1;
 	if (iph->frag_off & bpf_htons(XW_IP_OFFSET_MASK))
 		return IPPROTO_FRAGMENT;
@@ -115,13 +137,16 @@ struct xw_ipv6_frag_hdr {
 
 static __always_inline int xw_parse_ipv6(struct xw_cursor *c)
 {
-	struct ipv6hdr *ip6h = xw_pull(c, sizeof(*ip6h));
+	struct ipv6hdr *ip6h = c->pos;
 	__u8 next;
 	int i;
 
-	if (!ip6h)
+	if (!xw_skip(c, sizeof(*ip6h)))
 		return -1;
 	next = ip6h->nexthdr;
+	/* The common frame has no extension header: skip the walk. */
+	if (next == IPPROTO_TCP || next == IPPROTO_UDP)
+		return next;
 #pragma unroll
 	for (i = 0; i < XW_MAX_IPV6_EXT; i++) {
 		struct xw_ipv6_opt_hdr *opt = c->pos;
@@ -134,19 +159,19 @@ static __always_inline int xw_parse_ipv6(struct xw_cursor *c)
 			if ((void *)(opt + 1) > c->end)
 				return -1;
 			next = opt->nexthdr;
-			if (!xw_pull(c, (opt->hdrlen + 1) * 8))
+			if (!xw_skip(c, (opt->hdrlen + 1) * 8))
 				return -1;
 			break;
 		case IPPROTO_AH:
 			if ((void *)(opt + 1) > c->end)
 				return -1;
 			next = opt->nexthdr;
-			if (!xw_pull(c, (opt->hdrlen + 2) * 4))
+			if (!xw_skip(c, (opt->hdrlen + 2) * 4))
 				return -1;
 			break;
 		case IPPROTO_FRAGMENT:
-			frag = xw_pull(c, sizeof(*frag));
-			if (!frag)
+			frag = c->pos;
+			if (!xw_skip(c, sizeof(*frag)))
 				return -1;
 			if (frag->frag_off & bpf_htons(XW_IP6_FRAG_OFFSET_MASK))
 				return IPPROTO_FRAGMENT;
@@ -197,7 +222,7 @@ static __always_inline enum xw_verdict
 xw_classify_l4(struct xw_cursor *c, int l4,
 	       const volatile struct xw_pass_cfg *cfg)
 {
-	__be16 *ports;
+	__be16 *ports = c->pos;
 
 	if (l4 == XW_L4_NONE)
 		return XW_FORWARD;
@@ -206,8 +231,7 @@ xw_classify_l4(struct xw_cursor *c, int l4,
 	if (l4 != IPPROTO_TCP)
 		return XW_FORWARD;
 	/* Source and destination port are all we need of the TCP header. */
-	ports = xw_pull(c, 2 * sizeof(__be16));
-	if (!ports)
+	if (!xw_skip(c, 2 * sizeof(__be16)))
 		return XW_MALFORMED;
 	return xw_is_pass_port(cfg, ports[1]) ? XW_PASS_PORT : XW_FORWARD;
 }

@@ -20,11 +20,12 @@
  */
 static __always_inline int xw_redirect_counted(void *map, __u32 key)
 {
-	int action = bpf_redirect_map(map, key, XDP_PASS);
+	/* long, as the helper returns: an int would be zero-extended first. */
+	long action = bpf_redirect_map(map, key, XDP_PASS);
 
 	if (action == XDP_REDIRECT)
-		return xw_count(XW_CNT_FORWARDED, action);
-	return xw_count(XW_CNT_NO_TARGET, action);
+		return xw_count(XW_CNT_FORWARDED, XDP_REDIRECT);
+	return xw_count(XW_CNT_NO_TARGET, XDP_PASS);
 }
 
 /*

@@ -4,7 +4,8 @@
  *
  *   xw-prog_run [--repeat N] [--rounds R] [--cpu C] [--kernel-time]
  *               [--slot0 OBJ DEV:EXPECT[,EXPECT...]]
- *               [--dst4 A.B.C.D] [--dst6 ADDR]
+ *               [--dst4 A.B.C.D] [--dst6 ADDR] [--xsk PID:FD]
+ *               [--load LABEL=OBJ:EXPECT[,EXPECT...]]
  *               [LABEL=PIN:EXPECT[,EXPECT...]]...
  *
  * Each LABEL names a pinned XDP program and the action it must return for
@@ -25,6 +26,14 @@
  * rewrite the frames' destination address (the truncated frame has none),
  * so the same frames can go to a sandbox's address or to nobody's.
  *
+ * --load loads the BPF object OBJ here (the bench's gVisor-shaped baseline,
+ * or a variant of an installed program for an A/B measurement): a .rodata
+ * that is exactly a struct xw_pass_cfg gets pass port 22, as installed,
+ * and every XSKMAP of the object gets in slot 0 the AF_XDP socket of
+ * --xsk (which must come first): descriptor FD of process PID, taken with
+ * pidfd_getfd(2), so the program redirects to the very socket the
+ * installed redirect holds (the one xsk_hold keeps open).
+ *
  * Output, one line per program and frame, floor first:
  *   LABEL FRAME S1 S2 ... SR
  * and with --kernel-time, after those, the kernel's own mean duration of a
@@ -36,6 +45,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +61,7 @@
 #include <linux/udp.h>
 
 #include <net/if.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -58,7 +69,7 @@
 #include "bpf/xw_abi.h"
 
 #define PROG "xw-prog_run"
-#define MAX_PROGS 8
+#define MAX_PROGS 12
 #define MAX_ROUNDS 100
 #define N_FRAMES 4
 
@@ -347,6 +358,92 @@ static int load_slot0(const char *path, char *dev_expect, struct prog *p)
 	return 0;
 }
 
+/* PID:FD -> our own descriptor of that process's FD (a bound AF_XDP socket). */
+static int take_xsk(const char *spec)
+{
+	unsigned long pid, fd;
+	char buf[64], *colon;
+	int pidfd, xsk;
+
+	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf) ||
+	    !(colon = strchr(buf, ':')))
+		return -1;
+	*colon = '\0';
+	if (parse_uint(buf, 1, INT_MAX, &pid) ||
+	    parse_uint(colon + 1, 0, INT_MAX, &fd))
+		return -1;
+	pidfd = syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	if (pidfd < 0) {
+		fprintf(stderr, PROG ": pid %lu: %s\n", pid, strerror(errno));
+		return -2;
+	}
+	xsk = syscall(SYS_pidfd_getfd, pidfd, (int)fd, 0);
+	if (xsk < 0)
+		fprintf(stderr, PROG ": fd %lu of pid %lu: %s\n", fd, pid,
+			strerror(errno));
+	close(pidfd);
+	return xsk < 0 ? -2 : xsk;
+}
+
+/* A .rodata that is exactly the pass configuration: port 22, as installed. */
+static int set_pass_cfg(struct bpf_object *obj)
+{
+	struct xw_pass_cfg cfg = { .n_ports = 1 };
+	struct bpf_map *rodata = bpf_object__find_map_by_name(obj, ".rodata");
+	size_t size;
+
+	if (!rodata || !bpf_map__initial_value(rodata, &size) ||
+	    size != sizeof(cfg))
+		return 0;
+	cfg.ports[0] = htons(22);
+	return bpf_map__set_initial_value(rodata, &cfg, sizeof(cfg));
+}
+
+/*
+ * --load LABEL=OBJ:EXPECT,...: OBJ's first program, loaded here, with the
+ * socket xsk in slot 0 of each of its XSKMAPs.  The object stays open for
+ * the process's life: closing it would unload the program.
+ */
+static int load_obj(char *spec, int xsk, struct prog *p)
+{
+	char *path = strchr(spec, '='), *expect;
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	__u32 key = 0, val = (__u32)xsk;
+
+	if (!path || !(expect = strrchr(path, ':')))
+		return -1;
+	*path++ = '\0';
+	*expect++ = '\0';
+	p->label = spec;
+	if (parse_expect(expect, p))
+		return -1;
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj || set_pass_cfg(obj) || bpf_object__load(obj)) {
+		fprintf(stderr, PROG ": %s: open/load: %s\n", path,
+			strerror(errno));
+		return -2;
+	}
+	bpf_object__for_each_map(map, obj)
+	{
+		if (bpf_map__type(map) != BPF_MAP_TYPE_XSKMAP)
+			continue;
+		if (xsk < 0) {
+			fprintf(stderr, PROG ": %s: an XSKMAP and no --xsk\n",
+				path);
+			return -2;
+		}
+		if (bpf_map_update_elem(bpf_map__fd(map), &key, &val,
+					BPF_ANY)) {
+			fprintf(stderr, PROG ": %s: socket into %s: %s\n", path,
+				bpf_map__name(map), strerror(errno));
+			return -2;
+		}
+	}
+	p->fd = bpf_program__fd(bpf_object__next_program(obj, NULL));
+	return 0;
+}
+
 /* Every frame's destination (but the truncated one's, which has none). */
 static int set_dst(struct frame *f, const char *dst4, const char *dst6)
 {
@@ -392,7 +489,8 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: " PROG " [--repeat N] [--rounds R] [--cpu C] "
 		"[--kernel-time] [--slot0 OBJ DEV:EXPECT,EXPECT,EXPECT,EXPECT] "
-		"[--dst4 A.B.C.D] [--dst6 ADDR] "
+		"[--dst4 A.B.C.D] [--dst6 ADDR] [--xsk PID:FD] "
+		"[--load LABEL=OBJ:EXPECT,EXPECT,EXPECT,EXPECT] "
 		"LABEL=PIN:EXPECT,EXPECT,EXPECT,EXPECT...\n");
 	return 2;
 }
@@ -403,7 +501,7 @@ int main(int argc, char **argv)
 	const char *dst4 = NULL, *dst6 = NULL;
 	struct prog progs[MAX_PROGS] = {};
 	struct frame frames[N_FRAMES];
-	int n = 1, i, k, r, err, kernel_time = 0;
+	int n = 1, i, k, r, err, kernel_time = 0, xsk = -1;
 	cpu_set_t set;
 
 	for (i = 1; i < argc; i++) {
@@ -422,6 +520,16 @@ int main(int argc, char **argv)
 			dst4 = argv[++i];
 		} else if (i + 1 < argc && !strcmp(argv[i], "--dst6")) {
 			dst6 = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--xsk")) {
+			xsk = take_xsk(argv[++i]);
+			if (xsk < 0)
+				return xsk == -1 ? usage() : 1;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--load") &&
+			   n < MAX_PROGS) {
+			err = load_obj(argv[++i], xsk, &progs[n]);
+			if (err)
+				return err == -1 ? usage() : 1;
+			n++;
 		} else if (i + 2 < argc && !strcmp(argv[i], "--slot0") &&
 			   n < MAX_PROGS) {
 			err = load_slot0(argv[i + 1], argv[i + 2], &progs[n]);
