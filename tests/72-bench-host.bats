@@ -92,12 +92,16 @@ listening() {
 		(.bytes * 8 / .seconds - $bps | fabs) < $bps / 100' "$j"
 }
 
-# xdp_prog NS DEV: the name of DEV's XDP program by bpftool, "-" for none.
-xdp_prog() {
-	local id
-	id=$(bed_prog_id "$1" "$2")
-	[[ -n $id ]] || { echo -; return; }
-	bpftool -j prog show id "$id" | jq -r .name
+# xdp_progs NS...: "DEV=NAME" for every device of the namespaces but lo,
+# NAME the XDP program's by bpftool, "-" for none; one ip and one bpftool.
+xdp_progs() {
+	local ns names
+	names=$(bpftool -j prog show | jq -c 'map({key: (.id | tostring), value: .name}) | from_entries')
+	for ns; do
+		ipn "$ns" -j -d link show | jq -r --argjson n "$names" '.[] |
+			select(.ifname != "lo") |
+			"\(.ifname)=\(if .xdp.prog.id then $n[.xdp.prog.id | tostring] else "-" end)"'
+	done | sort | tr '\n' ' '
 }
 
 feature() {
@@ -105,19 +109,15 @@ feature() {
 }
 
 @test "60-host-traffic: the bed carries what its rows say, and each path crosses it" {
-	local key dev want names=
+	local key ns want names
 	HOST_RR=50
 	host_bed_build
-	for dev in node:nn0 node:nn1 node:nn2 node:nn3 node:nn4 node:nn5 \
-		node:hv0 node:hv1 node:th0 node:tv0 peer:tn0 tsbx:ts0 peer:kn0 \
-		ksbx:ks0 node:kh0 node:kv0 peer:pn0; do
-		names+="${dev#*:}=$(xdp_prog "${dev%:*}" "${dev#*:}") "
-	done
-	want="nn0=- nn1=xw_test_pass nn2=xw_redirect nn3=xw_tunnel_host "
-	want+="nn4=- nn5=xw_test_pass hv0=- hv1=xw_test_pass "
-	want+="th0=xw_tunnel_host tv0=xw_tunnel_veth tn0=xw_test_pass "
-	want+="ts0=xw_test_pass kn0=xw_test_pass ks0=xw_test_pass kh0=- kv0=- "
-	want+="pn0=- "
+	names=$(xdp_progs peer node sbx tsbx ksbx)
+	want="hv0=- hv1=xw_test_pass kh0=- kn0=xw_test_pass ks0=xw_test_pass "
+	want+="kv0=- nn0=- nn1=xw_test_pass nn2=xw_redirect nn3=xw_tunnel_host "
+	want+="nn4=- nn5=xw_test_pass pn0=- pn1=- pn2=- pn3=- pn4=- pn5=- "
+	want+="sv0=- sv1=- th0=xw_tunnel_host tn0=xw_test_pass "
+	want+="ts0=xw_test_pass tv0=xw_tunnel_veth "
 	assert_eq "$names" "$want" "XDP programs"
 	# The kernel takes TSO from a veth whose peer runs XDP (the rows'
 	# explanation); pn4 has it off by hand, nn5 GRO on by hand.
@@ -127,6 +127,11 @@ feature() {
 		"off on" "GRO"
 	ipn peer -j route show 10.89.0.0/24 | jq -e '.[0].gateway == "10.88.0.1"'
 	assert_eq "$(in_ns node sysctl -n net.ipv4.ip_forward)" 1 "forwarding"
+	# No IPv6 on the bed's devices: no frame crosses that nobody sent.
+	for ns in peer node sbx tsbx ksbx; do
+		assert_eq "$(ipn "$ns" -6 -j addr show | jq -c '[.[] | select(.ifname != "lo") | .ifname]')" \
+			"[]" "$ns IPv6"
+	done
 
 	host_servers_start
 	declare -gA GBPS MEAN P99 TPS

@@ -74,23 +74,29 @@ declare -gA HOST_PATH=(
 HOST_KEYS=(nic_none nic_pass nic_redirect nic_tunnel nic_mtu nic_gro
 	veth_none veth_pass tunnel forward)
 
-host_mac() {
-	ipn "$1" -j link show dev "$2" | jq -r '.[0].address'
+# host_mac_of ADDR: the MAC a device with IPv4 ADDR gets, 02:00 and the
+# address: known without asking ip, and one the bed's neighbours can name.
+host_mac_of() {
+	local IFS=.
+	# shellcheck disable=SC2086
+	printf '02:00:%02x:%02x:%02x:%02x' $1
 }
 
-# host_pair NS1 DEV1 ADDR1 NS2 DEV2 ADDR2: a veth pair on a /24, IPv6 off,
-# permanent neighbours, so no frame crosses that nobody sent.
+# host_pair NS1 DEV1 ADDR1 NS2 DEV2 ADDR2 [MAC2]: a veth pair on a /24,
+# permanent neighbours, so no frame crosses that nobody sent (IPv6 is off
+# in the bed's namespaces).  As few processes as it can: the bed has
+# twelve pairs and make check builds it too.
 host_pair() {
-	local ns1=$1 d1=$2 a1=$3 ns2=$4 d2=$5 a2=$6
-	bed_veth "$ns1" "$d1" "$ns2" "$d2" || return
-	in_ns "$ns1" sysctl -qw "net.ipv6.conf.$d1.disable_ipv6=1" &&
-		in_ns "$ns2" sysctl -qw "net.ipv6.conf.$d2.disable_ipv6=1" &&
+	local ns1=$1 d1=$2 a1=$3 ns2=$4 d2=$5 a2=$6 m1 m2
+	m1=$(host_mac_of "$a1")
+	m2=${7:-$(host_mac_of "$a2")}
+	ipn "$ns1" link add "$d1" address "$m1" type veth peer name "$d2" \
+		address "$m2" netns "$BED_ID-$ns2" &&
+		ipn "$ns1" link set "$d1" up && ipn "$ns2" link set "$d2" up &&
 		ipn "$ns1" addr add "$a1/24" dev "$d1" &&
 		ipn "$ns2" addr add "$a2/24" dev "$d2" &&
-		ipn "$ns1" neigh replace "$a2" lladdr "$(host_mac "$ns2" "$d2")" \
-			nud permanent dev "$d1" &&
-		ipn "$ns2" neigh replace "$a1" lladdr "$(host_mac "$ns1" "$d1")" \
-			nud permanent dev "$d2"
+		ipn "$ns1" neigh replace "$a2" lladdr "$m2" nud permanent dev "$d1" &&
+		ipn "$ns2" neigh replace "$a1" lladdr "$m1" nud permanent dev "$d2"
 }
 
 host_xdp_pass() {
@@ -108,8 +114,12 @@ host_csum_off() {
 
 # host_bed_build: every device above, with what it carries.
 host_bed_build() {
-	local i hmac
+	local i ns
 	bed_ns peer node sbx tsbx ksbx || return
+	for ns in peer node sbx tsbx ksbx; do
+		in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
+			return
+	done
 	for i in 0 1 2 3 4 5; do
 		host_pair peer "pn$i" "10.85.$i.2" node "nn$i" "10.85.$i.1" ||
 			return
@@ -130,13 +140,10 @@ host_bed_build() {
 	# host's address and MAC, finishes its own checksums, and both ends
 	# run XDP so that the redirected frames are taken.
 	host_pair peer tn0 10.87.0.2 node th0 10.87.0.1 &&
-		bed_veth node tv0 tsbx ts0 || return
-	hmac=$(host_mac node th0)
-	in_ns tsbx sysctl -qw net.ipv6.conf.ts0.disable_ipv6=1 &&
-		in_ns node sysctl -qw net.ipv6.conf.tv0.disable_ipv6=1 &&
-		ipn tsbx link set ts0 address "$hmac" &&
+		bed_veth node tv0 tsbx ts0 &&
+		ipn tsbx link set ts0 address "$(host_mac_of 10.87.0.1)" &&
 		ipn tsbx addr add 10.87.0.1/24 dev ts0 &&
-		ipn tsbx neigh replace 10.87.0.2 lladdr "$(host_mac peer tn0)" \
+		ipn tsbx neigh replace 10.87.0.2 lladdr "$(host_mac_of 10.87.0.2)" \
 			nud permanent dev ts0 &&
 		host_csum_off tsbx ts0 && host_csum_off peer tn0 &&
 		host_xdp_pass peer tn0 && host_xdp_pass tsbx ts0 &&
@@ -200,12 +207,12 @@ host_iperf3() {
 # host_rr KEY: one request/response run of KEY's path; records mean and
 # p99 latency in us, and transactions/s.
 host_rr() {
-	local key=$1 ns addr base out n mean p50 p99 tps
+	local key=$1 ns addr base out n mean p99 tps
 	read -r ns addr base <<<"${HOST_PATH[$key]}"
 	out=$(in_ns "$ns" "$XW_BENCH/xw-tcprr" --connect "$addr" \
 		--port $((base + 1)) --count "$HOST_RR" \
 		--cpu "$HOST_CLIENT_CPU") || return
-	read -r n mean p50 p99 tps <<<"$out"
+	read -r n mean _ p99 tps <<<"$out"
 	((n == HOST_RR)) || bed_fail "$key: $n of $HOST_RR transactions" ||
 		return
 	MEAN[$key]+=" $(awk -v v="$mean" 'BEGIN { printf "%.2f", v / 1000 }')"
