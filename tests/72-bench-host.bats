@@ -115,7 +115,8 @@ feature() {
 	names=$(xdp_progs peer node sbx tsbx ksbx)
 	want="hv0=- hv1=xw_test_pass kh0=- kn0=xw_test_pass ks0=xw_test_pass "
 	want+="kv0=- nn0=- nn1=xw_test_pass nn2=xw_redirect nn3=xw_tunnel_host "
-	want+="nn4=- nn5=xw_test_pass pn0=- pn1=- pn2=- pn3=- pn4=- pn5=- "
+	want+="nn4=- nn5=xw_test_pass nn6=xw_pass_frags pn0=- pn1=- pn2=- "
+	want+="pn3=- pn4=- pn5=- pn6=- "
 	want+="sv0=- sv1=- th0=xw_tunnel_host tn0=xw_test_pass "
 	want+="ts0=xw_test_pass tv0=xw_tunnel_veth "
 	assert_eq "$names" "$want" "XDP programs"
@@ -125,6 +126,10 @@ feature() {
 		"on off off off" "TSO"
 	assert_eq "$(feature node nn1 generic-receive-offload) $(feature node nn5 generic-receive-offload)" \
 		"off on" "GRO"
+	# xdp.frags: the peer may take a larger MTU, and TSO stays off.
+	assert_eq "$(feature peer pn6 tcp-segmentation-offload)" off "TSO with frags"
+	(($(ipn peer -j -d link show dev pn6 | jq '.[0].max_mtu') > \
+		$(ipn peer -j -d link show dev pn1 | jq '.[0].max_mtu')))
 	ipn peer -j route show 10.89.0.0/24 | jq -e '.[0].gateway == "10.88.0.1"'
 	assert_eq "$(in_ns node sysctl -n net.ipv4.ip_forward)" 1 "forwarding"
 	# No IPv6 on the bed's devices: no frame crosses that nobody sent.

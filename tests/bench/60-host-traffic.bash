@@ -12,6 +12,7 @@
 #   pn3 10.85.3.2  <->  nn3 10.85.3.1   tunnel-install (node) --pass-port 22,5201,5202
 #   pn4 10.85.4.2  <->  nn4 10.85.4.1   no program, pn4's TSO off (see below)
 #   pn5 10.85.5.2  <->  nn5 10.85.5.1   bare XDP_PASS, nn5's GRO on (see below)
+#   pn6 10.85.6.2  <->  nn6 10.85.6.1   bare XDP_PASS declared xdp.frags
 #
 #   sbx (a sandbox's own traffic to the host's stack, over its veth)
 #   sv0 10.86.0.2  <->  hv0 10.86.0.1   no program
@@ -34,7 +35,9 @@
 # a veth no longer turns GRO on for an XDP program (Linux 2024, "net:
 # veth: do not manipulate GRO when using XDP"; nn1 shows GRO off here):
 # the frames reach the stack one by one.  nn5 has it turned on by hand,
-# as most real NICs' drivers have it, to show what it gives back.
+# as most real NICs' drivers have it, to show what it gives back.  nn6's
+# program (tests/bench/pass_frags.bpf.c) takes multi-buffer frames: veth
+# then allows the peer a larger MTU but still takes its TSO away.
 #
 # The tunnel's veth program sends everything a sandbox transmits to the
 # NIC, so a sandbox's traffic to the host's stack cannot cross a wired
@@ -66,13 +69,14 @@ declare -gA HOST_PATH=(
 	[nic_tunnel]="peer 10.85.3.1 5201"
 	[nic_mtu]="peer 10.85.4.1 5201"
 	[nic_gro]="peer 10.85.5.1 5201"
+	[nic_frags]="peer 10.85.6.1 5201"
 	[veth_none]="sbx 10.86.0.1 5201"
 	[veth_pass]="sbx 10.86.1.1 5201"
 	[tunnel]="peer 10.87.0.1 5301"
 	[forward]="peer 10.89.0.2 5301"
 )
 HOST_KEYS=(nic_none nic_pass nic_redirect nic_tunnel nic_mtu nic_gro
-	veth_none veth_pass tunnel forward)
+	nic_frags veth_none veth_pass tunnel forward)
 
 # host_mac_of ADDR: the MAC a device with IPv4 ADDR gets, 02:00 and the
 # address: known without asking ip, and one the bed's neighbours can name.
@@ -120,7 +124,7 @@ host_bed_build() {
 		in_ns "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 ||
 			return
 	done
-	for i in 0 1 2 3 4 5; do
+	for i in 0 1 2 3 4 5 6; do
 		host_pair peer "pn$i" "10.85.$i.2" node "nn$i" "10.85.$i.1" ||
 			return
 	done
@@ -130,7 +134,9 @@ host_bed_build() {
 		in_ns node "$XW" tunnel-install --device nn3 \
 			"${HOST_PASS_PORTS[@]}" -q &&
 		in_ns peer ethtool -K pn4 tso off &&
-		host_xdp_pass node nn5 && in_ns node ethtool -K nn5 gro on || return
+		host_xdp_pass node nn5 && in_ns node ethtool -K nn5 gro on &&
+		ipn node link set dev nn6 xdpdrv obj "$XW_BENCH/pass_frags.bpf.o" \
+			sec xdp.frags || return
 
 	host_pair sbx sv0 10.86.0.2 node hv0 10.86.0.1 &&
 		host_pair sbx sv1 10.86.1.2 node hv1 10.86.1.1 &&
@@ -259,6 +265,8 @@ bench_main() {
 		nic_mtu "" "" "the kernel's cost at wire-sized frames"
 	host_rows "NIC, bare XDP_PASS, receiver's GRO on" nic_gro \
 		"bare XDP_PASS" nic_pass "" "" "what GRO gives back"
+	host_rows "NIC, bare XDP_PASS, xdp.frags" nic_frags "bare XDP_PASS" \
+		nic_pass "" "" "what multi-buffer support gives back"
 	host_rows "NIC, redirect-install, pass port" nic_redirect \
 		"bare XDP_PASS" nic_pass "" "" "our program's own share"
 	host_rows "NIC, tunnel host, pass port" nic_tunnel "bare XDP_PASS" \
