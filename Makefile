@@ -272,6 +272,7 @@ DEB_PACKAGES += dpkg-dev debhelper fakeroot lintian mmdebstrap man-db  # make de
 DEB_PACKAGES += systemd podman  # tests/82-units.bats (mmdebstrap above)
 DEB_PACKAGES += python3-kubernetes  # tests/83-image.bats: the manifests' schema check
 DEB_PACKAGES += python3-prometheus-client  # tests/47-metrics.bats: a real parser of status --metrics
+DEB_PACKAGES += iperf3  # make bench 60-host-traffic and tests/72-bench-host.bats: host TCP throughput
 deps:
 	$(Q)tests/lib/install-deps $(DEB_PACKAGES)
 
