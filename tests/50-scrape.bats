@@ -313,6 +313,19 @@ netns_of_its_own() {
 	assert_json '[.interfaces[].routes[] | select(.gateway)] | length == 100000'
 }
 
+# The routes go out while the document is printed: a write that fails then
+# is still one error line and exit 71, as one at the end always was.
+@test "a full disk midway through the routes: exit 71, one line naming stdout" {
+	fresh full
+	apply 7 full --routes 3000 || return
+	run -71 --separate-stderr bash -c '"$0" scrape -j --netns "$1" >/dev/full' \
+		"$XW" "$(ns_path full)"
+	assert_eq "$stderr" "xdpwire scrape: stdout: write error: No space left on device" "stderr"
+	run -71 --separate-stderr bash -c '"$0" scrape --netns "$1" >/dev/full' \
+		"$XW" "$(ns_path full)"
+	assert_eq "$stderr" "xdpwire scrape: stdout: write error: No space left on device" "stderr, text"
+}
+
 @test "completion: scrape's options, and --device offers the --netns namespace's devices" {
 	load lib/complete
 	fresh cpl

@@ -311,16 +311,17 @@ static int print_json(const struct xw_ctx *ctx, struct json_object *doc)
 	const char *text;
 	char *valid;
 	struct json_object *again = NULL;
+	int err;
 
 	/* Streamed arrays (scrape's routes) go out as they are made. */
 	if (!ctx->pretty)
 		xw_json_stream_to(stdout);
 	text = json_object_to_json_string_ext(doc, XW_JSON_FLAGS);
+	err = errno;
 	xw_json_stream_to(NULL);
-	if (!text) {
-		/* Out of memory midway: a document cut short, not ended. */
-		return ENOMEM;
-	}
+	/* A document cut short, not ended: by a write, or out of memory. */
+	if (!text)
+		return ferror(stdout) ? (err ?: EIO) : ENOMEM;
 	valid = xw_json_valid_utf8(text);
 	if (valid)
 		text = valid;
