@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct json_object;
 
@@ -64,6 +65,34 @@ int xw_json_text_add(struct json_object *arr, struct json_object *elem);
 
 /* The number of elements added. */
 size_t xw_json_text_len(struct json_object *arr);
+
+/*
+ * A streamed array: its elements are made only while the document is
+ * printed, one at a time, so that neither their objects nor their text are
+ * ever held together (scrape's 100,000 routes: a megabyte of compact
+ * records instead of ten of text, written through a 64 KiB buffer).
+ * each(arg, sink) adds them with xw_json_sink_add(); free_arg(arg), when
+ * given, runs when the array is freed, so arg can outlive the command that
+ * made it (the document is printed after).  Printed into a document like
+ * any array (-p, tests); written straight to the stream set by
+ * xw_json_stream_to() while one is set.
+ */
+struct xw_json_sink;
+typedef int (*xw_json_each_fn)(void *arg, struct xw_json_sink *sink);
+
+/* NULL when out of memory (then free_arg(arg) has run). */
+struct json_object *xw_json_stream_array(xw_json_each_fn each, void *arg,
+					 void (*free_arg)(void *arg));
+/* Appends elem's text; elem stays the caller's, to refill and add again. */
+int xw_json_sink_add(struct xw_json_sink *sink, struct json_object *elem);
+
+/*
+ * While f is set (NULL: no longer), printing a document writes what comes
+ * before each streamed array to f, then the array's elements as they are
+ * made; the printed text is what is left after the last array, for the
+ * caller to write.  Each piece is made valid UTF-8 as xw_json_valid_utf8().
+ */
+void xw_json_stream_to(FILE *f);
 
 /*
  * A new copy of the JSON text json (free() it) with each byte that is not

@@ -306,12 +306,23 @@ static struct json_object *result_doc(struct xw_ctx *ctx)
  * of json.c keep their elements as plain text, which json-c cannot
  * indent in place.  Only people read -p, so its cost does not matter.
  */
-static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
+static int print_json(const struct xw_ctx *ctx, struct json_object *doc)
 {
-	const char *text = json_object_to_json_string_ext(doc, XW_JSON_FLAGS);
-	char *valid = xw_json_valid_utf8(text);
+	const char *text;
+	char *valid;
 	struct json_object *again = NULL;
+	int err;
 
+	/* Streamed arrays (scrape's routes) go out as they are made. */
+	if (!ctx->pretty)
+		xw_json_stream_to(stdout);
+	text = json_object_to_json_string_ext(doc, XW_JSON_FLAGS);
+	err = errno;
+	xw_json_stream_to(NULL);
+	/* A document cut short, not ended: by a write, or out of memory. */
+	if (!text)
+		return ferror(stdout) ? (err ?: EIO) : ENOMEM;
+	valid = xw_json_valid_utf8(text);
 	if (valid)
 		text = valid;
 	if (ctx->pretty)
@@ -323,6 +334,7 @@ static void print_json(const struct xw_ctx *ctx, struct json_object *doc)
 	fputc('\n', stdout);
 	json_object_put(again);
 	free(valid);
+	return 0;
 }
 
 /* Appends to buf without ever running past it; returns the new length. */
@@ -385,7 +397,7 @@ static void print_changes(const struct xw_ctx *ctx)
 int xw_ctx_finish(struct xw_ctx *ctx)
 {
 	struct json_object *doc = NULL;
-	int code = ctx->fail.exit_code;
+	int code = ctx->fail.exit_code, cut = 0;
 
 	/* libbpf's warnings, held back: noise when permission was lacking. */
 	xw_log_flush(code == XW_EXIT_NOPERM);
@@ -401,12 +413,13 @@ int xw_ctx_finish(struct xw_ctx *ctx)
 			printf("%s\n", ctx->summary);
 	}
 	if (doc) {
-		print_json(ctx, doc);
+		cut = print_json(ctx, doc);
 		json_object_put(doc);
 	}
 	/* A full disk or closed pipe must not look like success to a script. */
-	if (fflush(stdout) || ferror(stdout)) {
-		xw_fail(ctx, XW_EXIT_OSERR, errno, "stdout", "write error");
+	if (cut || fflush(stdout) || ferror(stdout)) {
+		xw_fail(ctx, XW_EXIT_OSERR, cut ?: errno, "stdout",
+			"write error");
 		if (!code) {
 			print_error_line(ctx);
 			code = XW_EXIT_OSERR;

@@ -70,9 +70,6 @@ int xw_scrape_read(struct xw_ctx *ctx, struct xw_scrape *s)
 		err = xw_scrape_read_neighbors(ctx, s);
 	if (!err)
 		err = xw_scrape_gateways(ctx, s);
-	if (!err && xw_scrape_routes_json(s))
-		err = xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, "routes",
-			      "cannot build the report");
 	return err;
 }
 
@@ -91,7 +88,5 @@ void xw_scrape_free(struct xw_scrape *s)
 	for (k = 0; k < s->n_routes; k++)
 		nl_object_put(s->routes[k]);
 	free(s->routes);
-	for (k = 0; k < s->n_ifaces; k++)
-		free(s->ifaces[k].route_list);
 	free(s->ifaces);
 }

@@ -17,6 +17,7 @@ struct nl_cache;
 struct nl_object;
 struct nl_sock;
 struct xw_ctx;
+struct xw_route_pack;
 
 /* A route through a NIC, as scrape reports it (prefix length > 0). */
 struct xw_scrape_route {
@@ -34,9 +35,11 @@ struct xw_scrape_iface {
 	bool wanted; /* up, and the --device if one was given */
 	struct json_object *obj; /* its entry in interfaces or loopback */
 	struct json_object *addresses, *routes, *neighbors;
-	/* A NIC's routes; its "routes" is filled from them at the end. */
-	struct xw_scrape_route *route_list;
-	size_t n_routes, cap_routes;
+	/*
+	 * A NIC's routes, owned by its "routes" array, which formats them
+	 * only when the document is printed (route_pack.h).
+	 */
+	struct xw_route_pack *route_pack;
 };
 
 struct xw_scrape {

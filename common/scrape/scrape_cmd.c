@@ -15,6 +15,7 @@
 #include "core/report.h"
 #include "net/netlink.h"
 #include "net/netns.h"
+#include "scrape/route_pack.h"
 #include "scrape/scrape.h"
 #include "scrape/scrape_cmd.h"
 #include "scrape/scrape_text.h"
@@ -71,7 +72,7 @@ static void summarise(struct xw_ctx *ctx, const struct xw_scrape *s)
 		if (!i->wanted || i->loopback)
 			continue;
 		addrs += json_object_array_length(i->addresses);
-		routes += i->n_routes;
+		routes += i->route_pack ? i->route_pack->n : 0;
 		neighs += json_object_array_length(i->neighbors);
 	}
 	xw_summary(ctx,

@@ -66,7 +66,7 @@ static void describe(struct xw_scrape *s, struct xw_scrape_iface *i,
 	i->addresses = json_object_new_array();
 	/* Loopback's few implied routes are objects; a NIC's may be many. */
 	i->routes = i->loopback ? json_object_new_array() :
-				  xw_json_text_array();
+				  xw_scrape_routes_array(i);
 	if (i->loopback) {
 		xw_json_add(i->obj, "addresses", i->addresses);
 		xw_json_add(i->obj, "routes", i->routes);
@@ -126,6 +126,11 @@ int xw_scrape_read_links(struct xw_ctx *ctx, struct xw_scrape *s)
 		if (i->wanted)
 			describe(s, i, link);
 		rtnl_link_put(link);
+		if (i->wanted && !i->routes) {
+			nl_cache_free(cache);
+			return xw_fail(ctx, XW_EXIT_OSERR, ENOMEM, i->name,
+				       "out of memory");
+		}
 	}
 	nl_cache_free(cache);
 	return 0;

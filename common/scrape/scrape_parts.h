@@ -1,7 +1,7 @@
 /*
  * The parts of xw_scrape_read(), one file per object kind it dumps (links,
  * addresses, routes, neighbours) and one for what it derives (the default
- * gateways, the routes' JSON text): for scrape*.c only.
+ * gateways, the routes' JSON): for scrape*.c only.
  */
 #ifndef XW_SCRAPE_PARTS_H
 #define XW_SCRAPE_PARTS_H
@@ -34,7 +34,10 @@ struct json_object *xw_scrape_default_json(const struct xw_scrape *s,
 					   const struct xw_route_msg *r);
 /* The one default route of each family, or why a sandbox cannot take it. */
 int xw_scrape_gateways(struct xw_ctx *ctx, struct xw_scrape *s);
-/* The interfaces' routes into their "routes" arrays, as text; -errno. */
-int xw_scrape_routes_json(struct xw_scrape *s);
+/*
+ * A NIC's "routes": a streamed array that owns its route_pack (NULL when
+ * out of memory).
+ */
+struct json_object *xw_scrape_routes_array(struct xw_scrape_iface *i);
 
 #endif /* XW_SCRAPE_PARTS_H */

@@ -1,7 +1,7 @@
 /*
  * scrape's routes: streamed from one dump per family (not cached: a table
  * may hold 100,000), each main-table unicast route through a wanted NIC
- * kept compact in its route_list, each default one for the gateways, and
+ * packed in its route_pack, each default one for the gateways, and
  * with --steal the libnl object that puts it back.
  */
 #include <errno.h>
@@ -21,6 +21,7 @@
 
 #include "core/report.h"
 #include "scrape/route_msg.h"
+#include "scrape/route_pack.h"
 #include "scrape/scrape.h"
 #include "scrape/scrape_parts.h"
 
@@ -40,34 +41,26 @@ static int keep_route(struct xw_scrape *s, struct rtnl_route *r)
 	return 0;
 }
 
-/* Kept compact: a json-c object per route would take ~1.4 KiB. */
+/* Kept packed: a json-c object per route would take ~1.4 KiB. */
 static int add_route(struct xw_scrape_iface *i, const struct xw_route_msg *r,
 		     const struct xw_route_hop *h)
 {
-	struct xw_scrape_route *rt, *grown;
-	size_t cap;
+	struct xw_scrape_route rt = {
+		.family = (uint8_t)r->family,
+		.prefix_len = (uint8_t)r->prefix_len,
+		.metric = r->metric,
+	};
 
-	if (i->n_routes == i->cap_routes) {
-		cap = i->cap_routes ? 2 * i->cap_routes : 16;
-		grown = realloc(i->route_list, cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		i->route_list = grown;
-		i->cap_routes = cap;
-	}
-	rt = &i->route_list[i->n_routes++];
-	memset(rt, 0, sizeof(*rt));
-	rt->family = (uint8_t)r->family;
-	rt->prefix_len = (uint8_t)r->prefix_len;
-	memcpy(rt->dst, r->dst, sizeof(rt->dst));
-	rt->metric = r->metric;
+	if (!i->route_pack)
+		return -ENOMEM;
+	memcpy(rt.dst, r->dst, sizeof(rt.dst));
 	if (h->gateway &&
 	    nla_len(h->gateway) == (r->family == AF_INET ? 4 : 16)) {
-		rt->has_gateway = true;
-		memcpy(rt->gateway, nla_data(h->gateway),
+		rt.has_gateway = true;
+		memcpy(rt.gateway, nla_data(h->gateway),
 		       (size_t)nla_len(h->gateway));
 	}
-	return 0;
+	return xw_route_pack_add(i->route_pack, &rt);
 }
 
 /* Routes left out, counted for -v. */

@@ -1,15 +1,17 @@
 /*
- * A NIC's routes as the JSON text of its "routes" array, and a route's
- * addresses as text for both renderings.
+ * A NIC's "routes" array, formatted from its route_pack as the document
+ * is printed, and a route's addresses as text for both renderings.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 
 #include <json-c/json.h>
 
 #include "core/json.h"
+#include "scrape/route_pack.h"
 #include "scrape/scrape.h"
 #include "scrape/scrape_parts.h"
 
@@ -53,7 +55,7 @@ static void route_json_free(struct route_json *j)
 	json_object_put(j->metric);
 }
 
-static int route_json_add(struct route_json *j, struct json_object *routes,
+static int route_json_add(struct route_json *j, struct xw_json_sink *sink,
 			  const struct xw_scrape_route *rt)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -67,35 +69,45 @@ static int route_json_add(struct route_json *j, struct json_object *routes,
 				       xw_scrape_route_gateway(rt, buf,
 							       sizeof(buf)));
 	json_object_set_int64(j->metric, rt->metric);
-	return xw_json_text_add(routes, j->obj);
+	return xw_json_sink_add(sink, j->obj);
 }
 
-int xw_scrape_routes_json(struct xw_scrape *s)
+/* Runs while the document is printed, long after the dump. */
+static int each_route(void *arg, struct xw_json_sink *sink)
 {
+	const struct xw_route_pack *pack = arg;
 	struct route_json via = { 0 }, direct = { 0 };
-	size_t k, n;
+	struct xw_scrape_route rt;
+	size_t pos = 0;
 	int err;
 
 	err = route_json_init(&via, true);
 	if (!err)
 		err = route_json_init(&direct, false);
-	for (k = 0; k < s->n_ifaces && !err; k++) {
-		struct xw_scrape_iface *i = &s->ifaces[k];
-
-		if (!i->wanted || i->loopback)
-			continue;
-		if (!i->routes)
-			err = -ENOMEM;
-		for (n = 0; n < i->n_routes && !err; n++) {
-			const struct xw_scrape_route *rt = &i->route_list[n];
-
-			err = route_json_add(rt->has_gateway ? &via : &direct,
-					     i->routes, rt);
-		}
-	}
+	while (!err && xw_route_pack_next(pack, &pos, &rt))
+		err = route_json_add(rt.has_gateway ? &via : &direct, sink,
+				     &rt);
 	route_json_free(&via);
 	route_json_free(&direct);
 	return err;
+}
+
+static void free_pack(void *arg)
+{
+	xw_route_pack_free(arg);
+}
+
+struct json_object *xw_scrape_routes_array(struct xw_scrape_iface *i)
+{
+	struct json_object *routes;
+
+	i->route_pack = calloc(1, sizeof(*i->route_pack));
+	if (!i->route_pack)
+		return NULL;
+	routes = xw_json_stream_array(each_route, i->route_pack, free_pack);
+	if (!routes)
+		i->route_pack = NULL; /* freed with the array that failed */
+	return routes;
 }
 
 /*

@@ -7,6 +7,7 @@
 
 #include "core/json.h"
 #include "core/report.h"
+#include "scrape/route_pack.h"
 #include "scrape/scrape.h"
 #include "scrape/scrape_text.h"
 
@@ -45,23 +46,21 @@ static void interface(FILE *f, const struct xw_scrape *s, struct json_object *i)
 	const struct xw_scrape_iface *nic =
 		xw_scrape_find(s, (uint32_t)xw_json_get_int(i, "ifindex"));
 	char dst[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
-	size_t k;
+	struct xw_scrape_route rt;
+	size_t k, pos = 0;
 
 	fprintf(f, "%s (ifindex %d, mtu %d, %s):", name(i, "name"),
 		xw_json_get_int(i, "ifindex"), xw_json_get_int(i, "mtu"),
 		ll ? json_object_get_string(ll) : "no link-layer address");
 	addresses(f, xw_json_get(i, "addresses"));
-	for (k = 0; nic && k < nic->n_routes; k++) {
-		const struct xw_scrape_route *r = &nic->route_list[k];
-
+	while (nic && xw_route_pack_next(nic->route_pack, &pos, &rt))
 		fprintf(f, "  route %s/%d%s%s metric %u\n",
-			xw_scrape_route_dst(r, dst, sizeof(dst)), r->prefix_len,
-			r->has_gateway ? " via " : "",
-			r->has_gateway ?
-				xw_scrape_route_gateway(r, gw, sizeof(gw)) :
+			xw_scrape_route_dst(&rt, dst, sizeof(dst)),
+			rt.prefix_len, rt.has_gateway ? " via " : "",
+			rt.has_gateway ?
+				xw_scrape_route_gateway(&rt, gw, sizeof(gw)) :
 				"",
-			r->metric);
-	}
+			rt.metric);
 	list = xw_json_get(i, "neighbors");
 	for (k = 0; k < json_object_array_length(list); k++) {
 		struct json_object *n = json_object_array_get_idx(list, k);

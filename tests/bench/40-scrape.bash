@@ -58,10 +58,10 @@ bench_main() {
 	bench_row scrape "scrape -j per 1,000 routes, 100,000 routes" "ms/1k routes" \
 		"same, 10,000 routes" "ratio<=1.25" "$(bench_per x100000 100)" \
 		"$(bench_per x10000 10)" "linear: ratio ~1"
+	# Peak RSS within 3x ip's at every size: the routes are held packed
+	# and printed as they are formatted, not held as a document.
 	for n in "${SIZES[@]}"; do
-		goal="value<=8192"
-		((n < 100000)) || goal=""
 		bench_row memory "scrape -j, $(printf "%'d" "$n") routes" KiB \
-			"ip (largest of the four)" "$goal" "${RSS[x$n]}" "${RSS[ip$n]}"
+			"ip (largest of the four)" "ratio<=3.0" "${RSS[x$n]}" "${RSS[ip$n]}"
 	done
 }
