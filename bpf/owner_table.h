@@ -61,6 +61,15 @@ struct xw_owner6 {
 };
 
 /*
+ * The program's masks of its two tables (max_entries - 1), in .rodata.owners:
+ * the loader writes them from the tables' sizes before load.
+ */
+struct xw_owner_masks {
+	__u32 v4;
+	__u32 v6;
+};
+
+/*
  * Cheap mixing: the first shift folds the high half down, the multiply
  * spreads the bits up, the last shift folds them down again.  Without the
  * first fold the low bits of the result (a table's mask keeps only those)

@@ -35,13 +35,18 @@ struct {
 } owner6_map SEC(".maps");
 
 /*
- * The kernel's map, as far as we read it: CO-RE relocates the field, so a
- * pinned table of any size (--max-addresses) is probed with its own mask
- * rather than one baked into .rodata.
+ * Each table's mask, max_entries - 1, written by the loader before load
+ * from the table the program gets (a pinned one is reused at its own
+ * size: --max-addresses), so the verifier sees a constant.  Not a CO-RE
+ * read of the kernel's struct bpf_map: that relocation made libbpf load
+ * and parse the whole vmlinux BTF at every load (14 MiB and about 90 ms
+ * of tunnel-install's node set-up in make bench).  A section of its own,
+ * so .rodata stays the one struct xw_pass_cfg status and verify read.
  */
-struct bpf_map {
-	__u32 max_entries;
-} __attribute__((preserve_access_index));
+const volatile struct xw_owner_masks owner_masks SEC(".rodata.owners") = {
+	.v4 = XW_DEFAULT_MAX_ADDRESSES * XW_OWNER_SLOTS_PER_ADDR - 1,
+	.v6 = XW_DEFAULT_MAX_ADDRESSES * XW_OWNER_SLOTS_PER_ADDR - 1,
+};
 
 /*
  * The owner of an IPv4 address, 0 for none.  v4 and v6 each have their own
@@ -50,7 +55,7 @@ struct bpf_map {
  */
 static __always_inline __u32 xw_owner4_find(__be32 addr)
 {
-	__u32 mask = ((struct bpf_map *)&owner4_map)->max_entries - 1;
+	__u32 mask = owner_masks.v4;
 	__u32 home = xw_owner_home4(addr, mask);
 	int i;
 
@@ -70,7 +75,7 @@ static __always_inline __u32 xw_owner4_find(__be32 addr)
 /* The owner of an IPv6 address (16 bytes, may be unaligned), 0 for none. */
 static __always_inline __u32 xw_owner6_find(const void *addr)
 {
-	__u32 mask = ((struct bpf_map *)&owner6_map)->max_entries - 1;
+	__u32 mask = owner_masks.v6;
 	__u64 hi, lo;
 	__u32 home;
 	int i;

@@ -107,6 +107,7 @@ _Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
 		(in)->maps[XW_MAP_SANDBOXES] = (s)->maps.sandbox_map; \
 		(in)->maps[XW_MAP_OWNERS4] = (s)->maps.owner4_map;    \
 		(in)->maps[XW_MAP_OWNERS6] = (s)->maps.owner6_map;    \
+		(in)->owner_masks = (s)->maps.rodata_owners;          \
 	} while (0)
 
 /*
@@ -126,6 +127,7 @@ _Static_assert(sizeof(xw_layouts) / sizeof(xw_layouts[0]) == XW_N_LAYOUTS + 1,
 		in->obj = s->obj;                                         \
 		in->prog = s->progs.prog_fn;                              \
 		in->rodata = s->maps.rodata;                              \
+		in->owner_masks = NULL;                                   \
 		in->maps[XW_MAP_TARGETS] = s->maps.targets_map;           \
 		in->maps[XW_MAP_COUNTERS] = s->maps.counters;             \
 		more_maps(s, in);                                         \

@@ -39,6 +39,8 @@ struct xw_install {
 	struct bpf_program *prog;
 	struct bpf_map *rodata; /* the configuration */
 	struct bpf_map *maps[XW_LAYOUT_MAX_MAPS]; /* by layout order */
+	/* The tunnel host's table masks (.rodata.owners), set at load. */
+	struct bpf_map *owner_masks;
 	enum xw_xdp_mode mode;
 	/*
 	 * Maps (bit per role) sized by the request's options: a pinned map

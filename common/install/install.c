@@ -18,6 +18,7 @@
 #include "install/sizes.h"
 #include "net/device.h"
 #include "pins/bpffs.h"
+#include "pins/owner_table.h"
 #include "pins/xdp_mode.h"
 
 enum undo_op {
@@ -137,6 +138,11 @@ static int load(struct xw_ctx *ctx, const struct xw_dev *dev,
 {
 	int err = xw_fault("load");
 
+	/* The tables are sized or reused by now: their masks are known. */
+	if (!err && in->owner_masks)
+		err = xw_owner_masks_set(in->owner_masks,
+					 in->maps[XW_MAP_OWNERS4],
+					 in->maps[XW_MAP_OWNERS6]);
 	if (!err)
 		err = bpf_object__load(in->obj);
 	if (!err)

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
 #include "pins/owner_table.h"
@@ -487,4 +488,20 @@ int xw_owner_walk(int map_fd, int family, xw_owner_fn fn, void *arg)
 	if (!err && family != AF_INET && family != AF_INET6)
 		err = -EINVAL;
 	return err ? err : walk_table(&t, fn, arg);
+}
+
+int xw_owner_masks_set(struct bpf_map *masks, const struct bpf_map *owners4,
+		       const struct bpf_map *owners6)
+{
+	uint32_t n4 = bpf_map__max_entries(owners4);
+	uint32_t n6 = bpf_map__max_entries(owners6);
+	struct xw_owner_masks want = { .v4 = n4 - 1, .v6 = n6 - 1 };
+	size_t size = 0;
+
+	if (!power_of_two(n4) || !power_of_two(n6))
+		return -EINVAL;
+	/* libbpf 1.1 declares the initial value const; it is its copy. */
+	if (!bpf_map__initial_value(masks, &size) || size != sizeof(want))
+		return -ENOENT;
+	return bpf_map__set_initial_value(masks, &want, sizeof(want));
 }

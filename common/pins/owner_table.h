@@ -61,4 +61,15 @@ typedef int (*xw_owner_fn)(const struct xw_ip *ip, uint32_t ifindex,
 			   uint32_t slot, void *arg);
 int xw_owner_walk(int map_fd, int family, xw_owner_fn fn, void *arg);
 
+struct bpf_map;
+
+/*
+ * Before load: writes into masks (the tunnel host's .rodata.owners, whose
+ * value is a struct xw_owner_masks) the masks of its tables as they will
+ * be, owners4 and owners6 sized or reused already.  -EINVAL if a size is
+ * not a power of two (the layout refuses such a pinned table first).
+ */
+int xw_owner_masks_set(struct bpf_map *masks, const struct bpf_map *owners4,
+		       const struct bpf_map *owners6);
+
 #endif /* XW_PINS_OWNER_TABLE_H */

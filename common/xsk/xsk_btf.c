@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 
 #include "core/report.h"
+#include "xsk/btf_reader.h"
 #include "xsk/xsk_btf.h"
 
 #define CACHE_DIR "/run/xdpwire"
@@ -29,19 +30,45 @@ static const struct keep keeps[] = {
 	{ "net", { "ns" } },
 };
 
-static const struct btf_type *resolve(const struct btf *btf, __u32 *id)
+#define N_KEEPS (sizeof(keeps) / sizeof(keeps[0]))
+
+/*
+ * The kernel's BTF: through the lean reader, or, if it cannot read the
+ * file, libbpf's whole parse (held twice while parsing: 14 MiB).
+ */
+struct src {
+	struct xw_btf_reader *r;
+	struct btf *btf;
+	int ids[N_KEEPS]; /* of the kept structs */
+};
+
+static const struct btf_type *type_of(struct src *src, __u32 id)
 {
-	const struct btf_type *t = btf__type_by_id(btf, *id);
+	return src->r ? xw_btf_reader_type(src->r, id) :
+			btf__type_by_id(src->btf, id);
+}
+
+static const char *name_of(const struct src *src, __u32 off)
+{
+	const char *n = src->r ? xw_btf_reader_name(src->r, off) :
+				 btf__name_by_offset(src->btf, off);
+
+	return n ? n : "";
+}
+
+static const struct btf_type *resolve(struct src *btf, __u32 *id)
+{
+	const struct btf_type *t = type_of(btf, *id);
 
 	while (t && (btf_is_typedef(t) || btf_is_mod(t))) {
 		*id = t->type;
-		t = btf__type_by_id(btf, *id);
+		t = type_of(btf, *id);
 	}
 	return t;
 }
 
 /* Member name of t, looking into anonymous members as C does. */
-static const struct btf_member *find_member(const struct btf *btf,
+static const struct btf_member *find_member(struct src *btf,
 					    const struct btf_type *t,
 					    const char *name, __u32 *bit_off)
 {
@@ -51,8 +78,8 @@ static const struct btf_member *find_member(const struct btf *btf,
 	const char *n;
 
 	for (i = 0; i < btf_vlen(t); i++, m++) {
-		n = btf__name_by_offset(btf, m->name_off);
-		if (n && *n) {
+		n = name_of(btf, m->name_off);
+		if (*n) {
 			if (strcmp(n, name))
 				continue;
 			if (btf_member_bitfield_size(t, i))
@@ -74,17 +101,16 @@ static const struct btf_member *find_member(const struct btf *btf,
 	return NULL;
 }
 
-static int add_int(struct btf *dst, const struct btf *src,
-		   const struct btf_type *t)
+static int add_int(struct btf *dst, struct src *src, const struct btf_type *t)
 {
-	return btf__add_int(dst, btf__name_by_offset(src, t->name_off), t->size,
+	return btf__add_int(dst, name_of(src, t->name_off), t->size,
 			    btf_int_encoding(t));
 }
 
-static int add_scalar(struct btf *dst, const struct btf *src, __u32 id);
+static int add_scalar(struct btf *dst, struct src *src, __u32 id);
 
 /* A nested struct (possible_net_t, ns_common): its pointers and ints. */
-static int add_nested(struct btf *dst, const struct btf *src,
+static int add_nested(struct btf *dst, struct src *src,
 		      const struct btf_type *t)
 {
 	const struct btf_member *m = btf_members(t);
@@ -94,7 +120,7 @@ static int add_nested(struct btf *dst, const struct btf *src,
 		return -E2BIG;
 	for (i = 0; i < n; i++, m++) {
 		ids[i] = -1;
-		if (!btf__name_by_offset(src, m->name_off)[0] ||
+		if (!name_of(src, m->name_off)[0] ||
 		    btf_member_bitfield_size(t, i))
 			continue;
 		id = add_scalar(dst, src, m->type);
@@ -107,8 +133,8 @@ static int add_nested(struct btf *dst, const struct btf *src,
 		return id;
 	for (i = 0, m = btf_members(t); i < n; i++, m++)
 		if (ids[i] >= 0 &&
-		    btf__add_field(dst, btf__name_by_offset(src, m->name_off),
-				   ids[i], btf_member_bit_offset(t, i), 0))
+		    btf__add_field(dst, name_of(src, m->name_off), ids[i],
+				   btf_member_bit_offset(t, i), 0))
 			return -EINVAL;
 	return id;
 }
@@ -117,7 +143,7 @@ static int add_nested(struct btf *dst, const struct btf *src,
  * The type of a kept member: pointers become void *, which CO-RE accepts
  * for any pointer; ints, enums and char arrays keep their size.
  */
-static int add_scalar(struct btf *dst, const struct btf *src, __u32 id)
+static int add_scalar(struct btf *dst, struct src *src, __u32 id)
 {
 	const struct btf_type *t = resolve(src, &id), *elem;
 	const struct btf_enum *e;
@@ -131,14 +157,10 @@ static int add_scalar(struct btf *dst, const struct btf *src, __u32 id)
 	if (btf_is_int(t))
 		return add_int(dst, src, t);
 	if (btf_is_enum(t)) {
-		new_id = btf__add_enum(dst,
-				       btf__name_by_offset(src, t->name_off),
-				       t->size);
+		new_id = btf__add_enum(dst, name_of(src, t->name_off), t->size);
 		e = btf_enum(t);
 		for (i = 0; new_id >= 0 && i < btf_vlen(t); i++, e++)
-			if (btf__add_enum_value(dst,
-						btf__name_by_offset(src,
-								    e->name_off),
+			if (btf__add_enum_value(dst, name_of(src, e->name_off),
 						e->val))
 				return -EINVAL;
 		return new_id;
@@ -159,17 +181,17 @@ static int add_scalar(struct btf *dst, const struct btf *src, __u32 id)
 	return -ENOTSUP;
 }
 
-static int add_kept(struct btf *dst, const struct btf *src,
-		    const struct keep *k)
+static int add_kept(struct btf *dst, struct src *src, size_t which)
 {
+	const struct keep *k = &keeps[which];
 	__u32 offs[MAX_MEMBERS];
 	int ids[MAX_MEMBERS], sid, id, i;
 	const struct btf_type *t;
 
-	sid = btf__find_by_name_kind(src, k->type, BTF_KIND_STRUCT);
-	if (sid < 0)
+	sid = src->ids[which];
+	t = sid < 0 ? NULL : type_of(src, (__u32)sid);
+	if (!t)
 		return -ENOENT;
-	t = btf__type_by_id(src, sid);
 	for (i = 0; k->members[i]; i++) {
 		const struct btf_member *m;
 
@@ -190,24 +212,45 @@ static int add_kept(struct btf *dst, const struct btf *src,
 	return 0;
 }
 
+/* The kernel's BTF, and the ids of the structs kept. */
+static int open_src(struct src *src)
+{
+	const char *names[N_KEEPS + 1] = { NULL };
+	size_t i;
+
+	for (i = 0; i < N_KEEPS; i++)
+		names[i] = keeps[i].type;
+	src->r = xw_btf_reader_open("/sys/kernel/btf/vmlinux", names, src->ids);
+	if (src->r)
+		return 0;
+	src->btf = btf__load_vmlinux_btf();
+	if (!src->btf)
+		return -errno;
+	for (i = 0; i < N_KEEPS; i++)
+		src->ids[i] = btf__find_by_name_kind(src->btf, keeps[i].type,
+						     BTF_KIND_STRUCT);
+	return 0;
+}
+
 /* The small BTF, raw, in a sealed memfd. */
 static int make_btf(void)
 {
-	struct btf *src, *dst;
+	struct src src = { NULL };
+	struct btf *dst;
 	const void *raw;
 	__u32 size, i;
-	int fd = -1, err = 0;
+	int fd = -1, err;
 
-	src = btf__load_vmlinux_btf();
-	if (!src)
-		return -errno;
+	err = open_src(&src);
+	if (err)
+		return err;
 	dst = btf__new_empty();
 	if (!dst) {
 		err = -errno;
 		goto out_src;
 	}
-	for (i = 0; i < sizeof(keeps) / sizeof(keeps[0]) && !err; i++)
-		err = add_kept(dst, src, &keeps[i]);
+	for (i = 0; i < N_KEEPS && !err; i++)
+		err = add_kept(dst, &src, i);
 	if (err)
 		goto out_dst;
 	raw = btf__raw_data(dst, &size);
@@ -221,7 +264,8 @@ static int make_btf(void)
 out_dst:
 	btf__free(dst);
 out_src:
-	btf__free(src);
+	xw_btf_reader_free(src.r);
+	btf__free(src.btf);
 	if (err && fd >= 0)
 		close(fd);
 	return err ? err : fd;

@@ -23,6 +23,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "redirect.skel.h"
 #include "tunnel_host.skel.h"

@@ -9,6 +9,7 @@
 # socket on DEV's QUEUE in NS and keeps it open in the background; with an
 # insert command ({fd} is the socket's descriptor), inserts it first.
 # Sets XSK_PID and XSK_OUT (the receiver's JSON summary when it exits).
+# XSK_READY_MS bounds the wait for it (5000; the insert command counts).
 xsk_hold() {
 	local ns=$1 dev=$2 queue=$3 ready
 	shift 3
@@ -18,7 +19,7 @@ xsk_hold() {
 		--queue "$queue" --ready-file "$ready" "$@" >"$XSK_OUT"
 	XSK_PID=$BED_PID
 	XSK_READY=$ready
-	poll_until 5000 xsk_ready_or_dead "$ready" "$XSK_PID" &&
+	poll_until "${XSK_READY_MS:-5000}" xsk_ready_or_dead "$ready" "$XSK_PID" &&
 		[[ -f $ready ]] || bed_fail "xw-xsk-recv on $dev/$queue did not get ready"
 }
 

@@ -576,6 +576,11 @@ static struct tunnel_host_bpf *load_host(uint32_t owner_slots)
 							  owner_slots),
 				 0);
 	}
+	/* As the loader does: the masks from the tables' sizes. */
+	assert_int_equal(xw_owner_masks_set(host->maps.rodata_owners,
+					    host->maps.owner4_map,
+					    host->maps.owner6_map),
+			 0);
 	assert_int_equal(tunnel_host_bpf__load(host), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(host->maps.sandbox_map),
 					     &lo, &lo, BPF_NOEXIST),

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "install/passcfg.h"
 #include "tunnel_host.skel.h"

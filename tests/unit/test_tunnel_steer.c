@@ -9,7 +9,8 @@
  * where a test must tell the two targets apart: a redirect then can only
  * have gone through sandbox_map.  The owner tables are loaded smaller than
  * the object's default, so a probe that used a mask other than the pinned
- * table's own (CO-RE max_entries) would miss.
+ * table's own (written into .rodata.owners from the table's size by
+ * xw_owner_masks_set, as the loader does) would miss.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -29,6 +30,7 @@
 #include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "install/passcfg.h"
+#include "pins/owner_table.h"
 #include "tunnel_host.skel.h"
 #include "xw_frame.h"
 
@@ -73,6 +75,9 @@ static int group_setup(void **state)
 			 elf, size);
 	if (bpf_map__set_max_entries(fx->host->maps.owner4_map, OWNER4_SLOTS) ||
 	    bpf_map__set_max_entries(fx->host->maps.owner6_map, OWNER6_SLOTS) ||
+	    xw_owner_masks_set(fx->host->maps.rodata_owners,
+			       fx->host->maps.owner4_map,
+			       fx->host->maps.owner6_map) ||
 	    tunnel_host_bpf__load(fx->host))
 		return -1;
 	fx->prog_fd = bpf_program__fd(fx->host->progs.xw_tunnel_host);

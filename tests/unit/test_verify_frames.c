@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "bpf/owner_table.h"
 #include "bpf/xw_abi.h"
 #include "diag/verify_frames.h"
 #include "diag/verify_run.h"
