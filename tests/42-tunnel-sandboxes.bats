@@ -220,24 +220,24 @@ everything() {
 }
 
 @test "tables smaller than the default are probed with their own mask: verify sends every address to its sandbox, also after a reload" {
-	bed_veth host n16 outside on16
-	xw tunnel-install --device n16 --max-addresses 16 -q
+	bed_veth host n17 outside on17
+	xw tunnel-install --device n17 --max-addresses 16 -q
 	# 16 addresses are 64 slots; bpftool, not xdpwire, says so.
-	assert_eq "$(in_ns host bpftool -j map show pinned "$BPFFS/n16/tunnel_host_ipv4_owner_map" | jq .max_entries)" 64 "IPv4 slots"
-	sandbox h16a s16a
+	assert_eq "$(in_ns host bpftool -j map show pinned "$BPFFS/n17/tunnel_host_ipv4_owner_map" | jq .max_entries)" 64 "IPv4 slots"
+	sandbox h17a s17a
 	local a=()
 	for i in 1 2 3 4 5 6 7 8; do
-		a+=(--address "10.42.16.$i" --address "fd42::16:$i")
+		a+=(--address "10.42.17.$i" --address "fd42::17:$i")
 	done
-	xw tunnel-install --device n16 --veth h16a "${a[@]}" -q
+	xw tunnel-install --device n17 --veth h17a "${a[@]}" -q
 	# The program loaded with the default mask would look for most of
 	# them in slots the 64-slot table does not have.
-	run -0 --separate-stderr xw verify --device n16 -j
-	assert_json '[.installs[0].frames[] | select(.frame | startswith("sandbox h16a ")) | .got] | length == 16 and all(. == "redirect")'
+	run -0 --separate-stderr xw verify --device n17 -j
+	assert_json '[.installs[0].frames[] | select(.frame | startswith("sandbox h17a ")) | .got] | length == 16 and all(. == "redirect")'
 	# Another pass port loads a new program on the same pinned tables.
-	xw tunnel-install --device n16 --max-addresses 16 --pass-port 2222 -q
-	run -0 --separate-stderr xw verify --device n16 -j
-	assert_json '[.installs[0].frames[] | select(.frame | startswith("sandbox h16a ")) | .got] | length == 16 and all(. == "redirect")'
+	xw tunnel-install --device n17 --max-addresses 16 --pass-port 2222 -q
+	run -0 --separate-stderr xw verify --device n17 -j
+	assert_json '[.installs[0].frames[] | select(.frame | startswith("sandbox h17a ")) | .got] | length == 16 and all(. == "redirect")'
 }
 
 @test "registering on a legacy install is refused (66) until the node's install is re-run, slot 0 kept" {
