@@ -166,10 +166,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(COMMON_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) $(SAN_CFLAGS) -Itests/unit -o $@ $< \
 		$(COMMON_OBJS) $(XW_LDLIBS) -lcmocka
 
-$(BUILD)/tests/xw-xsk-recv: tests/helpers/xsk_recv.c
+$(BUILD)/tests/xw-xsk-recv: tests/helpers/xsk_recv.c tests/helpers/fd_holder.c \
+		tests/helpers/fd_holder.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $(filter %.c,$^) \
 		$(shell $(PKG_CONFIG) --cflags --libs libxdp libbpf)
 
 $(BUILD)/tests/xw-runtime-wire: tests/helpers/runtime_wire.c
@@ -202,10 +203,11 @@ $(BUILD)/tests/xw-netprobe: tests/helpers/netprobe.c
 	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $<
 
 # The data-path receiver holds AF_XDP sockets as xw-xsk-recv does: libxdp.
-$(BUILD)/tests/bench/xw-sockrecv: tests/bench/sockrecv.c
+$(BUILD)/tests/bench/xw-sockrecv: tests/bench/sockrecv.c tests/helpers/fd_holder.c \
+		tests/helpers/fd_holder.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -o $@ $< \
+	$(Q)$(CC) $(CFLAGS) $(XW_CFLAGS) -Itests/helpers -o $@ $(filter %.c,$^) \
 		$(shell $(PKG_CONFIG) --cflags --libs libxdp libbpf)
 
 $(BUILD)/tests/bench/xw-%: tests/bench/%.c $(SKELS)

@@ -65,6 +65,8 @@
 
 #include <xdp/xsk.h>
 
+#include "fd_holder.h"
+
 #define PROG "xw-sockrecv"
 
 #define EXIT_SETUP 1
@@ -396,56 +398,22 @@ static uint64_t udp_dropped(int fd)
 }
 
 /* Returns the command's exit status, 128+signal if it was killed. */
+/* The holder's common steps (fd_holder.c); a failure to start ends us. */
 static int run_insert(char **cmd, int fd)
 {
-	char fdstr[16];
-	int flags, status;
-	pid_t pid;
-	char **p;
+	int status = holder_run_insert(cmd, fd);
 
-	snprintf(fdstr, sizeof(fdstr), "%d", fd);
-	for (p = cmd; *p; p++)
-		if (!strcmp(*p, "{fd}"))
-			*p = fdstr;
-	flags = fcntl(fd, F_GETFD);
-	if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-		die("fcntl", errno);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die("fork", errno);
-	if (pid == 0) {
-		execvp(cmd[0], cmd);
-		fprintf(stderr, PROG ": exec %s: %s\n", cmd[0],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid", errno);
-	if (fcntl(fd, F_SETFD, flags) < 0)
-		die("fcntl", errno);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 255;
+	if (status < 0)
+		die("insert command", -status);
+	return status;
 }
 
 static void write_ready(const char *path, const char *line)
 {
-	char tmp[PATH_MAX];
-	size_t len = strlen(line);
-	int fd;
+	int err = holder_write_ready(path, line);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		die("ready file", ENAMETOOLONG);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		die("ready file", errno);
-	if (write(fd, line, len) != (ssize_t)len || close(fd))
-		die("ready file", errno ? errno : EIO);
-	/* rename() is atomic: a poller sees no file or a whole one. */
-	if (rename(tmp, path))
-		die("ready file", errno);
+	if (err)
+		die("ready file", -err);
 }
 
 /* Milliseconds to wait in poll(), or 0 when the time is up. */

@@ -64,6 +64,8 @@
 
 #include <xdp/xsk.h>
 
+#include "fd_holder.h"
+
 #define PROG "xw-xsk-recv"
 
 #define EXIT_SETUP 1
@@ -411,66 +413,22 @@ static void idle_loop(const struct opts *o)
 }
 
 /* Returns the command's exit status, 128+signal if it was killed. */
+/* The holder's common steps (fd_holder.c); a failure to start ends us. */
 static int run_insert(char **cmd, int fd)
 {
-	char fdstr[16];
-	int flags, status;
-	pid_t pid;
-	char **p;
+	int status = holder_run_insert(cmd, fd);
 
-	snprintf(fdstr, sizeof(fdstr), "%d", fd);
-	for (p = cmd; *p; p++)
-		if (!strcmp(*p, "{fd}"))
-			*p = fdstr;
-
-	flags = fcntl(fd, F_GETFD);
-	if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
-		die("fcntl xsk fd", errno);
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		die("fork", errno);
-	if (pid == 0) {
-		execvp(cmd[0], cmd);
-		fprintf(stderr, PROG ": exec %s: %s\n", cmd[0],
-			strerror(errno));
-		_exit(127);
-	}
-	/* A stop signal must not orphan the inserter mid-update. */
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			die("waitpid", errno);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 255;
+	if (status < 0)
+		die("insert command", -status);
+	return status;
 }
 
 static void write_ready(const char *path, const char *line)
 {
-	char *tmp;
-	size_t len = strlen(line);
-	ssize_t w;
-	int fd;
+	int err = holder_write_ready(path, line);
 
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		die("asprintf", ENOMEM);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		die("open ready file", errno);
-	w = write(fd, line, len);
-	if (w < 0)
-		die("write ready file", errno);
-	if ((size_t)w != len)
-		die("write ready file", EIO);
-	if (close(fd))
-		die("close ready file", errno);
-	/* rename() is atomic: a poller sees no file or a whole one. */
-	if (rename(tmp, path))
-		die("rename ready file", errno);
-	free(tmp);
+	if (err)
+		die("ready file", -err);
 }
 
 static uint64_t now_ms(void)
