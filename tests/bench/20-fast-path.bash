@@ -33,32 +33,10 @@ source "$XW_ROOT/tests/lib/tunnel_bed.bash"
 ROUNDS=${XW_BENCH_PPS_ROUNDS:-7}
 RUN_MS=${XW_BENCH_PPS_MS:-1000}
 
-mac_of() {
-	ipn "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
-# The kernel-forwarding twin of tunnel_bed: kout/kn0-kh0, kh/kv0-ks0.
+# The kernel-forwarding twin of tunnel_bed (kout/ko0-kh0, kh/kv0-ks0),
+# and the generator ceiling's hop beside it.
 forward_bed_build() {
-	local dev
-	bed_ns kout kh ksbx || return
-	bed_veth kout ko0 kh kh0 && bed_veth kh kv0 ksbx ks0 || return
-	for dev in kout:ko0 kh:kh0 kh:kv0 ksbx:ks0; do
-		in_ns "${dev%:*}" sysctl -qw "net.ipv6.conf.${dev#*:}.disable_ipv6=1" ||
-			return
-	done
-	in_ns kh sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv4.conf.all.send_redirects=0 || return
-	ipn kout addr add 10.81.0.2/24 dev ko0 &&
-		ipn kh addr add 10.81.0.1/24 dev kh0 &&
-		ipn kh addr add 10.82.0.1/24 dev kv0 &&
-		ipn ksbx addr add 10.82.0.2/24 dev ks0 &&
-		ipn kh neigh replace 10.82.0.2 lladdr "$(mac_of ksbx ks0)" \
-			nud permanent dev kv0 &&
-		ipn kh neigh replace 10.81.0.2 lladdr "$(mac_of kout ko0)" \
-			nud permanent dev kh0 || return
-	# A veth takes frames its peer's XDP sends only with NAPI on: GRO
-	# gives it NAPI without an XDP program of ours on the host.
-	in_ns kh ethtool -K kh0 gro on >/dev/null || return
+	bench_forward_bed k 10.81.0 10.82.0 || return
 	# The ceiling's hop: kout's go0 to a device that drops everything.
 	bed_veth kout go0 kh gd0 &&
 		ipn kh link set dev gd0 xdpdrv obj "$XW_BENCH/drop.bpf.o" sec xdp
@@ -129,17 +107,17 @@ bench_main() {
 		return
 	many_bed_build || return
 
-	local tunnel=(--dev on0 --src-mac "$(mac_of outside on0)"
-		--dst-mac "$(mac_of host hn0)" --src-ip 10.80.0.2
+	local tunnel=(--dev on0 --src-mac "$(bench_mac outside on0)"
+		--dst-mac "$(bench_mac host hn0)" --src-ip 10.80.0.2
 		--dst-ip 10.80.0.1 --dport 5000)
-	local forward=(--dev ko0 --src-mac "$(mac_of kout ko0)"
-		--dst-mac "$(mac_of kh kh0)" --src-ip 10.81.0.2
+	local forward=(--dev ko0 --src-mac "$(bench_mac kout ko0)"
+		--dst-mac "$(bench_mac kh kh0)" --src-ip 10.81.0.2
 		--dst-ip 10.82.0.2 --dport 5000)
-	local ceiling=(--dev go0 --src-mac "$(mac_of kout go0)"
-		--dst-mac "$(mac_of kh gd0)" --src-ip 10.83.0.2
+	local ceiling=(--dev go0 --src-mac "$(bench_mac kout go0)"
+		--dst-mac "$(bench_mac kh gd0)" --src-ip 10.83.0.2
 		--dst-ip 10.83.0.1 --dport 5000)
-	local many8=(--dev on0 --src-mac "$(mac_of outside on0)"
-		--dst-mac "$(mac_of host hn0)" --src-ip 10.80.0.2
+	local many8=(--dev on0 --src-mac "$(bench_mac outside on0)"
+		--dst-mac "$(bench_mac host hn0)" --src-ip 10.80.0.2
 		--dst-ip 10.90.0.1 --dport 5000 --dst-count 8)
 	local many1=("${many8[@]}")
 	many1[9]=10.91.0.1

@@ -48,10 +48,6 @@ source "$XW_ROOT/tests/lib/tunnel_bed.bash"
 DP_ROUNDS=${XW_BENCH_DP_ROUNDS:-5}
 DP_MS=${XW_BENCH_DP_MS:-1000}
 
-dp_mac() {
-	ipn "$1" -j link show dev "$2" | jq -r '.[0].address'
-}
-
 # The redirect's pair and its kernel twin, both in dpeer -> dnode.
 dp_redirect_bed() {
 	bed_ns dpeer dnode || return
@@ -65,26 +61,6 @@ dp_redirect_bed() {
 		ipn dnode addr add 10.85.0.1/24 dev k0 &&
 		in_ns dnode ethtool -K k0 gro on >/dev/null &&
 		in_ns dnode "$XW" redirect-install --device v0 -q
-}
-
-# The kernel-forwarding twin of tunnel_bed, into a socket in fsbx.
-dp_forward_bed() {
-	local dev
-	bed_ns fout fh fsbx || return
-	bed_veth fout fo0 fh fh0 && bed_veth fh fv0 fsbx fs0 || return
-	for dev in fout:fo0 fh:fh0 fh:fv0 fsbx:fs0; do
-		in_ns "${dev%:*}" sysctl -qw "net.ipv6.conf.${dev#*:}.disable_ipv6=1" ||
-			return
-	done
-	in_ns fh sysctl -qw net.ipv4.ip_forward=1 \
-		net.ipv4.conf.all.send_redirects=0 || return
-	ipn fh addr add 10.86.0.1/24 dev fh0 &&
-		ipn fh addr add 10.87.0.1/24 dev fv0 &&
-		ipn fsbx addr add 10.87.0.2/24 dev fs0 &&
-		ipn fh neigh replace 10.87.0.2 lladdr "$(dp_mac fsbx fs0)" \
-			nud permanent dev fv0 &&
-		ipn fsbx route add default via 10.87.0.1 &&
-		in_ns fh ethtool -K fh0 gro on >/dev/null
 }
 
 # dp_rps_off NS DEV...: RPS would move the receive work to other CPUs.
@@ -205,7 +181,7 @@ bench_main() {
 			--device sv0 -q &&
 		in_ns host "$XW" tunnel-install --device hn0 --peer sv0 \
 			--netns "$(ns_path sandbox)" -q || return
-	dp_forward_bed || return
+	bench_forward_bed f 10.86.0 10.87.0 || return
 	dp_rps_off dnode v0 k0 && dp_rps_off sandbox sv0 && dp_rps_off host hn0 hv0 &&
 		dp_rps_off fh fh0 fv0 && dp_rps_off fsbx fs0 || return
 	((DP_ROUNDS > 0 && DP_MS > 0)) || bed_fail "rounds and ms must be > 0" ||
@@ -215,17 +191,17 @@ bench_main() {
 	[[ $DP_SOFTIRQD =~ ^[0-9]+\ [0-9]+$ ]] ||
 		bed_fail "no ksoftirqd/0 and /1: '$DP_SOFTIRQD'" || return
 
-	local redirect=(--dev p0 --src-mac "$(dp_mac dpeer p0)"
-		--dst-mac "$(dp_mac dnode v0)" --src-ip 10.84.0.2
+	local redirect=(--dev p0 --src-mac "$(bench_mac dpeer p0)"
+		--dst-mac "$(bench_mac dnode v0)" --src-ip 10.84.0.2
 		--dst-ip 10.84.0.1 --dport 5000)
-	local kernel=(--dev kp0 --src-mac "$(dp_mac dpeer kp0)"
-		--dst-mac "$(dp_mac dnode k0)" --src-ip 10.85.0.2
+	local kernel=(--dev kp0 --src-mac "$(bench_mac dpeer kp0)"
+		--dst-mac "$(bench_mac dnode k0)" --src-ip 10.85.0.2
 		--dst-ip 10.85.0.1 --dport 5000)
-	local tunnel=(--dev on0 --src-mac "$(dp_mac outside on0)"
-		--dst-mac "$(dp_mac host hn0)" --src-ip 10.80.0.2
+	local tunnel=(--dev on0 --src-mac "$(bench_mac outside on0)"
+		--dst-mac "$(bench_mac host hn0)" --src-ip 10.80.0.2
 		--dst-ip 10.80.0.1 --dport 5000)
-	local forward=(--dev fo0 --src-mac "$(dp_mac fout fo0)"
-		--dst-mac "$(dp_mac fh fh0)" --src-ip 10.86.0.2
+	local forward=(--dev fo0 --src-mac "$(bench_mac fout fo0)"
+		--dst-mac "$(bench_mac fh fh0)" --src-ip 10.86.0.2
 		--dst-ip 10.87.0.2 --dport 5000)
 	sbx_insert=(nsenter --net="$(ns_path host)" "$XW" sockmap-insert
 		--netns "$(ns_path sandbox)" --device sv0 --fd '{fd}' -q)

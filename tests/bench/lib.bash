@@ -68,3 +68,38 @@ bench_per() {
 	done
 	echo "$out"
 }
+
+# bench_mac NS DEV: DEV's MAC address, for the generator's frames.
+bench_mac() {
+	ipn "$1" -j link show dev "$2" | jq -r '.[0].address'
+}
+
+# bench_forward_bed P OUT SBX: the kernel-forwarding twin of tunnel_bed,
+# the anchor of the throughput sections: namespaces Pout, Ph and Psbx,
+# Pout's Po0 - Ph's Ph0 on OUT.0/24, Ph's Pv0 - Psbx's Ps0 on SBX.0/24
+# (OUT and SBX are three octets), Ph routing between them, its neighbours
+# fixed so that no resolution runs in the measured path.
+bench_forward_bed() {
+	local p=$1 out=$2 sbx=$3 dev
+	bed_ns "${p}out" "${p}h" "${p}sbx" || return
+	bed_veth "${p}out" "${p}o0" "${p}h" "${p}h0" &&
+		bed_veth "${p}h" "${p}v0" "${p}sbx" "${p}s0" || return
+	for dev in out:o0 h:h0 h:v0 sbx:s0; do
+		in_ns "$p${dev%:*}" sysctl -qw \
+			"net.ipv6.conf.$p${dev#*:}.disable_ipv6=1" || return
+	done
+	in_ns "${p}h" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.send_redirects=0 || return
+	ipn "${p}out" addr add "$out.2/24" dev "${p}o0" &&
+		ipn "${p}h" addr add "$out.1/24" dev "${p}h0" &&
+		ipn "${p}h" addr add "$sbx.1/24" dev "${p}v0" &&
+		ipn "${p}sbx" addr add "$sbx.2/24" dev "${p}s0" &&
+		ipn "${p}sbx" route add default via "$sbx.1" &&
+		ipn "${p}h" neigh replace "$sbx.2" nud permanent dev "${p}v0" \
+			lladdr "$(bench_mac "${p}sbx" "${p}s0")" &&
+		ipn "${p}h" neigh replace "$out.2" nud permanent dev "${p}h0" \
+			lladdr "$(bench_mac "${p}out" "${p}o0")" || return
+	# A veth takes frames its peer's XDP sends only with NAPI on: GRO
+	# gives it NAPI without an XDP program of ours on the host.
+	in_ns "${p}h" ethtool -K "${p}h0" gro on >/dev/null
+}
